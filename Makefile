@@ -1,0 +1,37 @@
+# Two entry points for a fresh machine (Python 3.11+, git, make):
+#   make publication   set up, then build the 2017 publication from the bundled sample data
+#   make test          set up, then run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+YEAR   ?= 2017
+PYTEST_ARGS ?=
+
+.PHONY: setup publication test validate bench lab clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+publication: $(STAMP)
+	$(BIN)/sikkerby run --year $(YEAR)
+
+validate: $(STAMP)
+	$(BIN)/sikkerby validate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run_benchmark
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) outputs/*/ .pytest_cache

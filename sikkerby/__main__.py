@@ -1,0 +1,3 @@
+from sikkerby.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""The ``sikkerby`` command: validate, run, template, sample-data.
+
+Every sub-command lives in its own module; this file only parses arguments and
+turns the package's own errors into a message and an exit status (no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sikkerby import __version__
+from sikkerby.errors import SikkerByError
+
+
+def _years(text: str) -> list[int]:
+    """``2017``, ``2014-2017`` or ``2014,2016`` -> a sorted list of years."""
+    years: set[int] = set()
+    try:
+        for part in text.split(","):
+            if "-" in part:
+                lo, hi = (int(x) for x in part.split("-", 1))
+                if hi < lo:
+                    raise ValueError
+                years.update(range(lo, hi + 1))
+            else:
+                years.add(int(part))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et år eller et interval som 2014-2017") from None
+    return sorted(years)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sikkerby", description="Sikker By: årlig statuspublikation.")
+    parser.add_argument("--version", action="version", version=f"sikkerby {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check an input folder against the data contract")
+    p.add_argument("--data", default="", help="input folder (default: the bundled sample data)")
+    p.set_defaults(handler=_validate)
+
+    p = sub.add_parser("run", help="validate, execute the notebooks and render the publication")
+    p.add_argument("--year", required=True, type=_years, help="reporting year(s): 2017, 2014-2017 or 2015,2017")
+    p.add_argument("--data", default="", help="input folder (default: the bundled sample data)")
+    p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: CPU count)")
+    p.add_argument("--force", action="store_true", help="re-run everything, ignoring the cache")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.set_defaults(handler=_run)
+
+    p = sub.add_parser("template", help="write the Excel workbook an administration fills in")
+    p.add_argument("--year", type=int, default=None, help="the reporting year the workbook is for")
+    p.add_argument("--out", required=True, help="the .xlsx file to write")
+    p.set_defaults(handler=_template)
+
+    p = sub.add_parser("sample-data", help="(re)generate the synthetic sample data")
+    p.add_argument("--out", required=True, help="folder to write the seven CSV files to")
+    p.add_argument("--scale", type=int, default=1, help="size multiplier (benchmarks use 100)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the fixed project seed)")
+    p.set_defaults(handler=_sample_data)
+    return parser
+
+
+def _validate(args) -> int:
+    from sikkerby.dataset import load_dataset
+
+    load_dataset(args.data)
+    print("OK")
+    return 0
+
+
+def _run(args) -> int:
+    from sikkerby.run import run_years
+
+    return run_years(args.year, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
+                     force=args.force, quiet=args.quiet)
+
+
+def _template(args) -> int:
+    from sikkerby.template import write_template
+
+    write_template(args.out, year=args.year)
+    print(f"Skabelon skrevet: {args.out}")
+    return 0
+
+
+def _sample_data(args) -> int:
+    from sikkerby.sample.generator import write_sample_data
+
+    write_sample_data(args.out, scale=args.scale, seed=args.seed)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except SikkerByError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Afbrudt.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

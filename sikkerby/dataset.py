@@ -1,0 +1,48 @@
+"""The validated input tables for one data folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """All seven inputs, validated and typed as described in :mod:`sikkerby.contract`."""
+
+    tryghedsundersoegelse: pd.DataFrame
+    tryghedsindeks: pd.DataFrame
+    lukninger: pd.DataFrame
+    sigtelser: pd.DataFrame
+    bandelog: pd.DataFrame
+    aktiviteter: pd.DataFrame
+    succeskriterier: pd.DataFrame
+    source_dir: Path
+    source_files: dict[str, Path]  # input name -> the file that was read
+
+    @classmethod
+    def table_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls) if f.type == "pd.DataFrame")
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+
+def load_dataset(data_dir=None, programme=None) -> Dataset:
+    """Read and validate every input in ``data_dir`` (empty/None: the bundled sample).
+
+    Raises :class:`sikkerby.errors.InputError` listing every problem found.
+    """
+    from sikkerby.paths import resolve_data_dir
+    from sikkerby.programme import load_programme
+    from sikkerby.validation import validate_folder
+
+    programme = programme or load_programme()
+    dataset, problems = validate_folder(resolve_data_dir(data_dir), programme)
+    if problems:
+        from sikkerby.errors import InputError
+
+        raise InputError(problems)
+    return dataset
