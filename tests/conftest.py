@@ -34,3 +34,36 @@ def sample_copy(tmp_path, sample_data_dir) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(sample_data_dir, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def typed_frame():
+    """Build a small input table with the dtypes of sikkerby/contract.py (as after loading).
+
+    ``typed_frame("lukninger", [{...}, ...])``: missing optional columns are filled
+    with missing values; dates may be given as ISO strings; ``None`` is missing.
+    """
+    import pandas as pd
+
+    from sikkerby.contract import INPUTS_BY_NAME
+
+    def build(name: str, rows: list[dict]) -> pd.DataFrame:
+        spec = INPUTS_BY_NAME[name]
+        data = {}
+        for col in spec.columns:
+            values = [row.get(col.name) for row in rows]
+            if col.type == "int":
+                dtype = "Int64" if col.nullable or not col.required else "int64"
+                series = pd.Series(values, dtype="Int64").astype(dtype)
+            elif col.type == "float":
+                series = pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+            elif col.type == "date":
+                series = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+            elif col.type == "bool":
+                series = pd.Series(values, dtype="bool")
+            else:
+                series = pd.Series(values, dtype="str")
+            data[col.name] = series
+        return pd.DataFrame(data, columns=list(spec.column_names))
+
+    return build
