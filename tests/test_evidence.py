@@ -11,25 +11,10 @@ import pytest
 import yaml
 
 from sikkerby import evidence
-from sikkerby.contract import AKTIVITETER, SUCCESKRITERIER, InputFile
 from sikkerby.programme import load_programme
 from sikkerby.paths import params_dir
 
 Y = 2016
-_DTYPES = {"float": "float64", "text": "str", "bool": "bool"}
-
-
-def typed(input_file: InputFile, rows: list[dict]) -> pd.DataFrame:
-    """A frame with the contract's columns and the dtypes load_dataset gives (sikkerby.contract)."""
-    data = {}
-    for col in input_file.columns:
-        values = [row.get(col.name) for row in rows]
-        if col.type == "int":
-            dtype = "Int64" if col.nullable else "int64"
-        else:
-            dtype = _DTYPES[col.type]
-        data[col.name] = pd.Series(values, dtype=dtype)
-    return pd.DataFrame(data)
 
 
 def activity(aid, first=None, expected=None, evidens="effektiv", theory=True, forvaltning="SOF", omraade="I"):
@@ -90,13 +75,13 @@ CRITERIA = [
 
 
 @pytest.fixture
-def aktiviteter():
-    return typed(AKTIVITETER, ACTIVITIES)
+def aktiviteter(typed_frame):
+    return typed_frame("aktiviteter", ACTIVITIES)
 
 
 @pytest.fixture
-def succeskriterier():
-    return typed(SUCCESKRITERIER, CRITERIA)
+def succeskriterier(typed_frame):
+    return typed_frame("succeskriterier", CRITERIA)
 
 
 @pytest.fixture
@@ -129,13 +114,13 @@ def test_model_status_for_every_rule(aktiviteter):
     (2016, "foermaaling"),    # first year in the model
     (2017, "i_model"),
 ])
-def test_model_status_moves_through_the_years(year, expected):
-    frame = typed(AKTIVITETER, [activity("X", first=2016, expected=2016)])
+def test_model_status_moves_through_the_years(year, expected, typed_frame):
+    frame = typed_frame("aktiviteter", [activity("X", first=2016, expected=2016)])
     assert evidence.model_status(frame, year).tolist() == [expected]
 
 
-def test_expected_year_of_an_activity_already_in_the_model_is_ignored():
-    frame = typed(AKTIVITETER, [activity("X", first=2014, expected=2013)])
+def test_expected_year_of_an_activity_already_in_the_model_is_ignored(typed_frame):
+    frame = typed_frame("aktiviteter", [activity("X", first=2014, expected=2013)])
     assert evidence.model_status(frame, 2016).tolist() == ["i_model"]
 
 
@@ -166,8 +151,8 @@ def test_criterion_attainment_in_a_later_year_sees_the_new_criterion(succeskrite
     assert np.isnan(table.loc[("A01", "K1"), "vaerdi"])
 
 
-def test_criterion_with_target_equal_to_baseline_is_refused():
-    frame = typed(SUCCESKRITERIER, criterion("A", "K", 5, 5, {2016: 5}))
+def test_criterion_with_target_equal_to_baseline_is_refused(typed_frame):
+    frame = typed_frame("succeskriterier", criterion("A", "K", 5, 5, {2016: 5}))
     with pytest.raises(ValueError, match="A/K"):
         evidence.criterion_attainment(frame, 2016)
 
@@ -302,9 +287,9 @@ def test_activity_flags(aktiviteter, succeskriterier):
     assert "'K1'" in texts["A09", "mangler_baseline"]
 
 
-def test_foermaaling_without_theory_of_change_is_flagged():
-    frame = typed(AKTIVITETER, [activity("X", first=2016, theory=False), activity("Y", expected=2017, theory=False)])
-    crit = typed(SUCCESKRITERIER, criterion("X", "K", None, 3, {2016: None}))
+def test_foermaaling_without_theory_of_change_is_flagged(typed_frame):
+    frame = typed_frame("aktiviteter", [activity("X", first=2016, theory=False), activity("Y", expected=2017, theory=False)])
+    crit = typed_frame("succeskriterier", criterion("X", "K", None, 3, {2016: None}))
     flags = evidence.activity_flags(frame, crit, 2016)
     assert flags[["aktivitet_id", "flag"]].values.tolist() == [
         ["X", "mangler_forandringsteori"], ["X", "mangler_baseline"]]
@@ -312,14 +297,14 @@ def test_foermaaling_without_theory_of_change_is_flagged():
 
 # --- aggregates and lists ---------------------------------------------------------------
 
-def test_scores_by_indsatsomraade():
-    acts = typed(AKTIVITETER, [
+def test_scores_by_indsatsomraade(typed_frame):
+    acts = typed_frame("aktiviteter", [
         activity("A", first=2014, evidens="effektiv", omraade="II"),   # 0.5*50 + 50 = 75 groen
         activity("B", first=2014, evidens="utilstraekkelig", omraade="II"),  # 0.5*100 + 16.5 = 66.5 gul
         activity("C", first=2016, evidens="lovende", omraade="II"),    # foermaaling
         activity("D", expected=2017, omraade="IV"),
     ])
-    crit = typed(SUCCESKRITERIER, [*criterion("A", "K", 0, 10, {2016: 5}), *criterion("B", "K", 0, 10, {2016: 10})])
+    crit = typed_frame("succeskriterier", [*criterion("A", "K", 0, 10, {2016: 5}), *criterion("B", "K", 0, 10, {2016: 10})])
     scores = evidence.score_activities(acts, crit, 2016, evidence.ModelParams(
         evidence_points={"effektiv": 100, "lovende": 67, "utilstraekkelig": 33, "ingen_effekt": 0, "skadelig": 0}))
     table = evidence.scores_by_indsatsomraade(scores).set_index("indsatsomraade")
