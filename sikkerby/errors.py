@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+LIST_LIMIT = 10  # problems listed one by one per (file, column, rule); the rest are counted
 
 
 @dataclass(frozen=True, order=True)
@@ -30,6 +33,28 @@ class Problem:
         if self.value is not None:
             text += f" (værdi: {self.value})"
         return text
+
+
+def row_problems(file: str, column: str | None, rule: str, rows: Iterable[int],
+                 values: Iterable[str | None] | None = None, limit: int = LIST_LIMIT) -> list[Problem]:
+    """Problems for the rows breaking one rule: the first ``limit`` one by one, then a count.
+
+    ``rows`` are spreadsheet row numbers in order, ``values`` (optional, same
+    order; only the first ``limit`` are used) what each row holds, already safe
+    to print. When more than ``limit``
+    rows break the rule, one more problem (row ``None``) gives the total, so a
+    column of 500.000 bad cells gives eleven lines, not 500.000.
+    """
+    rows = list(rows)
+    values = [None] * len(rows) if values is None else list(values)
+    problems = [Problem(file, int(r), column, rule, v) for r, v in zip(rows[:limit], values[:limit])]
+    if len(rows) > limit:
+        from babel.numbers import format_decimal
+
+        problems.append(Problem(file, None, column,
+                                f"{format_decimal(len(rows), locale='da_DK')} rækker bryder reglen "
+                                f"«{rule}»; de første {limit} er vist"))
+    return problems
 
 
 class SikkerByError(Exception):
