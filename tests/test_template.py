@@ -1,0 +1,126 @@
+"""The administrations' Excel template (``sikkerby template``)."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from sikkerby import template
+from sikkerby.cli import main
+from sikkerby.contract import AKTIVITETER, SUCCESKRITERIER
+from sikkerby.errors import SikkerByError
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, programme):
+    folder = tmp_path_factory.mktemp("skabelon")
+    paths = template.write_template(folder, year=2016, programme=programme)
+    return folder, paths
+
+
+def _validations(ws) -> dict[str, object]:
+    """Column letter -> the data validation covering that column's rows 2..."""
+    found = {}
+    for dv in ws.data_validations.dataValidation:
+        for cell_range in dv.sqref.ranges:
+            assert cell_range.min_row == 2 and cell_range.max_row >= 1000
+            found[cell_range.coord.split(":")[0].rstrip("0123456789")] = dv
+    return found
+
+
+def _list_values(wb, formula: str) -> list[str]:
+    sheet, cells = formula.split("!")
+    assert sheet.strip("'") == template.LISTS_SHEET
+    return [row[0].value for row in wb[template.LISTS_SHEET][cells.replace("$", "")]]
+
+
+def test_writes_one_workbook_per_input(written):
+    folder, paths = written
+    assert paths == [folder / "aktiviteter.xlsx", folder / "succeskriterier.xlsx"]
+    assert all(p.is_file() for p in paths)
+
+
+@pytest.mark.parametrize("input_file", [AKTIVITETER, SUCCESKRITERIER], ids=lambda f: f.name)
+def test_first_sheet_has_exactly_the_contract_headers(written, input_file):
+    folder, _ = written
+    wb = load_workbook(folder / f"{input_file.name}.xlsx")
+    assert wb.sheetnames == [input_file.name, "vejledning", "lister"]
+    ws = wb.worksheets[0]
+    assert [c.value for c in ws[1]] == list(input_file.column_names)
+    assert ws.max_row == 1  # no example rows that could be delivered by mistake
+    assert ws.freeze_panes == "A2"
+    widths = [ws.column_dimensions[chr(ord("A") + i)].width for i in range(len(input_file.columns))]
+    assert all(w >= len(name) for w, name in zip(widths, input_file.column_names))
+
+
+def test_aktiviteter_drop_downs(written, programme):
+    folder, _ = written
+    wb = load_workbook(folder / "aktiviteter.xlsx")
+    dv = _validations(wb["aktiviteter"])
+    assert set(dv) == set("ABCDEFGH")  # every column has at least an input prompt
+    assert dv["D"].type == "list" and _list_values(wb, dv["D"].formula1) == ["I", "II", "III", "IV", "V"]
+    assert _list_values(wb, dv["H"].formula1) == [
+        "effektiv", "lovende", "utilstraekkelig", "ingen_effekt", "skadelig"]
+    assert _list_values(wb, dv["G"].formula1) == ["ja", "nej"]
+    assert _list_values(wb, dv["C"].formula1) == list(programme.forvaltninger)
+    assert dv["C"].errorStyle == "warning"        # forvaltning is free text in the contract
+    assert dv["D"].errorStyle == "stop"
+    assert (dv["E"].type, dv["E"].formula1, dv["E"].formula2) == ("whole", "2000", "2100")
+    assert dv["A"].type is None and "Skal udfyldes" in dv["A"].prompt
+    assert "Kan være tom" in dv["F"].prompt
+    assert all(len(v.prompt) <= 255 for v in dv.values())
+
+
+def test_succeskriterier_drop_downs(written):
+    folder, _ = written
+    wb = load_workbook(folder / "succeskriterier.xlsx")
+    dv = _validations(wb["succeskriterier"])
+    assert _list_values(wb, dv["E"].formula1) == [
+        "fritidstilbud", "uddannelse", "beskaeftigelse", "misbrug", "tilbagefald",
+        "trygge_lokalomraader", "koordination"]
+    assert _list_values(wb, dv["F"].formula1) == ["op", "ned"]
+    assert (dv["C"].type, dv["C"].formula2) == ("whole", "2016")  # aar: up to the template's year
+    assert {dv[c].type for c in "GHI"} == {"decimal"}
+
+
+def test_instructions_are_danish_and_complete(written):
+    folder, _ = written
+    for input_file in (AKTIVITETER, SUCCESKRITERIER):
+        wb = load_workbook(folder / f"{input_file.name}.xlsx")
+        text = "\n".join(str(v) for row in wb["vejledning"].iter_rows(values_only=True) for v in row if v)
+        assert "sikkerby validate --data" in text
+        assert f"{input_file.name}.xlsx" in text
+        assert "2016" in text
+        assert "50 % resultatscore + 50 % evidensscore" in text
+        assert "grøn fra 70, gul fra 40, ellers rød" in text
+        first_cells = [row[0] for row in wb["vejledning"].iter_rows(values_only=True)]
+        for name in input_file.column_names:
+            assert name in first_cells
+    wb = load_workbook(folder / "aktiviteter.xlsx")
+    text = "\n".join(str(v) for row in wb["vejledning"].iter_rows(values_only=True) for v in row if v)
+    assert "Socialforvaltningen" in text and "(67 point)" in text
+
+
+def test_output_is_deterministic(tmp_path, programme):
+    a = template.write_template(tmp_path / "a", programme=programme)
+    b = template.write_template(tmp_path / "b", programme=programme)
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+    c = template.write_template(tmp_path / "c", year=2017, programme=programme)
+    assert a[1].read_bytes() != c[1].read_bytes()
+
+
+def test_never_overwrites_and_wants_a_folder(tmp_path, programme):
+    (tmp_path / "aktiviteter.csv").write_text("udfyldt", encoding="utf-8")
+    with pytest.raises(SikkerByError, match="findes allerede"):
+        template.write_template(tmp_path, programme=programme)
+    assert (tmp_path / "aktiviteter.csv").read_text(encoding="utf-8") == "udfyldt"
+    assert not (tmp_path / "succeskriterier.xlsx").exists()
+    with pytest.raises(SikkerByError, match="skal være en mappe"):
+        template.write_template(tmp_path / "skabelon.xlsx", programme=programme)
+
+
+def test_cli_writes_the_template(tmp_path, capsys):
+    assert main(["template", "--year", "2017", "--out", str(tmp_path / "ud")]) == 0
+    assert (tmp_path / "ud" / "aktiviteter.xlsx").is_file()
+    assert main(["template", "--out", str(tmp_path / "ud")]) == 1      # refuses to overwrite
+    assert "findes allerede" in capsys.readouterr().err
