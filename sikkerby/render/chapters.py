@@ -1,0 +1,110 @@
+"""The publication's chapters: the notebooks folder, in file-name order, titles from front matter.
+
+Only the standard library and PyYAML are used here: the run reads the chapter list
+before it decides whether anything heavy has to be imported at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from sikkerby.errors import SikkerByError
+
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?\n)---[ \t]*(\n|\Z)", re.S)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One notebook of the publication. The first (``00_...``) is the front page."""
+
+    source: Path  # the notebook in the notebooks folder
+    title: str
+    position: int  # 0 for the front page
+
+    @property
+    def name(self) -> str:
+        """The notebook's file name, e.g. ``01_oeget_tryghed.ipynb``."""
+        return self.source.name
+
+    @property
+    def stem(self) -> str:
+        return self.source.stem
+
+    @property
+    def html_name(self) -> str:
+        """The chapter's page: ``index.html`` for the front page, else ``<stem>.html``."""
+        return "index.html" if self.position == 0 else f"{self.stem}.html"
+
+
+def cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def front_matter(cell: dict) -> dict | None:
+    """The Quarto front matter (``---`` YAML ``---``) of a raw or markdown cell, else ``None``."""
+    if cell.get("cell_type") not in ("raw", "markdown"):
+        return None
+    match = _FRONT_MATTER.match(cell_source(cell))
+    if not match:
+        return None
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def front_matter_index(nb: dict) -> int | None:
+    """Index of the first raw/markdown cell holding front matter (the notebook's title block)."""
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") == "code":
+            continue
+        if front_matter(cell) is not None:
+            return index
+    return None
+
+
+def notebook_title(nb: dict, fallback: str) -> str:
+    """The ``title`` of the notebook's front matter; else its first ``#`` heading; else ``fallback``."""
+    index = front_matter_index(nb)
+    if index is not None:
+        title = front_matter(nb["cells"][index]).get("title")
+        if title:
+            return str(title).strip()
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            for line in cell_source(cell).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def notebook_paths(notebooks_dir: str | os.PathLike) -> list[Path]:
+    """The chapter notebooks, sorted by file name (hidden files and checkpoints left out)."""
+    folder = Path(notebooks_dir)
+    if not folder.is_dir():
+        raise SikkerByError(f"Notebook-mappen findes ikke: {folder}")
+    return sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.name.startswith((".", "_")))
+
+
+def discover_chapters(notebooks_dir: str | os.PathLike) -> tuple[Chapter, ...]:
+    """The publication's chapters from ``notebooks_dir`` (the first file is the front page)."""
+    paths = notebook_paths(notebooks_dir)
+    if not paths:
+        raise SikkerByError(f"Der er ingen notebooks i {notebooks_dir}")
+    chapters = []
+    for position, path in enumerate(paths):
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SikkerByError(f"Notebooken {path.name} kan ikke læses: {exc}") from None
+        fallback = path.stem.split("_", 1)[-1].replace("_", " ").capitalize()
+        chapters.append(Chapter(source=path.resolve(), title=notebook_title(nb, fallback), position=position))
+    return tuple(chapters)
