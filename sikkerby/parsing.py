@@ -1,0 +1,101 @@
+"""Turning text cells into typed values by contract type (DATA.md §1), vectorised.
+
+Each parser takes a Series of stripped ``str`` cells ("" = empty) and returns
+``(values, invalid)``: the typed values (missing where the cell is empty or
+invalid) and a boolean mask of the non-empty cells that are not a valid value
+of the type. Dtypes are those of :mod:`sikkerby.contract`'s docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+# What a data deliverer reads when a cell is not of its column's type.
+TYPE_RULES = {
+    "int": "skal være et helt tal",
+    "float": "skal være et tal (fx 17.5, eller 17,5 i en semikolonsepareret fil)",
+    "date": "skal være en gyldig dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)",
+    "bool": "skal være ja/nej, true/false eller 1/0",
+    "text": "skal være tekst",
+}
+
+_INT = r"[+-]?\d+(?:\.0*)?"
+_FLOAT = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+# (pattern, strptime format) for every accepted date spelling
+DATE_FORMATS = (
+    (r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"),
+    (r"\d{1,2}-\d{1,2}-\d{4}", "%d-%m-%Y"),
+    (r"\d{1,2}\.\d{1,2}\.\d{4}", "%d.%m.%Y"),
+)
+BOOL_WORDS = {"ja": True, "true": True, "1": True, "nej": False, "false": False, "0": False}
+
+
+def _numeric_text(text: pd.Series, decimal_comma: bool) -> pd.Series:
+    return text.str.replace(",", ".", regex=False) if decimal_comma else text
+
+
+def parse_int(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers -> ``Int64``; ``17`` and ``17.0`` (Excel) are 17, ``2,5`` is invalid."""
+    text = _numeric_text(text, decimal_comma)
+    empty = text == ""
+    ok = text.str.fullmatch(_INT).astype(bool) & ~empty
+    numbers = pd.to_numeric(text.where(ok).str.replace(r"\.0*$", "", regex=True), errors="coerce")
+    return numbers.astype("Int64"), ~ok & ~empty
+
+
+def parse_float(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Decimal numbers -> ``float64``; decimal comma accepted when ``decimal_comma``."""
+    text = _numeric_text(text, decimal_comma)
+    empty = text == ""
+    ok = text.str.fullmatch(_FLOAT).astype(bool) & ~empty
+    numbers = pd.to_numeric(text.where(ok), errors="coerce").astype("float64")
+    return numbers, ~ok & ~empty
+
+
+def parse_date(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Dates -> ``datetime64[ns]``; impossible dates such as 2017-02-30 are invalid."""
+    empty = text == ""
+    values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for pattern, fmt in DATE_FORMATS:
+        match = text.str.fullmatch(pattern).astype(bool)
+        if match.any():
+            parsed = pd.to_datetime(text[match], format=fmt, errors="coerce")
+            values[match] = parsed.astype("datetime64[ns]")
+    return values, values.isna() & ~empty
+
+
+def parse_bool(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """``ja/nej``, ``true/false``, ``1/0`` in any case -> ``boolean`` (missing allowed)."""
+    empty = text == ""
+    values = text.str.lower().map(BOOL_WORDS)
+    invalid = values.isna() & ~empty
+    return values.astype("boolean"), invalid
+
+
+def parse_text(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Text -> pandas' string dtype, empty cells missing."""
+    values = text.where(text != "").astype("str")
+    return values, pd.Series(False, index=text.index)
+
+
+PARSERS: dict[str, Callable[[pd.Series, bool], tuple[pd.Series, pd.Series]]] = {
+    "int": parse_int, "float": parse_float, "date": parse_date, "bool": parse_bool, "text": parse_text,
+}
+
+
+def parse(text: pd.Series, type_: str, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Parse ``text`` as contract type ``type_`` (int, float, date, bool, text)."""
+    return PARSERS[type_](text, decimal_comma)
+
+
+def final_dtype(type_: str, nullable: bool) -> str:
+    """The dtype a column of ``type_`` has after loading (see :mod:`sikkerby.contract`)."""
+    return {"int": "Int64" if nullable else "int64", "float": "float64", "text": "str",
+            "date": "datetime64[ns]", "bool": "boolean" if nullable else "bool"}[type_]
+
+
+def empty_column(type_: str, index: pd.Index) -> pd.Series:
+    """An all-missing column of ``type_`` (an optional column the file does not have)."""
+    return pd.Series([None] * len(index), index=index, dtype=object).astype(final_dtype(type_, nullable=True))

@@ -1,0 +1,96 @@
+"""Refusing personal data (DATA.md §5): columns named like CPR, cells holding a CPR number.
+
+A cell looks like a CPR number when it holds ``DDMMYY-XXXX`` or ten digits in a
+row whose first six form a valid date ``DDMMYY`` (digits glued to other digits
+do not count). Messages show only a masked form (``******-****``); the number
+itself is never printed, and :func:`screen` masks it in the cells so no later
+message can echo it either.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from sikkerby.contract import PERSONAL_DATA_COLUMN_PATTERNS
+from sikkerby.errors import LIST_LIMIT, Problem, row_problems
+
+CPR_PATTERN = r"(?<!\d)(\d{2})(\d{2})(\d{2})(-?)\d{4}(?!\d)"
+_QUICK = r"\d{6}-?\d{4}"  # cheap pre-filter; candidates are checked with CPR_PATTERN
+MASK = "******-****"
+MASK_UNDASHED = "**********"
+
+COLUMN_RULE = ("kolonnenavnet tyder på personoplysninger (CPR-nummer eller personnavn), "
+               "som ikke må leveres; fjern kolonnen")
+CELL_RULE = "cellen ser ud til at indeholde et CPR-nummer; personoplysninger må ikke leveres"
+
+_DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def normalise_column_name(name: str) -> str:
+    """Lower case without spaces, '-' and '_' (``CPR-nr`` -> ``cprnr``)."""
+    return re.sub(r"[\s\-_]", "", str(name)).lower()
+
+
+def is_personal_data_column(name: str) -> bool:
+    """True when a column's name looks like personal data (``cpr``, ``navn_person``, ...)."""
+    normalised = normalise_column_name(name)
+    return any(pattern in normalised for pattern in PERSONAL_DATA_COLUMN_PATTERNS)
+
+
+def _valid_ddmmyy(day: np.ndarray, month: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """DDMMYY is a date in some century (29 February: any year divisible by 4, 2000 included)."""
+    ok_month = (month >= 1) & (month <= 12)
+    days = _DAYS_IN_MONTH[np.where(ok_month, month, 0)]
+    days = np.where((month == 2) & (year % 4 != 0), 28, days)
+    return ok_month & (day >= 1) & (day <= days)
+
+
+def cpr_cells(text: pd.Series) -> pd.Series:
+    """Boolean mask of the cells of ``text`` (strings) that contain a CPR-like number."""
+    result = pd.Series(False, index=text.index)
+    candidates = text.str.contains(_QUICK, regex=True).astype(bool)
+    if not candidates.any():
+        return result
+    positions = pd.Series(np.arange(len(text)), index=text.index)[candidates.to_numpy()]
+    found = text[candidates.to_numpy()].reset_index(drop=True).str.extractall(CPR_PATTERN)
+    if found.empty:
+        return result
+    day, month, year = (found[i].astype(int).to_numpy() for i in range(3))
+    looks = (found[3] == "-").to_numpy() | _valid_ddmmyy(day, month, year)
+    hit_cells = np.unique(found.index.get_level_values(0)[looks])
+    hits = np.zeros(len(text), dtype=bool)
+    hits[positions.to_numpy()[hit_cells]] = True
+    return pd.Series(hits, index=text.index)
+
+
+def mask_cpr(text: pd.Series) -> pd.Series:
+    """``text`` with every CPR-shaped number replaced by ``******-****`` (or ten stars)."""
+    return text.str.replace(CPR_PATTERN, lambda m: MASK if m.group(4) else MASK_UNDASHED, regex=True)
+
+
+def screen(cells: pd.DataFrame, file: str) -> tuple[list[Problem], pd.DataFrame]:
+    """Check every column name and cell of ``cells`` for personal data.
+
+    ``cells`` holds text (index = spreadsheet row numbers, columns = the
+    header's labels). Returns the problems and the cells with every CPR-like
+    number masked (in the labels too).
+    """
+    labels = pd.Series(list(cells.columns), dtype=object)
+    header_hits = cpr_cells(labels)
+    if header_hits.any():
+        labels = mask_cpr(labels)
+        cells = cells.set_axis(list(labels), axis=1)
+    problems = [Problem(file, 1, label, CELL_RULE, MASK) for label in labels[header_hits.to_numpy()]]
+    problems += [Problem(file, 1, label, COLUMN_RULE) for label in labels if is_personal_data_column(label)]
+    masked = cells
+    for position, label in enumerate(labels):
+        hits = cpr_cells(cells.iloc[:, position]).to_numpy()
+        if hits.any():
+            if masked is cells:
+                masked = cells.copy()
+            masked.iloc[np.flatnonzero(hits), position] = mask_cpr(cells.iloc[hits, position]).to_numpy()
+            problems += row_problems(file, label, CELL_RULE, cells.index[hits], [MASK] * LIST_LIMIT)
+    return problems, masked

@@ -1,0 +1,320 @@
+"""Reading one input file (CSV or Excel) into a grid of text cells (DATA.md §1).
+
+Nothing here knows the contract's types: every cell comes out as a stripped
+Python ``str`` ("" when empty), indexed by the row number a spreadsheet shows
+(the header is row 1, the first data row is row 2). :mod:`sikkerby.parsing`
+turns the text into typed values, :mod:`sikkerby.validation` checks the rules.
+
+CSV files may be comma-, semicolon- or tab-separated (semicolon files use decimal
+commas), UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252. Excel files
+are read from their first sheet, header in row 1; date cells become ISO dates and
+numeric cells plain numbers (``17.0`` becomes ``17``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from sikkerby.errors import LIST_LIMIT, Problem, row_problems
+
+SUFFIXES = (".csv", ".xlsx")
+SEPARATORS = (",", ";", "\t")
+HEADER_SEARCH_ROWS = 20  # how far down a misplaced header row is looked for
+
+_SEPARATOR_NAMES = {",": "komma", ";": "semikolon", "\t": "tabulator"}
+# A valid UTF-8 multi-byte sequence: in a file that also has invalid bytes this
+# means "UTF-8 with a few broken bytes", not "Windows-1252".
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One input file as text cells.
+
+    ``cells`` has one column per column position (labels as in the header,
+    stripped; unnamed or repeated ones get a label naming the spreadsheet
+    column, e.g. ``(kolonne F)``), object dtype holding stripped ``str``, and
+    the spreadsheet row numbers as index. Completely empty rows are left out.
+    ``ragged`` marks rows whose number of fields differs from the header's
+    (already reported); ``header_ok`` is False when the header is not in row 1.
+    """
+
+    file: str
+    path: Path
+    cells: pd.DataFrame
+    ragged: pd.Series
+    decimal_comma: bool
+    header_ok: bool = True
+    encoding: str | None = None
+    separator: str | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.cells.columns)
+
+    def rows(self) -> pd.DataFrame:
+        """The cells of the rows that have the header's number of fields."""
+        return self.cells[~self.ragged.to_numpy()]
+
+
+def normalise_name(name: str) -> str:
+    """A header cell as compared with the contract's column names."""
+    return unicodedata.normalize("NFC", str(name)).strip().lower()
+
+
+def find_input(folder: Path, name: str) -> tuple[Path | None, list[Problem]]:
+    """The file ``<name>.csv`` or ``<name>.xlsx`` in ``folder`` (names compared case-insensitively)."""
+    matches = sorted(p for p in folder.iterdir()
+                     if p.is_file() and p.stem.lower() == name and p.suffix.lower() in SUFFIXES)
+    if len(matches) == 1:
+        return matches[0], []
+    if len(matches) > 1:
+        names = " og ".join(p.name for p in matches)
+        return None, [Problem(matches[0].name, None, None,
+                              f"der er flere filer for samme inddata ({names}); behold kun én")]
+    others = sorted(p.name for p in folder.iterdir() if p.is_file() and p.stem.lower() == name)
+    rule = f"filen mangler: mappen skal indeholde {name}.csv eller {name}.xlsx"
+    if others:
+        rule += f" (fandt {', '.join(others)}; gem den som .csv eller .xlsx)"
+    return None, [Problem(f"{name}.csv", None, None, rule)]
+
+
+def read_table(path: str | Path, header_names: Sequence[str] = ()) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` (.csv or .xlsx) into a :class:`RawTable`.
+
+    ``header_names`` are the column names row 1 should hold; when row 1 lacks
+    some of them and a row further down holds more of them, the table is
+    returned with ``header_ok=False`` and a problem saying the header must be in
+    row 1. Returns ``(None, problems)`` when the file cannot be read at all.
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".xlsx":
+            grid, lengths, meta = _read_xlsx_grid(path)
+        else:
+            grid, lengths, meta = _read_csv_grid(path)
+    except _ReadFailure as failure:
+        return None, [Problem(path.name, failure.row, None, failure.rule)]
+    return _table_from_grid(path, grid, lengths, meta, header_names)
+
+
+class _ReadFailure(Exception):
+    def __init__(self, rule: str, row: int | None = None):
+        super().__init__(rule)
+        self.rule = rule
+        self.row = row
+
+
+# --------------------------------------------------------------------- CSV
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a CSV file's bytes: UTF-16 (BOM), else UTF-8 (BOM optional), else Windows-1252.
+
+    A file that is UTF-8 apart from a few broken bytes is not silently read as
+    Windows-1252 (that would garble every æ, ø and å): it is refused, naming
+    the first line that is not UTF-8.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _ReadFailure("filen starter som UTF-16, men indeholder ugyldige tegn",
+                               _line_of(data, exc.start)) from None
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        if _UTF8_SEQUENCE.search(data):
+            raise _ReadFailure(
+                "filen er gemt med blandede tegnsæt: den er UTF-8, men denne linje indeholder tegn, "
+                "der ikke er gyldig UTF-8 (gem filen igen som CSV UTF-8)",
+                _line_of(data, utf8_error.start)) from None
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise _ReadFailure(
+            "filen kan hverken læses som UTF-8 eller Windows-1252; denne linje er den første "
+            "med tegn, der ikke kan læses (gem filen som CSV UTF-8)",
+            _line_of(data, exc.start)) from None
+
+
+def _line_of(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
+
+
+def detect_separator(header_line: str) -> str:
+    """The separator the header line uses most: comma, semicolon or tab (comma on a tie)."""
+    counts = [header_line.count(sep) for sep in SEPARATORS]
+    return SEPARATORS[int(np.argmax(counts))] if max(counts) > 0 else ","
+
+
+def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _ReadFailure(f"filen kan ikke åbnes ({exc.strerror})") from None
+    if data.startswith(_ZIP_MAGIC):
+        raise _ReadFailure("filen er en Excel-fil, men hedder .csv; omdøb den til .xlsx")
+    text, encoding = decode_bytes(data)
+    if "\x00" in text:
+        raise _ReadFailure("filen indeholder NUL-tegn og er ikke en tekstfil (CSV)")
+    if not text.strip():
+        raise _ReadFailure("filen er tom: række 1 skal være overskriftsrækken med kolonnenavnene")
+    separator = detect_separator(text.lstrip("\r\n").split("\n", 1)[0])
+    try:
+        # Field counts per record (quotes respected) find ragged rows; the C
+        # parser then reads the cells, wide enough for the widest record.
+        lengths = np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""), delimiter=separator)),
+                              dtype=np.int64)
+        grid = pd.read_csv(io.StringIO(text, newline=""), sep=separator, header=None,
+                           names=range(max(int(lengths.max()), 1)), dtype=object, na_filter=False,
+                           skip_blank_lines=False, engine="c")
+        if len(grid) != len(lengths):  # the two parsers disagree on a quoting corner case
+            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+            grid = pd.DataFrame(records, dtype=object).fillna("")
+    except (csv.Error, pd.errors.ParserError, ValueError) as exc:
+        raise _ReadFailure(f"filen kan ikke læses som CSV ({type(exc).__name__})") from None
+    grid.index = np.arange(1, len(grid) + 1)
+    meta = {"decimal_comma": separator == ";", "encoding": encoding, "separator": separator}
+    return grid, lengths, meta
+
+
+# ------------------------------------------------------------------- Excel
+
+def _read_xlsx_grid(path: Path) -> tuple[pd.DataFrame, None, dict]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken or foreign file
+        raise _ReadFailure(f"filen kan ikke åbnes som Excel-fil (.xlsx) ({type(exc).__name__})") from None
+    try:
+        if not workbook.worksheets:
+            raise _ReadFailure("Excel-filen har ingen ark")
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some writers store a wrong sheet size; read what is there
+        records = list(sheet.iter_rows(min_row=1, values_only=True))
+    finally:
+        workbook.close()
+    if not records:
+        raise _ReadFailure("det første ark er tomt: række 1 skal være overskriftsrækken med kolonnenavnene")
+    grid = pd.DataFrame(records, dtype=object)
+    grid = grid.apply(lambda column: column.map(excel_cell_text))
+    grid.index = np.arange(1, len(grid) + 1)
+    # Text typed into Excel cells may use decimal commas (numeric cells never reach here as text).
+    return grid, None, {"decimal_comma": True, "encoding": None, "separator": None}
+
+
+def excel_cell_text(value) -> str:
+    """An Excel cell's value as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+# ----------------------------------------------------------------- common
+
+def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None, meta: dict,
+                     header_names: Sequence[str]) -> tuple[RawTable | None, list[Problem]]:
+    """Split a grid (row 1 first, index = row numbers) into header and data rows.
+
+    ``lengths`` holds each CSV record's number of fields (``None`` for Excel,
+    whose rows all have the sheet's width).
+    """
+    file = path.name
+    grid = grid.apply(_strip_column)
+    header = list(grid.iloc[0])
+    if lengths is None:  # Excel: the header reaches its last named cell
+        named = [i for i, name in enumerate(header) if name != ""]
+        width = named[-1] + 1 if named else 0
+    else:
+        width = int(lengths[0])
+    wanted = {normalise_name(n) for n in header_names}
+    in_row_1 = wanted & {normalise_name(h) for h in header[:width]}
+    misplaced = _header_row_below(grid, wanted, len(in_row_1)) if wanted - in_row_1 else None
+    if not any(header[:width]) and misplaced is None:
+        return None, [Problem(file, 1, None, "række 1 er tom: den skal være overskriftsrækken med kolonnenavnene")]
+
+    body = grid.iloc[1:]
+    # Completely empty rows (blank lines, ";;;;" from Excel) are skipped; row numbers are kept.
+    blank = (body == "").all(axis=1).to_numpy(copy=True)
+    if lengths is None:
+        ragged = np.zeros(len(body), dtype=bool)
+    else:
+        blank |= lengths[1:] == 0
+        ragged = (lengths[1:] != width) & ~blank
+    if misplaced is not None:
+        ragged[:] = False  # every row looks ragged against a title line; say the real problem only
+    body = body[~blank].set_axis(_labels(header, grid.shape[1]), axis=1)
+    ragged = pd.Series(ragged[~blank], index=body.index)
+    table = RawTable(file, path, body, ragged, meta["decimal_comma"], header_ok=misplaced is None,
+                     encoding=meta["encoding"], separator=meta["separator"])
+
+    if misplaced is not None:
+        return table, [Problem(file, misplaced, None,
+                               f"overskriftsrækken med kolonnenavnene skal stå i række 1, men står i "
+                               f"række {misplaced}; slet rækkerne over den")]
+    if body.empty:
+        return table, [Problem(file, None, None, "filen har ingen datarækker (kun overskriftsrækken)")]
+    rows = body.index[ragged.to_numpy()]
+    sep_name = _SEPARATOR_NAMES.get(meta["separator"] or ",", "komma")
+    rule = f"rækken har et andet antal felter end overskriftsrækken ({width}, adskilt med {sep_name})"
+    counts = [f"{int(lengths[r - 1])} felter" for r in rows[:LIST_LIMIT]]
+    return table, row_problems(file, None, rule, rows, counts)
+
+
+def _strip_column(column: pd.Series) -> pd.Series:
+    """Strip spaces and normalise Unicode (NFC: 'å' typed as a + ring equals 'å')."""
+    text = column.str.strip()
+    return text.str.normalize("NFC") if text.str.contains(r"[^\x00-\x7f]", regex=True).any() else text
+
+
+def _labels(header: list[str], width: int) -> list[str]:
+    """Column labels: the header's names; unnamed and repeated ones name the spreadsheet column."""
+    labels: list[str] = []
+    seen: set[str] = set()
+    for position in range(width):
+        name = header[position] if position < len(header) else ""
+        letter = get_column_letter(position + 1)
+        if name == "":
+            labels.append(f"(kolonne {letter})")
+        elif normalise_name(name) in seen:
+            labels.append(f"{name} (kolonne {letter})")
+        else:
+            labels.append(name)
+        seen.add(normalise_name(name))
+    return labels
+
+
+def _header_row_below(grid: pd.DataFrame, wanted: set[str], in_row_1: int) -> int | None:
+    """The spreadsheet row (2..) holding clearly more of the wanted names than row 1, if any."""
+    needed = max(in_row_1 + 1, min(2, len(wanted)), (len(wanted) + 1) // 2)
+    top = grid.iloc[1:HEADER_SEARCH_ROWS + 1]
+    for row_number, values in zip(top.index, top.itertuples(index=False)):
+        if len(wanted & {normalise_name(v) for v in values}) >= needed:
+            return int(row_number)
+    return None
