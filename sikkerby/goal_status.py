@@ -38,7 +38,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pandas as pd
-from babel.numbers import format_decimal
 
 from sikkerby.programme import Maalepunkt, YearlyRequirement
 
@@ -120,18 +119,14 @@ def baseline_warning(maalepunkt: Maalepunkt, series: pd.Series) -> str | None:
     half_unit = 0.5 * 10.0 ** -decimals
     if abs(data_value - maalepunkt.baseline_value) <= half_unit + TOLERANCE:
         return None  # the published figure is the data's value, rounded
+    from sikkerby.formatting import fmt_number as _danish  # lazy: formatting imports this module
+
     shown = 0 if float(data_value).is_integer() else max(decimals, maalepunkt.decimals) + 1
     return (
         f"{maalepunkt.title}: basisværdien for {maalepunkt.baseline_year} er offentliggjort som "
         f"{_danish(maalepunkt.baseline_value, decimals)}, men data giver "
         f"{_danish(data_value, shown)}. Den offentliggjorte basisværdi bruges."
     )
-
-
-def _danish(value: float, decimals: int) -> str:
-    """A number in Danish format (``17,5``, ``1.234``)."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale="da_DK")
 
 
 def status(maalepunkt: Maalepunkt, series: pd.Series, year: int, baseline: float | None = None) -> str:
