@@ -124,3 +124,79 @@ def test_cli_writes_the_template(tmp_path, capsys):
     assert (tmp_path / "ud" / "aktiviteter.xlsx").is_file()
     assert main(["template", "--out", str(tmp_path / "ud")]) == 1      # refuses to overwrite
     assert "findes allerede" in capsys.readouterr().err
+
+
+# --- round trip: fill in the template, deliver it with the other inputs, validate, score ---------
+
+FILLED_AKTIVITETER = [
+    ["BUF-01", "Klubtilbud & lektiecafé <Nørrebro>", "BUF", "I", 2014, None, "ja", "effektiv"],
+    ["SOF-02", "Exit-forløb", "SOF", "III", 2016, None, "nej", "lovende"],
+    ["KFF-03", "Natteravne", "KFF", "IV", None, 2017, "nej", "utilstraekkelig"],
+]
+FILLED_SUCCESKRITERIER = [
+    ["BUF-01", "K1", 2015, "Unge i fritidsjob (%)", "beskaeftigelse", "op", 20, 30, 22.5],
+    ["BUF-01", "K1", 2016, "Unge i fritidsjob (%)", "beskaeftigelse", "op", 20, 30, 27.5],   # 75
+    ["BUF-01", "K2", 2016, "Anmeldt vold i området", "trygge_lokalomraader", "ned", 100, 80, 95],  # 25
+    ["SOF-02", "K1", 2016, "Personer ude af miljøet", "tilbagefald", "op", None, 10, None],
+]
+
+
+def _deliver(template_dir, data_dir, aktiviteter_rows, succeskriterier_rows):
+    """Fill the template's workbooks as an administration would and put them into ``data_dir``."""
+    from factories import valid_tables, write_folder
+
+    others = {name: rows for name, rows in valid_tables().items()
+              if name not in ("aktiviteter", "succeskriterier")}
+    write_folder(data_dir, others)
+    for name, rows in (("aktiviteter", aktiviteter_rows), ("succeskriterier", succeskriterier_rows)):
+        wb = load_workbook(template_dir / f"{name}.xlsx")
+        for row in rows:
+            wb[name].append(row)
+        wb.save(data_dir / f"{name}.xlsx")
+    return data_dir
+
+
+def test_filled_template_validates_and_scores(written, tmp_path, programme):
+    from sikkerby.dataset import load_dataset
+    from sikkerby.evidence import aktivitetsscorer
+
+    template_dir, _ = written
+    data = _deliver(template_dir, tmp_path / "data", FILLED_AKTIVITETER, FILLED_SUCCESKRITERIER)
+    dataset = load_dataset(data, programme)
+    assert dataset.source_files["aktiviteter"].name == "aktiviteter.xlsx"
+    assert dataset.aktiviteter["aktivitet_id"].tolist() == ["BUF-01", "SOF-02", "KFF-03"]
+    assert dataset.aktiviteter["navn"].iloc[0] == "Klubtilbud & lektiecafé <Nørrebro>"
+    assert dataset.aktiviteter["forandringsteori"].tolist() == [True, False, False]
+    assert len(dataset.succeskriterier) == 4
+
+    scores = aktivitetsscorer(dataset, programme, 2016).set_index("aktivitet_id")
+    assert scores["model_status"].to_dict() == {
+        "BUF-01": "i_model", "KFF-03": "godt_paa_vej", "SOF-02": "foermaaling"}
+    buf = scores.loc["BUF-01"]
+    assert (buf["resultatscore"], buf["evidensscore"], buf["samlet_score"]) == (50.0, 100.0, 75.0)
+    assert (buf["kategori"], buf["udviklingspotentiale"]) == ("groen", "resultater")
+    assert scores.loc["SOF-02", "evidensscore"] == 67.0          # foermaaling: evidence only
+    assert scores.loc["SOF-02", ["resultatscore", "samlet_score", "kategori"]].isna().all()
+
+
+def test_filled_template_with_a_wrong_value_names_the_problem(written, tmp_path, programme):
+    from sikkerby.contract import EVIDENSNIVEAUER
+    from sikkerby.dataset import load_dataset
+    from sikkerby.errors import InputError, Problem
+
+    template_dir, _ = written
+    rows = [list(r) for r in FILLED_AKTIVITETER]
+    rows[1][7] = "meget effektiv"  # spreadsheet row 3
+    data = _deliver(template_dir, tmp_path / "data", rows, FILLED_SUCCESKRITERIER)
+    with pytest.raises(InputError) as caught:
+        load_dataset(data, programme)
+    assert caught.value.problems == [
+        Problem("aktiviteter.xlsx", 3, "evidensniveau", f"skal være en af: {', '.join(EVIDENSNIVEAUER)}",
+                "meget effektiv")]
+
+
+def test_filled_template_passes_the_validate_command(written, tmp_path, capsys):
+    template_dir, _ = written
+    data = _deliver(template_dir, tmp_path / "data", FILLED_AKTIVITETER, FILLED_SUCCESKRITERIER)
+    assert main(["validate", "--data", str(data)]) == 0
+    assert capsys.readouterr().out.strip() == "OK"
