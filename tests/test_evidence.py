@@ -354,3 +354,31 @@ def test_evaluate_bundles_the_tables(aktiviteter, succeskriterier, programme, pa
     assert len(result.flags) == 5
     assert result.godt_paa_vej["aktivitet_id"].tolist() == ["A10", "A15"]
     assert result.by_indsatsomraade["antal_aktiviteter"].sum() == len(ACTIVITIES)
+
+
+# --- the bundled sample data ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_dataset(programme):
+    from sikkerby.dataset import load_dataset
+
+    return load_dataset(None, programme)
+
+
+@pytest.mark.parametrize("year", [2014, 2015, 2016, 2017])
+def test_sample_scores_keep_the_rules(sample_dataset, programme, year):
+    table = evidence.aktivitetsscorer(sample_dataset, programme, year)
+    assert list(table.columns) == list(evidence.SCORE_COLUMNS)
+    assert table["aktivitet_id"].tolist() == sorted(sample_dataset.aktiviteter["aktivitet_id"])
+    assert set(table["model_status"]) <= set(evidence.MODEL_STATUSES)
+    scored = table[table["samlet_score"].notna()]
+    assert (scored["model_status"] == "i_model").all()
+    assert scored["resultatscore"].between(0, 100).all()
+    expected_kategori = np.select([scored["samlet_score"] >= 70, scored["samlet_score"] >= 40], ["groen", "gul"], "roed")
+    assert scored["kategori"].tolist() == expected_kategori.tolist()
+    evidence_only = table[table["model_status"] == "foermaaling"]
+    assert evidence_only["evidensscore"].notna().all() and evidence_only["resultatscore"].isna().all()
+    outside = table[~table["model_status"].isin(evidence.IN_MODEL)]
+    assert outside["evidensscore"].isna().all()
+    csv = table.to_csv(index=False)
+    assert csv == evidence.aktivitetsscorer(sample_dataset, programme, year).to_csv(index=False)
