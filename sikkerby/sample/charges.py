@@ -16,7 +16,7 @@ from sikkerby.sample import scenario
 
 _AGES = np.arange(15, 26)
 # Residents of each age in 2013 (per sex, before the sex adjustment below).
-_POPULATION_2013 = np.array([4100, 4150, 4200, 4450, 4800, 5150, 5450, 5650, 5800, 5900, 5850])
+_POPULATION_2013 = np.array([4100, 4150, 4200, 4400, 4650, 4900, 5100, 5250, 5350, 5400, 5350])
 # Relative charge rate by age and sex.
 _RATE_BY_AGE = np.array([0.9, 1.2, 1.4, 1.5, 1.45, 1.3, 1.1, 0.95, 0.8, 0.7, 0.6])
 _RATE_BY_SEX = {"k": 0.18, "m": 1.0}
@@ -26,7 +26,7 @@ def make_sigtelser(rng: np.random.Generator) -> pd.DataFrame:
     """One row per year, age 15-25 and sex."""
     frames = []
     for year in sorted(scenario.UNGDOMSKRIMINALITET):
-        growth = 1.015 ** (year - 2013)
+        growth = 1.01 ** (year - 2013)
         parts = []
         for koen in ("k", "m"):
             sex_factor = np.where(_AGES >= 20, 1.04, 0.98) if koen == "k" else np.where(_AGES >= 20, 0.96, 1.03)
