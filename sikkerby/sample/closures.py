@@ -17,10 +17,10 @@ Built backwards from the designed counts of :mod:`scenario`, so the counts are e
 
 from __future__ import annotations
 
-import holidays
 import numpy as np
 import pandas as pd
 
+from sikkerby.measures.working_days import add_working_days
 from sikkerby.sample import scenario
 
 # (institution, forvaltning, bydel)
@@ -178,7 +178,6 @@ def _double_registrations(rng, inst, start, end, scale):
 
 def _handleplaner(rng, start: np.ndarray, scale: int) -> np.ndarray:
     """Handleplan dates: in time (0-3 working days) except the designed late/missing ones."""
-    hol = danish_holidays(range(start.min().astype(object).year, start.max().astype(object).year + 2))
     steps = rng.integers(0, 4, len(start))
     years = start.astype("datetime64[Y]").astype(int) + 1970
     late = np.zeros(len(start), dtype=bool)
@@ -186,15 +185,9 @@ def _handleplaner(rng, start: np.ndarray, scale: int) -> np.ndarray:
         idx = np.flatnonzero(years == year)
         late[rng.choice(idx, size=min(len(idx), n_late * scale), replace=False)] = True
     steps = np.where(late, rng.integers(4, 9, len(start)), steps)
-    plan = np.where(steps == 0, start,
-                    np.busday_offset(start, steps, roll="backward", holidays=hol))
+    plan = np.where(steps == 0, start, add_working_days(start, steps))
     missing = late & (np.cumsum(late) % _MISSING_EVERY == 1)
     return np.where(missing, np.datetime64("NaT"), plan).astype("datetime64[D]")
-
-
-def danish_holidays(years) -> np.ndarray:
-    """Danish public holidays (the ``holidays`` package's default DK calendar) as datetime64[D]."""
-    return np.array(sorted(holidays.country_holidays("DK", years=list(years))), dtype="datetime64[D]")
 
 
 def _planned(rng, years, pool_size, scale) -> pd.DataFrame:
