@@ -16,6 +16,7 @@ import pandas as pd
 
 from sikkerby.contract import PERSONAL_DATA_COLUMN_PATTERNS
 from sikkerby.errors import LIST_LIMIT, Problem, row_problems
+from sikkerby.parsing import by_unique
 
 CPR_PATTERN = r"(?<!\d)(\d{2})(\d{2})(\d{2})(-?)\d{4}(?!\d)"
 _QUICK = r"\d{6}-?\d{4}"  # cheap pre-filter; candidates are checked with CPR_PATTERN
@@ -50,6 +51,10 @@ def _valid_ddmmyy(day: np.ndarray, month: np.ndarray, year: np.ndarray) -> np.nd
 
 def cpr_cells(text: pd.Series) -> pd.Series:
     """Boolean mask of the cells of ``text`` (strings) that contain a CPR-like number."""
+    return by_unique(text, _cpr_cells)
+
+
+def _cpr_cells(text: pd.Series) -> pd.Series:
     result = pd.Series(False, index=text.index)
     candidates = text.str.contains(_QUICK, regex=True).astype(bool)
     if not candidates.any():

@@ -28,6 +28,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from sikkerby.errors import LIST_LIMIT, Problem, row_problems
+from sikkerby.parsing import by_unique
 
 SUFFIXES = (".csv", ".xlsx")
 SEPARATORS = (",", ";", "\t")
@@ -289,8 +290,7 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
 
 def _strip_column(column: pd.Series) -> pd.Series:
     """Strip spaces and normalise Unicode (NFC: 'å' typed as a + ring equals 'å')."""
-    text = column.str.strip()
-    return text.str.normalize("NFC") if text.str.contains(r"[^\x00-\x7f]", regex=True).any() else text
+    return by_unique(column, lambda distinct: distinct.str.strip().str.normalize("NFC").astype(object))
 
 
 def _labels(header: list[str], width: int) -> list[str]:

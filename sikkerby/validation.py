@@ -28,7 +28,7 @@ from babel.numbers import format_decimal
 from sikkerby.contract import INPUT_FILES, Column, InputFile
 from sikkerby.dataset import Dataset
 from sikkerby.errors import LIST_LIMIT, Problem, row_problems
-from sikkerby.parsing import TYPE_RULES, empty_column, final_dtype, parse
+from sikkerby.parsing import TYPE_RULES, by_unique, empty_column, final_dtype, parse
 from sikkerby.personal_data import screen
 from sikkerby.readers import find_input, normalise_name, read_table
 
@@ -140,14 +140,17 @@ def _number(value: float) -> str:
     return format_decimal(value, locale="da_DK", decimal_quantization=False)
 
 
-def _problems(file: str, column: str | None, rule: str, mask: pd.Series, shown: pd.Series | None) -> list[Problem]:
-    """Problems for the rows where ``mask`` is true; ``shown`` gives each row's value."""
-    mask = mask.to_numpy(dtype=bool, na_value=False)
-    if not mask.any():
+def _problems(file: str, column: str | None, rule: str, mask: pd.Series,
+              shown: pd.Series | None = None) -> list[Problem]:
+    """Problems for the rows where ``mask`` (index = spreadsheet rows) is true.
+
+    ``shown`` (same index) gives the value each row's message shows.
+    """
+    hit = mask.to_numpy(dtype=bool, na_value=False)
+    if not hit.any():
         return []
-    rows = shown.index[mask] if shown is not None else None
-    first = None if shown is None else [show(v) for v in shown[mask].iloc[:LIST_LIMIT]]
-    return row_problems(file, column, rule, rows, first)
+    first = None if shown is None else [show(v) for v in shown[hit].iloc[:LIST_LIMIT]]
+    return row_problems(file, column, rule, mask.index[hit], first)
 
 
 def range_rule(column: Column) -> str | None:
@@ -178,7 +181,7 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
     problems = _problems(file, column.name, TYPE_RULES[column.type], invalid, text)
     empty = text == ""
     if not column.nullable:
-        problems += _problems(file, column.name, "må ikke være tom", empty, text)
+        problems += _problems(file, column.name, "må ikke være tom", empty)
     bad = invalid.copy()
 
     if column.missing_codes:
@@ -192,7 +195,7 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
     if allowed:
         spelling = {v.casefold(): v for v in allowed}
         spelling |= {alias.casefold(): canonical for alias, canonical in column.aliases.items()}
-        canonical = values.str.casefold().map(spelling)
+        canonical = by_unique(text, lambda distinct: distinct.str.casefold().map(spelling).astype("str"))
         outside = values.notna() & canonical.isna()
         problems += _problems(file, column.name, rule, outside, text)
         values = canonical.astype("str")
