@@ -237,6 +237,12 @@ class NotebookRunner:
             for future in done:
                 yield future.result()
 
+    def finished_now(self) -> list[NotebookResult]:
+        """Results of notebooks that have finished but were not yielded yet (after :meth:`abort`)."""
+        done = [f for f in self._pending if f.done() and not f.cancelled()]
+        self._pending -= set(done)
+        return [f.result() for f in done]
+
     def abort(self, grace: float = 15.0) -> None:
         """Stop: cancel notebooks not started, kill running kernels, let their threads write and end."""
         _KERNELS.kill_all()

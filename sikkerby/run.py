@@ -17,6 +17,7 @@ The order is the promise of DATA.md §4-5 and DESIGN.md:
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shutil
@@ -226,6 +227,7 @@ class _Run:
         self.progress = Progress(quiet=quiet, stream=self.stream)
         self.log = RunLog()
         self.locks: list[_YearLock] = []
+        self.log_handlers: list = []
         self.builds: dict[int, YearBuild] = {}
         self.html = None  # HtmlRenderer, made on first use
         self.renderer_name = RENDERER_NBCONVERT
@@ -454,6 +456,20 @@ class _Run:
         self.error("\n".join(lines))
 
 
+class _ToRunLog(logging.Handler):
+    """Papermill's and nbclient's warnings go to run.log, not over the progress display."""
+
+    def __init__(self, log: RunLog):
+        super().__init__(logging.WARNING)
+        self.run_log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.run_log(f"{record.name}: {record.getMessage()}")
+        except Exception:  # noqa: BLE001 - logging must never break the run
+            pass
+
+
 def _traceback(exc: BaseException) -> str:
     import traceback
 
@@ -489,6 +505,12 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
 
         from sikkerby.execute import NotebookRunner
 
+        for name in ("papermill", "traitlets", "nbclient"):
+            logger = logging.getLogger(name)
+            handler = _ToRunLog(run.log)
+            logger.addHandler(handler)
+            logger.propagate = False
+            run.log_handlers.append((logger, handler))
         runner = NotebookRunner(run.jobs, on_start=lambda job: run.progress.started(job.label))
         try:
             runner.submit(work)
@@ -510,11 +532,16 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                     run.render_page(yb, result.job.chapter)
                 if not yb.pending:
                     published += run.finish(yb)
+                    yb.build = None  # published or kept as failed: no longer ours
         except KeyboardInterrupt as exc:
             code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
             runner.abort()
+            for result in runner.finished_now():
+                yb = run.builds[result.job.year]
+                if result.failure is not None and yb.build is not None:
+                    yb.problems.append(result.failure.message())
             for yb in run.builds.values():
-                if yb.build.exists():
+                if yb.build is not None and yb.build.exists():
                     run.fail(yb, "Kørslen blev afbrudt (" + ("SIGTERM" if code == EXIT_TERMINATED else "Ctrl-C") + ").")
             return code
         failed = len(run.builds) - published
@@ -524,6 +551,9 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
             runner.close()
         for lock in run.locks:
             lock.release()
+        for logger, handler in run.log_handlers:
+            logger.removeHandler(handler)
+            logger.propagate = True
         run.progress.close()
         if in_main and previous is not None:
             signal.signal(signal.SIGTERM, previous)
