@@ -49,6 +49,7 @@ class RawTable:
     stripped; unnamed or repeated ones get a label naming the spreadsheet
     column, e.g. ``(kolonne F)``), object dtype holding stripped ``str``, and
     the spreadsheet row numbers as index. Completely empty rows are left out.
+    ``header`` holds row 1's text for each column position ("" when empty).
     ``ragged`` marks rows whose number of fields differs from the header's
     (already reported); ``header_ok`` is False when the header is not in row 1.
     """
@@ -56,6 +57,7 @@ class RawTable:
     file: str
     path: Path
     cells: pd.DataFrame
+    header: tuple[str, ...]
     ragged: pd.Series
     decimal_comma: bool
     header_ok: bool = True
@@ -209,9 +211,10 @@ def _read_xlsx_grid(path: Path) -> tuple[pd.DataFrame, None, dict]:
         records = list(sheet.iter_rows(min_row=1, values_only=True))
     finally:
         workbook.close()
-    if not records:
+    width = max(map(len, records), default=0)
+    if width == 0:
         raise _ReadFailure("det første ark er tomt: række 1 skal være overskriftsrækken med kolonnenavnene")
-    grid = pd.DataFrame(records, dtype=object)
+    grid = pd.DataFrame([tuple(row) + (None,) * (width - len(row)) for row in records], dtype=object)
     grid = grid.apply(lambda column: column.map(excel_cell_text))
     grid.index = np.arange(1, len(grid) + 1)
     # Text typed into Excel cells may use decimal commas (numeric cells never reach here as text).
@@ -270,10 +273,11 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
         ragged = (lengths[1:] != width) & ~blank
     if misplaced is not None:
         ragged[:] = False  # every row looks ragged against a title line; say the real problem only
+    header = (header + [""] * grid.shape[1])[:grid.shape[1]]
     body = body[~blank].set_axis(_labels(header, grid.shape[1]), axis=1)
     ragged = pd.Series(ragged[~blank], index=body.index)
-    table = RawTable(file, path, body, ragged, meta["decimal_comma"], header_ok=misplaced is None,
-                     encoding=meta["encoding"], separator=meta["separator"])
+    table = RawTable(file, path, body, tuple(header), ragged, meta["decimal_comma"],
+                     header_ok=misplaced is None, encoding=meta["encoding"], separator=meta["separator"])
 
     if misplaced is not None:
         return table, [Problem(file, misplaced, None,

@@ -88,19 +88,18 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
         return None, problems
     cells = cells[~raw.ragged.to_numpy()]
 
-    labels: dict[str, str] = {}
-    for label in cells.columns:
-        name = normalise_name(label)
-        if name in labels and name in spec.column_names:
-            problems.append(Problem(raw.file, 1, spec.column(name).name,
-                                    "kolonnen står mere end én gang i overskriftsrækken"))
-        labels.setdefault(name, label)
+    positions: dict[str, int] = {}
+    for position, name in enumerate(raw.header):
+        name = normalise_name(name)
+        if name in positions and name in spec.column_names:
+            problems.append(Problem(raw.file, 1, name, "kolonnen står mere end én gang i overskriftsrækken"))
+        positions.setdefault(name, position)
 
     values: dict[str, pd.Series] = {}
     unusable: dict[str, pd.Series] = {}
     absent: set[str] = set()
     for column in spec.columns:
-        if column.name not in labels:
+        if column.name not in positions:
             absent.add(column.name)
             if column.required:
                 problems.append(Problem(raw.file, 1, column.name, "kolonnen mangler i overskriftsrækken"))
@@ -108,7 +107,7 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
             unusable[column.name] = pd.Series(False, index=cells.index)
             continue
         values[column.name], unusable[column.name], found = check_column(
-            cells[labels[column.name]], column, raw.file, raw.decimal_comma, programme.bydele)
+            cells.iloc[:, positions[column.name]], column, raw.file, raw.decimal_comma, programme.bydele)
         problems += found
 
     table = CheckedTable(spec, raw.file, pd.DataFrame(values, index=cells.index),

@@ -1,0 +1,301 @@
+"""Contract tests for DATA.md §1: every rule, a broken file, and the exact problem expected."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from factories import (D, spreadsheet_row, valid_tables, with_changes, with_column, with_rows, without_column,
+                       write_folder)
+from sikkerby.contract import INPUT_FILES
+from sikkerby.dataset import load_dataset
+from sikkerby.errors import InputError, Problem
+from sikkerby.validation import validate_folder
+
+
+def problems_of(directory, tables, programme, **options) -> list[Problem]:
+    write_folder(directory, tables, **options)
+    dataset, problems = validate_folder(directory, programme)
+    assert dataset is None
+    return problems
+
+
+def load(directory, tables, programme, **options):
+    write_folder(directory, tables, **options)
+    dataset, problems = validate_folder(directory, programme)
+    assert problems == []
+    return dataset
+
+
+# (input, row index, changes, file, column, rule substring, value shown)
+RULES = [
+    # tryghedsundersoegelse
+    ("tryghedsundersoegelse", 1, {"aar": "2013.5"}, "aar", "skal være et helt tal", "2013.5"),
+    ("tryghedsundersoegelse", 1, {"aar": None}, "aar", "må ikke være tom", None),
+    ("tryghedsundersoegelse", 2, {"respondent_id": None}, "respondent_id", "må ikke være tom", None),
+    ("tryghedsundersoegelse", 2, {"bydel": "Frederiksberg"}, "bydel", "skal være en af programmets bydele", "Frederiksberg"),
+    ("tryghedsundersoegelse", 3, {"vaegt": 0.0}, "vaegt", "skal være større end 0", "0.0"),
+    ("tryghedsundersoegelse", 3, {"vaegt": -1.5}, "vaegt", "skal være større end 0", "-1.5"),
+    ("tryghedsundersoegelse", 3, {"vaegt": "en"}, "vaegt", "skal være et tal", "en"),
+    ("tryghedsundersoegelse", 3, {"vaegt": None}, "vaegt", "må ikke være tom", None),
+    ("tryghedsundersoegelse", 0, {"tryghed_aften": 7}, "tryghed_aften", "skal være mellem 1 og 5", "7"),
+    ("tryghedsundersoegelse", 0, {"tryghed_aften": 0}, "tryghed_aften", "skal være mellem 1 og 5", "0"),
+    ("tryghedsundersoegelse", 0, {"tryghed_aften": "3,5"}, "tryghed_aften", "skal være et helt tal", "3,5"),
+    ("tryghedsundersoegelse", 0, {"koen": "x"}, "koen", "skal være en af: k, m", "x"),
+    ("tryghedsundersoegelse", 0, {"alder": 121}, "alder", "skal være mellem 0 og 120", "121"),
+    # tryghedsindeks
+    ("tryghedsindeks", 1, {"indsatsbehov": "høj"}, "indsatsbehov",
+     "skal være en af: minimal, reduceret, ordinær, intensiveret, markant", "høj"),
+    ("tryghedsindeks", 1, {"indsatsbehov": None}, "indsatsbehov", "må ikke være tom", None),
+    ("tryghedsindeks", 1, {"bydel": "Amager"}, "bydel", "skal være en af programmets bydele", "Amager"),
+    ("tryghedsindeks", 1, {"omraade": None}, "omraade", "må ikke være tom", None),
+    ("tryghedsindeks", 1, {"indeksvaerdi": "høj"}, "indeksvaerdi", "skal være et tal", "høj"),
+    # lukninger
+    ("lukninger", 0, {"startdato": "2017-02-30"}, "startdato", "skal være en gyldig dato", "2017-02-30"),
+    ("lukninger", 0, {"startdato": "31-04-2013"}, "startdato", "skal være en gyldig dato", "31-04-2013"),
+    ("lukninger", 0, {"startdato": "2013/03/04"}, "startdato", "skal være en gyldig dato", "2013/03/04"),
+    ("lukninger", 0, {"startdato": None}, "startdato", "må ikke være tom", None),
+    ("lukninger", 0, {"slutdato": D(2013, 3, 3)}, "slutdato", "slutdato skal være samme dag som startdato eller senere",
+     "2013-03-03 er før startdato 2013-03-04"),
+    ("lukninger", 0, {"planlagt": "måske"}, "planlagt", "skal være ja/nej, true/false eller 1/0", "måske"),
+    ("lukninger", 0, {"planlagt": None}, "planlagt", "må ikke være tom", None),
+    ("lukninger", 0, {"handleplan_dato": "snart"}, "handleplan_dato", "skal være en gyldig dato", "snart"),
+    ("lukninger", 2, {"institution": None}, "institution", "må ikke være tom", None),
+    ("lukninger", 2, {"forvaltning": None}, "forvaltning", "må ikke være tom", None),
+    # sigtelser
+    ("sigtelser", 0, {"alder": 14}, "alder", "skal være mellem 15 og 25", "14"),
+    ("sigtelser", 0, {"alder": 26}, "alder", "skal være mellem 15 og 25", "26"),
+    ("sigtelser", 0, {"befolkning": -1}, "befolkning", "skal være mindst 0", "-1"),
+    ("sigtelser", 0, {"sigtede": -1}, "sigtede", "skal være mindst 0", "-1"),
+    ("sigtelser", 0, {"sigtede": 1001}, "sigtede", "sigtede må ikke være større end befolkning",
+     "1001 sigtede, befolkning 1000"),
+    ("sigtelser", 0, {"koen": "kvinde"}, "koen", "skal være en af: k, m", "kvinde"),
+    # bandelog
+    ("bandelog", 0, {"antal_personer": -1}, "antal_personer", "skal være mindst 0", "-1"),
+    ("bandelog", 0, {"antal_personer": 2.5}, "antal_personer", "skal være et helt tal", "2.5"),
+    ("bandelog", 0, {"dato": "2014-13-01"}, "dato", "skal være en gyldig dato", "2014-13-01"),
+    ("bandelog", 0, {"omraade": None}, "omraade", "må ikke være tom", None),
+    # aktiviteter
+    ("aktiviteter", 0, {"indsatsomraade": "VI"}, "indsatsomraade", "skal være en af: I, II, III, IV, V", "VI"),
+    ("aktiviteter", 0, {"evidensniveau": "god"}, "evidensniveau",
+     "skal være en af: effektiv, lovende, utilstraekkelig, ingen_effekt, skadelig", "god"),
+    ("aktiviteter", 0, {"forandringsteori": "nok"}, "forandringsteori", "skal være ja/nej, true/false eller 1/0", "nok"),
+    ("aktiviteter", 0, {"foerste_aar_i_model": "2014,5"}, "foerste_aar_i_model", "skal være et helt tal", "2014,5"),
+    ("aktiviteter", 1, {"forventet_aar_i_model": "snart"}, "forventet_aar_i_model", "skal være et helt tal", "snart"),
+    ("aktiviteter", 1, {"navn": None}, "navn", "må ikke være tom", None),
+    # succeskriterier
+    ("succeskriterier", 0, {"resultat": "glæde"}, "resultat", "skal være en af: fritidstilbud, uddannelse", "glæde"),
+    ("succeskriterier", 0, {"retning": "opad"}, "retning", "skal være en af: op, ned", "opad"),
+    ("succeskriterier", 2, {"maal": None}, "maal", "må ikke være tom", None),
+    ("succeskriterier", 2, {"maal": 100.0}, "maal", "maal må ikke være lig baseline", "100"),
+    ("succeskriterier", 2, {"retning": "op"}, "retning", "retning skal passe med baseline og maal",
+     "op (baseline 100, maal 80)"),
+    ("succeskriterier", 2, {"vaerdi": "mange"}, "vaerdi", "skal være et tal", "mange"),
+    ("succeskriterier", 2, {"aktivitet_id": "A9"}, "aktivitet_id", "aktivitet_id findes ikke i aktiviteter.csv", "A9"),
+    ("succeskriterier", 1, {"baseline": 21.0}, "baseline",
+     "baseline skal være den samme i alle rækker for samme kriterium", "21, men 20 i række 2"),
+    ("succeskriterier", 1, {"baseline": None}, "baseline",
+     "baseline skal være den samme i alle rækker for samme kriterium", "tom, men 20 i række 2"),
+]
+
+
+@pytest.mark.parametrize("name, index, changes, column, rule, value", RULES,
+                         ids=[f"{r[0]}-{r[4]}-{list(r[2].values())[0]}" for r in RULES])
+def test_each_rule_gives_exactly_one_problem_naming_file_row_column(tmp_path, programme, name, index, changes,
+                                                                      column, rule, value):
+    problems = problems_of(tmp_path, with_changes(valid_tables(), name, index, **changes), programme)
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert (problem.file, problem.row, problem.column) == (f"{name}.csv", spreadsheet_row(index), column)
+    assert rule in problem.rule
+    assert problem.value == value
+
+
+def test_maal_changing_within_a_criterion_is_refused_at_the_changed_row(tmp_path, programme):
+    # Row index 1 repeats criterion (A1, K1) of row index 0 (spreadsheet row 2) with another maal;
+    # retning 'op' still agrees (35 > 20), so only the constancy rule is broken.
+    tables = with_changes(valid_tables(), "succeskriterier", 1, maal=35.0)
+    [problem] = problems_of(tmp_path, tables, programme)
+    assert (problem.file, problem.row, problem.column) == ("succeskriterier.csv", 3, "maal")
+    assert "maal skal være den samme i alle rækker for samme kriterium" in problem.rule
+    assert problem.value == "35, men 30 i række 2"
+
+
+@pytest.mark.parametrize("name, index, changes, keys", [
+    ("tryghedsundersoegelse", 1, {"respondent_id": "R1"}, "aar, respondent_id"),
+    ("tryghedsindeks", 1, {"omraade": "Indre Nørrebro"}, "aar, omraade"),
+    ("lukninger", 1, {"lukning_id": "L1"}, "lukning_id"),
+    ("sigtelser", 1, {"koen": "k"}, "aar, alder, koen"),
+    ("bandelog", 2, {"omraade": "Indre Nørrebro"}, "dato, omraade"),
+    ("aktiviteter", 1, {"aktivitet_id": "A1"}, "aktivitet_id"),
+    ("succeskriterier", 1, {"aar": 2014}, "aktivitet_id, kriterie_id, aar"),
+])
+def test_unique_groups(tmp_path, programme, name, index, changes, keys):
+    tables = with_changes(valid_tables(), name, index, **changes)
+    [problem] = problems_of(tmp_path, tables, programme)
+    assert (problem.file, problem.row, problem.column) == (f"{name}.csv", spreadsheet_row(index), keys)
+    assert "skal være entydig" in problem.rule
+    assert problem.value.endswith(f"(som række {spreadsheet_row(index - 1)})")
+
+
+def test_same_respondent_id_in_another_year_is_allowed(tmp_path, programme):
+    # valid_tables() has R1..R5 in both 2013 and 2014
+    dataset = load(tmp_path, valid_tables(), programme)
+    assert (dataset.tryghedsundersoegelse["respondent_id"] == "R1").sum() == 2
+
+
+def test_sigtelser_unique_group_counts_missing_koen_as_a_value(tmp_path, programme):
+    tables = valid_tables()
+    for row in tables["sigtelser"]:
+        row["koen"] = None
+    # rows 0/1 (2013, 15) and 2/3 (2013, 25) now repeat each other
+    problems = problems_of(tmp_path, tables, programme)
+    assert sorted(p.row for p in problems) == [3, 5]
+    assert {p.column for p in problems} == {"aar, alder, koen"}
+
+
+def test_missing_required_column(tmp_path, programme):
+    [problem] = problems_of(tmp_path, without_column(valid_tables(), "lukninger", "handleplan_dato"), programme)
+    assert (problem.file, problem.row, problem.column) == ("lukninger.csv", 1, "handleplan_dato")
+    assert "mangler" in problem.rule
+
+
+def test_optional_columns_may_be_missing_and_are_added_empty(tmp_path, programme):
+    tables = without_column(valid_tables(), "sigtelser", "koen")
+    tables = without_column(tables, "tryghedsundersoegelse", "alder")
+    tables = without_column(tables, "tryghedsindeks", "indeksvaerdi")
+    tables = without_column(tables, "lukninger", "aarsag")
+    dataset = load(tmp_path, tables, programme)
+    assert list(dataset.sigtelser.columns) == ["aar", "alder", "koen", "befolkning", "sigtede"]
+    assert dataset.sigtelser["koen"].isna().all() and dataset.sigtelser["koen"].dtype == "str"
+    assert dataset.tryghedsundersoegelse["alder"].isna().all()
+    assert dataset.tryghedsundersoegelse["alder"].dtype == "Int64"
+    assert dataset.tryghedsindeks["indeksvaerdi"].dtype == "float64"
+    assert dataset.lukninger["aarsag"].isna().all()
+
+
+def test_extra_columns_are_ignored_and_columns_follow_the_contract_order(tmp_path, programme):
+    tables = with_column(valid_tables(), "bandelog", "kommentar", ["a", "b", "c", "d"])
+    for i, row in enumerate(tables["bandelog"]):  # deliver the columns in another order
+        tables["bandelog"][i] = {k: row[k] for k in ("kommentar", "antal_personer", "omraade", "dato")}
+    dataset = load(tmp_path, tables, programme)
+    assert list(dataset.bandelog.columns) == ["dato", "omraade", "antal_personer"]
+    assert dataset.bandelog["antal_personer"].tolist() == [40, 35, 12, 30]
+
+
+def test_header_names_ignore_case_and_surrounding_spaces(tmp_path, programme):
+    tables = valid_tables()
+    tables["bandelog"] = [{" Dato": r["dato"], "OMRAADE ": r["omraade"], "Antal_Personer": r["antal_personer"]}
+                          for r in tables["bandelog"]]
+    dataset = load(tmp_path, tables, programme)
+    assert list(dataset.bandelog.columns) == ["dato", "omraade", "antal_personer"]
+
+
+def test_a_column_twice_in_the_header_is_refused(tmp_path, programme):
+    write_folder(tmp_path)
+    (tmp_path / "bandelog.csv").write_text("dato,omraade,antal_personer,omraade\n2014-03-31,Indre Nørrebro,40,x\n",
+                                           encoding="utf-8")
+    _, problems = validate_folder(tmp_path, programme)
+    [problem] = problems
+    assert (problem.file, problem.row, problem.column) == ("bandelog.csv", 1, "omraade")
+    assert "mere end én gang" in problem.rule
+
+
+def test_dtypes_columns_and_index_after_loading(tmp_path, programme):
+    dataset = load(tmp_path, valid_tables(), programme)
+    expected = {"int": "int64", "float": "float64", "text": "str", "date": "datetime64[ns]", "bool": "bool"}
+    for spec in INPUT_FILES:
+        frame = dataset.table(spec.name)
+        assert list(frame.columns) == list(spec.column_names), spec.name
+        assert isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0, spec.name
+        for column in spec.columns:
+            want = "Int64" if column.type == "int" and column.nullable else expected[column.type]
+            assert str(frame[column.name].dtype) == want, (spec.name, column.name)
+    assert dataset.source_files["lukninger"] == tmp_path / "lukninger.csv"
+    assert dataset.source_dir == tmp_path
+
+
+def test_loaded_values(tmp_path, programme):
+    dataset = load(tmp_path, valid_tables(), programme)
+    survey = dataset.tryghedsundersoegelse
+    # 9 and empty are "ved ikke/uoplyst" -> <NA>
+    assert survey["tryghed_aften"].tolist()[:6] == [1, 4, 5, pd.NA, pd.NA, 2]
+    assert survey["vaegt"].tolist()[:3] == [1.0, 0.5, 1.25]
+    closures = dataset.lukninger
+    assert closures["startdato"].tolist()[1] == pd.Timestamp(2013, 12, 30)
+    assert closures["planlagt"].tolist() == [False, False, True, False]
+    assert closures["handleplan_dato"].isna().tolist() == [False, True, True, False]
+    activities = dataset.aktiviteter
+    assert activities["navn"][0] == 'SSP-samarbejdet "Tryg & sikker" <ung>'
+    assert activities["foerste_aar_i_model"].tolist() == [2014, pd.NA, 2015]
+    assert dataset.succeskriterier["baseline"].isna().tolist() == [False, False, False, True]
+
+
+def test_vocabulary_aliases_and_case_are_canonicalised(tmp_path, programme):
+    tables = with_changes(valid_tables(), "tryghedsindeks", 2, indsatsbehov="ordinaer")
+    tables = with_changes(tables, "tryghedsindeks", 0, indsatsbehov="Markant", bydel="nørrebro")
+    tables = with_changes(tables, "tryghedsundersoegelse", 0, koen="K")
+    dataset = load(tmp_path, tables, programme)
+    assert dataset.tryghedsindeks["indsatsbehov"].tolist()[:3] == ["markant", "intensiveret", "ordinær"]
+    assert dataset.tryghedsindeks["bydel"][0] == "Nørrebro"
+    assert dataset.tryghedsundersoegelse["koen"][0] == "k"
+
+
+def test_bydele_come_from_the_programme(tmp_path, programme):
+    from dataclasses import replace
+
+    smaller = replace(programme, bydele=("Nørrebro",))
+    write_folder(tmp_path)
+    _, problems = validate_folder(tmp_path, smaller)
+    # every survey row but the Nørrebro one (index 2), every index row but the Nørrebro ones, closures not on Nørrebro
+    survey = sorted(p.row for p in problems if p.file == "tryghedsundersoegelse.csv")
+    assert survey == [2, 3, 5, 6, 7, 8, 9, 10, 11]
+    assert sorted(p.row for p in problems if p.file == "lukninger.csv") == [4, 5]
+
+
+def test_every_problem_of_every_file_is_reported_at_once(tmp_path, programme):
+    tables = with_changes(valid_tables(), "sigtelser", 0, alder=14)
+    tables = with_changes(tables, "bandelog", 1, antal_personer=-3)
+    tables = with_changes(tables, "lukninger", 3, planlagt="x", slutdato=D(2016, 3, 1))
+    del tables["aktiviteter"]
+    problems = problems_of(tmp_path, tables, programme)
+    found = {(p.file, p.row, p.column) for p in problems}
+    assert found == {("sigtelser.csv", 2, "alder"), ("bandelog.csv", 3, "antal_personer"),
+                     ("lukninger.csv", 5, "planlagt"), ("lukninger.csv", 5, "slutdato"),
+                     ("aktiviteter.csv", None, None)}
+    missing = next(p for p in problems if p.file == "aktiviteter.csv")
+    assert "aktiviteter.csv eller aktiviteter.xlsx" in missing.rule
+
+
+def test_many_identical_problems_are_capped_but_counted(tmp_path, programme):
+    rows = [{"aar": 2015, "respondent_id": f"X{i}", "bydel": "Valby", "vaegt": -1.0, "tryghed_aften": 2,
+             "koen": "k", "alder": 30} for i in range(25)]
+    problems = problems_of(tmp_path, with_rows(valid_tables(), "tryghedsundersoegelse", *rows), programme)
+    listed = [p for p in problems if p.row is not None]
+    assert [p.row for p in listed] == list(range(12, 22))  # the first ten bad rows (valid rows are 2-11)
+    [summary] = [p for p in problems if p.row is None]
+    assert summary.column == "vaegt"
+    assert summary.rule.startswith("25 rækker bryder reglen «skal være større end 0»")
+
+
+def test_load_dataset_raises_input_error_with_every_problem(tmp_path, programme):
+    write_folder(tmp_path, with_changes(valid_tables(), "bandelog", 0, antal_personer=-1, dato="i går"))
+    with pytest.raises(InputError) as caught:
+        load_dataset(tmp_path, programme)
+    text = str(caught.value)
+    assert "bandelog.csv, række 2, kolonne 'antal_personer': skal være mindst 0 (værdi: -1)" in text
+    assert "bandelog.csv, række 2, kolonne 'dato': skal være en gyldig dato" in text
+
+
+def test_missing_folder(tmp_path, programme):
+    dataset, [problem] = validate_folder(tmp_path / "findes-ikke", programme)
+    assert dataset is None
+    assert "findes ikke" in problem.rule
+
+
+def test_factories_valid_folder_is_valid_in_every_format(tmp_path, programme):
+    for i, options in enumerate([{}, {"sep": ";"}, {"fmt": "xlsx"}, {"encoding": "cp1252", "sep": ";"}]):
+        folder = write_folder(tmp_path / str(i), **options)
+        dataset, problems = validate_folder(folder, programme)
+        assert problems == [], options
+        assert len(dataset.tryghedsundersoegelse) == len(valid_tables()["tryghedsundersoegelse"])
