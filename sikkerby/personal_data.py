@@ -76,12 +76,13 @@ def mask_cpr(text: pd.Series) -> pd.Series:
     return text.str.replace(CPR_PATTERN, lambda m: MASK if m.group(4) else MASK_UNDASHED, regex=True)
 
 
-def screen(cells: pd.DataFrame, file: str) -> tuple[list[Problem], pd.DataFrame]:
+def screen(cells: pd.DataFrame, file: str) -> tuple[list[Problem], pd.DataFrame, pd.DataFrame]:
     """Check every column name and cell of ``cells`` for personal data.
 
     ``cells`` holds text (index = spreadsheet row numbers, columns = the
-    header's labels). Returns the problems and the cells with every CPR-like
-    number masked (in the labels too).
+    header's labels). Returns the problems, the cells with every CPR-like
+    number masked (in the labels too), and a boolean frame marking the
+    refused cells (so later checks can leave them alone).
     """
     labels = pd.Series(list(cells.columns), dtype=object)
     header_hits = cpr_cells(labels)
@@ -91,11 +92,13 @@ def screen(cells: pd.DataFrame, file: str) -> tuple[list[Problem], pd.DataFrame]
     problems = [Problem(file, 1, label, CELL_RULE, MASK) for label in labels[header_hits.to_numpy()]]
     problems += [Problem(file, 1, label, COLUMN_RULE) for label in labels if is_personal_data_column(label)]
     masked = cells
+    refused = np.zeros(cells.shape, dtype=bool)
     for position, label in enumerate(labels):
         hits = cpr_cells(cells.iloc[:, position]).to_numpy()
         if hits.any():
             if masked is cells:
                 masked = cells.copy()
             masked.iloc[np.flatnonzero(hits), position] = mask_cpr(cells.iloc[hits, position]).to_numpy()
+            refused[:, position] = hits
             problems += row_problems(file, label, CELL_RULE, cells.index[hits], [MASK] * LIST_LIMIT)
-    return problems, masked
+    return problems, masked, pd.DataFrame(refused, index=cells.index, columns=cells.columns)

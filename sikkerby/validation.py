@@ -82,11 +82,11 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
     raw, problems = read_table(path, [c.name for c in spec.columns if c.required])
     if raw is None:
         return None, problems
-    found, cells = screen(raw.cells, raw.file)
+    found, cells, refused = screen(raw.cells, raw.file)
     problems += found
     if not raw.header_ok:
         return None, problems
-    cells = cells[~raw.ragged.to_numpy()]
+    cells, refused = cells[~raw.ragged.to_numpy()], refused[~raw.ragged.to_numpy()]
 
     positions: dict[str, int] = {}
     for position, name in enumerate(raw.header):
@@ -107,7 +107,8 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
             unusable[column.name] = pd.Series(False, index=cells.index)
             continue
         values[column.name], unusable[column.name], found = check_column(
-            cells.iloc[:, positions[column.name]], column, raw.file, raw.decimal_comma, programme.bydele)
+            cells.iloc[:, positions[column.name]], column, raw.file, raw.decimal_comma, programme.bydele,
+            refused.iloc[:, positions[column.name]])
         problems += found
 
     table = CheckedTable(spec, raw.file, pd.DataFrame(values, index=cells.index),
@@ -170,18 +171,23 @@ def range_rule(column: Column) -> str | None:
 
 
 def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool,
-                 bydele: tuple[str, ...] = ()) -> tuple[pd.Series, pd.Series, list[Problem]]:
+                 bydele: tuple[str, ...] = (), refused: pd.Series | None = None,
+                 ) -> tuple[pd.Series, pd.Series, list[Problem]]:
     """Parse and check one column of text cells (index = spreadsheet rows).
 
-    Returns the typed values (missing where a cell broke a rule), the mask of
-    cells that broke a rule, and the problems.
+    ``refused`` marks cells already refused as personal data: they are not
+    checked again. Returns the typed values (missing where a cell broke a
+    rule), the mask of cells that broke a rule, and the problems.
     """
+    refused = pd.Series(False, index=text.index) if refused is None else refused.astype(bool)
     values, invalid = parse(text, column.type, decimal_comma)
+    invalid &= ~refused
     problems = _problems(file, column.name, TYPE_RULES[column.type], invalid, text)
     empty = text == ""
     if not column.nullable:
         problems += _problems(file, column.name, "må ikke være tom", empty)
-    bad = invalid.copy()
+    values = values.mask(refused)
+    bad = invalid | refused
 
     if column.missing_codes:
         values = values.mask(values.isin(column.missing_codes))
@@ -196,6 +202,7 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
         spelling |= {alias.casefold(): canonical for alias, canonical in column.aliases.items()}
         canonical = by_unique(text, lambda distinct: distinct.str.casefold().map(spelling).astype("str"))
         outside = values.notna() & canonical.isna()
+        canonical = canonical.mask(refused)
         problems += _problems(file, column.name, rule, outside, text)
         values = canonical.astype("str")
         bad |= outside
