@@ -95,28 +95,36 @@ def fmt_pp(value: Any, decimals: int = 1, *, signed: bool = False) -> str:
     return f"{fmt_number(value, decimals, signed=signed)}{NBSP}procentpoint"
 
 
-def fmt_value(value: Any, unit: str, decimals: int) -> str:
-    """A målepunkt value in its unit: ``procent`` → ``13,4 %``, ``antal`` → ``1.234``."""
+def _check_unit(unit: str) -> None:
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+
+
+def fmt_value(value: Any, unit: str, decimals: int) -> str:
+    """A målepunkt value in its unit: ``procent`` → ``13,4 %``, ``antal`` → ``1.234``."""
+    _check_unit(unit)
     return fmt_pct(value, decimals) if unit == "procent" else fmt_number(value, decimals)
 
 
 def fmt_change(value: Any, unit: str, decimals: int) -> str:
     """A difference between two målepunkt values: procent → procentpoint, antal → number."""
-    if unit not in UNITS:
-        raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+    _check_unit(unit)
     return fmt_pp(value, decimals) if unit == "procent" else fmt_number(value, decimals)
 
 
+def threshold_decimals(value: Any, decimals: int) -> int:
+    """Decimals for a target, path or requirement: ``decimals``, more (up to 2 extra) to be exact."""
+    return max(decimals, exact_decimals(value, decimals + 2))
+
+
 def fmt_threshold(value: Any, unit: str, decimals: int) -> str:
-    """A target or path value: at least ``decimals``, more (up to 2 extra) when needed to be exact.
+    """A target or path value in its unit, written exactly (see :func:`threshold_decimals`).
 
     ``189.61`` with 0 decimals is ``189,61``, not ``190``: a count of 190 misses it.
     """
     if is_missing(value):
         return MISSING
-    return fmt_value(value, unit, max(decimals, exact_decimals(value, decimals + 2)))
+    return fmt_value(value, unit, threshold_decimals(value, decimals))
 
 
 def fmt_year(value: Any) -> str:
@@ -168,11 +176,8 @@ def distinguishing_decimals(value: Any, others: Iterable[Any], decimals: int, *,
     others = [float(o) for o in others
               if not is_missing(o) and abs(float(o) - float(value)) > goal_status.TOLERANCE]
 
-    def other_decimals(o: float, d: int) -> int:
-        return max(d, exact_decimals(o, d + 2)) if thresholds else d
-
     for d in range(decimals, decimals + extra + 1):
-        if all(fmt_number(value, d) != fmt_number(o, other_decimals(o, d)) for o in others):
+        if all(fmt_number(value, d) != fmt_number(o, threshold_decimals(o, d) if thresholds else d) for o in others):
             return d
     return decimals + extra
 
@@ -292,6 +297,29 @@ def status_word(status: Any) -> str:
 
 # ---------------------------------------------------------------------- sentences
 
+def unit_noun(unit: str) -> str:
+    """The noun a sentence uses for a målepunkt's value: ``andelen`` (procent) or ``antallet``."""
+    _check_unit(unit)
+    return "andelen" if unit == "procent" else "antallet"
+
+
+def _requirement_text(requirement: YearlyRequirement, unit: str, decimals: int) -> str:
+    if requirement.min_fall == 0:
+        return "kravet om et fald fra året før" if requirement.strict else "kravet om, at niveauet ikke stiger fra året før"
+    amount = fmt_change(requirement.min_fall, unit, threshold_decimals(requirement.min_fall, decimals))
+    return f"kravet om et fald på {'mere end' if requirement.strict else 'mindst'} {amount} fra året før"
+
+
+def _row_value(row: Mapping[str, Any], key: str) -> float | None:
+    value = row.get(key)
+    return None if is_missing(value) else float(value)
+
+
+def _row_year(row: Mapping[str, Any], key: str) -> int | None:
+    value = row.get(key)
+    return None if is_missing(value) else int(value)
+
+
 def fmt_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
     """A målepunkt's target in words, from a ``maalstatus`` row (for tables).
 
@@ -300,8 +328,7 @@ def fmt_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
     """
     m = maalepunkt
     target, baseline = _row_value(row, "maalvaerdi"), _row_value(row, "basisvaerdi")
-    b = None if is_missing(row.get("basisaar")) else int(row["basisaar"])
-    t = None if is_missing(row.get("maalaar")) else int(row["maalaar"])
+    b, t = _row_year(row, "basisaar"), _row_year(row, "maalaar")
     if m.kind == "krav":
         return MISSING if target is None else f"{fmt_threshold(target, m.unit, m.decimals)} hvert år"
     if m.kind == "sti":
@@ -309,25 +336,6 @@ def fmt_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
     if baseline is None or b is None or t is None:
         return MISSING
     return f"i {t} lavere end i {b} ({fmt_threshold(baseline, m.unit, m.decimals)})"
-
-
-def unit_noun(unit: str) -> str:
-    """The noun a sentence uses for a målepunkt's value: ``andelen`` (procent) or ``antallet``."""
-    if unit not in UNITS:
-        raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
-    return "andelen" if unit == "procent" else "antallet"
-
-
-def _requirement_text(requirement: YearlyRequirement, unit: str, decimals: int) -> str:
-    if requirement.min_fall == 0:
-        return "kravet om et fald fra året før" if requirement.strict else "kravet om, at niveauet ikke stiger fra året før"
-    amount = fmt_change(requirement.min_fall, unit, max(decimals, exact_decimals(requirement.min_fall, decimals + 2)))
-    return f"kravet om et fald på {'mere end' if requirement.strict else 'mindst'} {amount} fra året før"
-
-
-def _row_value(row: Mapping[str, Any], key: str) -> float | None:
-    value = row.get(key)
-    return None if is_missing(value) else float(value)
 
 
 def _relation(value: float, reference: float) -> str:
@@ -361,8 +369,7 @@ def describe_status(maalepunkt: Maalepunkt, row: Mapping[str, Any], previous_val
     value = _row_value(row, "vaerdi")
     lo, hi = _row_value(row, "ci_nedre"), _row_value(row, "ci_oevre")
     baseline, target, path = (_row_value(row, k) for k in ("basisvaerdi", "maalvaerdi", "sti_vaerdi"))
-    b = None if is_missing(row.get("basisaar")) else int(row["basisaar"])
-    t = None if is_missing(row.get("maalaar")) else int(row["maalaar"])
+    b, t = _row_year(row, "basisaar"), _row_year(row, "maalaar")
     noun = unit_noun(m.unit)
 
     if value is None:

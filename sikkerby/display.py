@@ -1,0 +1,402 @@
+"""What notebooks display: tables, sentences, figures with captions, the sample-data callout.
+
+Every object renders on both publication routes:
+
+- HTML (nbconvert prefers ``text/html``): ``_repr_html_``, all data text through
+  :func:`html.escape`; classes ``sb-table``, ``sb-num``, ``sb-status``,
+  ``sb-<vocabulary>-<value>``, ``sb-mark``, ``sb-callout``, ``sb-figcaption``
+  (styles in :data:`CSS`);
+- PDF (pandoc reads the executed notebook and writes Typst; raw HTML is lost
+  there): ``_repr_markdown_``, pandoc Markdown — pipe tables with a ``: caption``
+  line, every ASCII punctuation character in data text backslash-escaped
+  (:func:`escape_markdown`), so ``<script>`` is text, not raw HTML, and ``*``,
+  ``|``, ``$``, ``[`` … are not markup. Status marks are bracketed spans
+  ``[✓]{.sb-mark .sb-status-naaet}`` (a filter may colour them; otherwise the
+  symbol shows as is).
+
+Status is always a symbol *and* a word; the colour only adds to it.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sikkerby.formatting import (
+    MISSING, NBSP, Label, fmt_date, fmt_number, fmt_pct, fmt_pp, fmt_target, fmt_threshold, fmt_value, fmt_year,
+    is_missing, label,
+)
+from sikkerby.paths import is_sample_data
+from sikkerby.plotting import Chart, figure_png
+from sikkerby.programme import Programme
+
+_MARKDOWN_SPECIAL = frozenset(string.punctuation)  # every ASCII punctuation character is escapable
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\u2028\u2029]+[ \t]*")
+
+CSS = """\
+.sb-table td.sb-num, .sb-table th.sb-num { text-align: right; font-variant-numeric: tabular-nums; }
+.sb-mark { display: inline-block; min-width: 1.3em; padding: 0 .25em; border-radius: .25em;
+           text-align: center; font-weight: 700; }
+.sb-table-note, .sb-figcaption { font-size: .9em; color: #444; }
+.sb-figcaption { margin-top: .2em; }
+.sb-callout { border-left: .35em solid #E69F00; background: #FFF6E0; padding: .6em 1em; margin: 1em 0; }
+"""
+
+
+def escape_html(text: Any) -> str:
+    """Data text for HTML: ``& < > " '`` become entities."""
+    return html.escape(str(text), quote=True)
+
+
+def escape_markdown(text: Any) -> str:
+    """Data text for (pandoc or CommonMark) Markdown: one line, no markup, no raw HTML.
+
+    Line breaks become spaces (a table cell or a paragraph stays one line) and
+    every ASCII punctuation character gets a backslash, which both pandoc
+    (``all_symbols_escapable``) and CommonMark read as the literal character;
+    ``&`` becomes ``&amp;`` instead (mistune, nbconvert's CommonMark renderer,
+    reads ``\\&lt;`` as an entity).
+    """
+    text = _LINE_BREAKS.sub(" ", str(text)).strip(" \t")
+    return "".join("&amp;" if ch == "&" else "\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def _css_token(value: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", str(value))
+
+
+# ------------------------------------------------------------------------ columns
+
+KINDS = ("text", "number", "percent", "pp", "year", "date", "label", "status")
+_NUMERIC_KINDS = ("number", "percent", "pp", "year")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """How one DataFrame column is shown.
+
+    ``kind``: ``text`` (escaped as is), ``number``/``percent``/``pp`` (Danish,
+    ``decimals``), ``year``, ``date``, ``label`` (the vocabulary's word) or
+    ``status`` (symbol + word + colour; ``vocabulary`` defaults to ``status``).
+    ``formatter(value, row) -> str`` overrides the kind's formatting (its result
+    is plain text and is escaped like data). ``align`` defaults to right for numbers.
+    """
+
+    name: str
+    header: str | None = None
+    kind: str = "text"
+    decimals: int = 0
+    vocabulary: str | None = None
+    formatter: Callable[[Any, Mapping[str, Any]], str] | None = None
+    align: str | None = None  # "left" | "right"
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}; expected one of {', '.join(KINDS)}")
+        if self.kind == "label" and self.vocabulary is None:
+            raise ValueError(f"column {self.name!r}: kind 'label' needs a vocabulary")
+
+    @property
+    def title(self) -> str:
+        return self.name if self.header is None else self.header
+
+    @property
+    def right(self) -> bool:
+        return (self.align or ("right" if self.kind in _NUMERIC_KINDS else "left")) == "right"
+
+    def cell(self, value: Any, row: Mapping[str, Any]) -> tuple[str, tuple[str, str, Label] | None]:
+        """(plain text, (vocabulary, value, label) for a status cell, else ``None``)."""
+        if self.formatter is not None:
+            return str(self.formatter(value, row)), None
+        if self.kind == "status":
+            if is_missing(value):
+                return MISSING, None
+            vocabulary = self.vocabulary or "status"
+            lab = label(vocabulary, value)
+            return lab.word, (vocabulary, str(value), lab)
+        if is_missing(value):
+            return MISSING, None
+        formats = {
+            "text": lambda v: str(v),
+            "number": lambda v: fmt_number(v, self.decimals),
+            "percent": lambda v: fmt_pct(v, self.decimals),
+            "pp": lambda v: fmt_pp(v, self.decimals),
+            "year": fmt_year,
+            "date": fmt_date,
+            "label": lambda v: label(self.vocabulary, v).word,
+        }
+        return formats[self.kind](value), None
+
+
+# ------------------------------------------------------------------ display objects
+
+class _Displayable:
+    """Both representations; IPython shows ``text/html``, ``text/markdown`` and ``text/plain``."""
+
+    def _repr_html_(self) -> str:
+        raise NotImplementedError
+
+    def _repr_markdown_(self) -> str:
+        raise NotImplementedError
+
+
+class Table(_Displayable):
+    """A DataFrame as a captioned table, formatted per column (see :class:`ColumnSpec`).
+
+    ``columns``: specs or plain column names (shown as text, header = name);
+    default: every column as text. ``note`` is a line under the table.
+    """
+
+    def __init__(self, df: pd.DataFrame, columns: Sequence[ColumnSpec | str] | None = None,
+                 caption: str = "", note: str = ""):
+        specs = [c if isinstance(c, ColumnSpec) else ColumnSpec(str(c))
+                 for c in (list(df.columns) if columns is None else columns)]
+        missing = [s.name for s in specs if s.name not in df.columns]
+        if missing:
+            raise KeyError(f"columns not in the table: {', '.join(missing)}")
+        self.columns = specs
+        self.caption = caption
+        self.note = note
+        self.rows = [[spec.cell(row[spec.name], row) for spec in specs] for _, row in df.iterrows()]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as shown, as plain strings (status cells as ``✓ Nået``)."""
+        return pd.DataFrame([[mark[2].text if mark else text for text, mark in row] for row in self.rows],
+                            columns=[spec.title for spec in self.columns], dtype=object)
+
+    def _repr_html_(self) -> str:
+        def cls(spec: ColumnSpec, extra: str = "") -> str:
+            names = " ".join(n for n in (("sb-num" if spec.right else ""), extra) if n)
+            return f' class="{names}"' if names else ""
+
+        head = "".join(f'<th scope="col"{cls(s)}>{escape_html(s.title)}</th>' for s in self.columns)
+        body = []
+        for row in self.rows:
+            cells = []
+            for spec, (text, mark) in zip(self.columns, row):
+                if mark is None:
+                    cells.append(f"<td{cls(spec)}>{escape_html(text)}</td>")
+                    continue
+                vocabulary, value, lab = mark
+                symbol = (f'<span class="sb-mark" aria-hidden="true" style="background-color:{lab.colour};'
+                          f'color:{lab.ink}">{escape_html(lab.symbol)}</span> ') if lab.symbol else ""
+                status_cls = f"sb-status sb-{_css_token(vocabulary)}-{_css_token(value)}"
+                cells.append(f"<td{cls(spec, status_cls)}>{symbol}{escape_html(text)}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        if not body:
+            body.append(f'<tr><td colspan="{len(self.columns)}">Ingen data</td></tr>')
+        caption = f"<caption>{escape_html(self.caption)}</caption>" if self.caption else ""
+        note = f'<p class="sb-table-note">{escape_html(self.note)}</p>' if self.note else ""
+        return (f'<table class="sb-table">{caption}<thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(body)}</tbody></table>{note}')
+
+    def _repr_markdown_(self) -> str:
+        def cell(text: str, mark: tuple[str, str, Label] | None) -> str:
+            if mark is None or not mark[2].symbol:
+                return escape_markdown(text) or " "
+            vocabulary, value, lab = mark
+            return (f"[{escape_markdown(lab.symbol)}]{{.sb-mark .sb-{_css_token(vocabulary)}-{_css_token(value)}}} "
+                    f"{escape_markdown(text)}")
+
+        header = [escape_markdown(s.title) or " " for s in self.columns]
+        body = [[cell(text, mark) for text, mark in row] for row in self.rows]
+        # pandoc sizes wrapped columns by the dashes under the header: make them follow the shown text
+        shown = [[s.title for s in self.columns], *self.to_frame().itertuples(index=False)]
+        widths = [min(max(max(len(str(c)) for c in column), 6), 40) for column in zip(*shown)]
+        lines = ["| " + " | ".join(header) + " |",
+                 "|" + "|".join(("-" * w + ":") if s.right else (":" + "-" * w)
+                                for s, w in zip(self.columns, widths)) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in body]
+        if not self.rows:
+            lines.append("| Ingen data |" + " |" * (len(self.columns) - 1))
+        text = "\n".join(lines) + "\n"
+        if self.caption:
+            text += f"\n: {escape_markdown(self.caption)}\n"
+        if self.note:
+            text += f"\n{escape_markdown(self.note)}\n"
+        return text
+
+    def __repr__(self) -> str:
+        frame = self.to_frame()
+        table = frame.to_string(index=False) if len(frame) else "Ingen data"
+        return "\n".join(part for part in (self.caption, table, self.note) if part)
+
+
+class Paragraph(_Displayable):
+    """A paragraph of plain text (a generated sentence): all of it escaped, no markup."""
+
+    def __init__(self, text: str):
+        self.text = str(text)
+
+    def _repr_html_(self) -> str:
+        return f'<p class="sb-text">{escape_html(self.text)}</p>'
+
+    def _repr_markdown_(self) -> str:
+        return escape_markdown(self.text) + "\n"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class Caption(_Displayable):
+    """A figure caption, shown right below the figure: ``Figur: …``."""
+
+    def __init__(self, text: str, prefix: str = "Figur"):
+        self.text, self.prefix = str(text), prefix
+
+    def _repr_html_(self) -> str:
+        return (f'<p class="sb-figcaption"><strong>{escape_html(self.prefix)}:</strong> '
+                f"{escape_html(self.text)}</p>")
+
+    def _repr_markdown_(self) -> str:
+        return f"{escape_markdown(self.prefix)}: {escape_markdown(self.text)}\n"
+
+    def __repr__(self) -> str:
+        return f"{self.prefix}: {self.text}"
+
+
+class Callout(_Displayable):
+    """A highlighted note: a bold title and a text (HTML box; Markdown block quote)."""
+
+    def __init__(self, title: str, text: str, kind: str = "warning"):
+        self.title, self.text, self.kind = str(title), str(text), kind
+
+    def _repr_html_(self) -> str:
+        return (f'<div class="sb-callout sb-callout-{_css_token(self.kind)}" role="note">'
+                f"<p><strong>{escape_html(self.title)}:</strong> {escape_html(self.text)}</p></div>")
+
+    def _repr_markdown_(self) -> str:
+        return f"> **{escape_markdown(self.title)}:** {escape_markdown(self.text)}\n"
+
+    def __repr__(self) -> str:
+        return f"{self.title}: {self.text}"
+
+
+SYNTHETIC_DATA_TEXT = (
+    "tallene er syntetiske og beskriver ikke virkelige forhold i København. De viser, hvordan "
+    "publikationen ser ud, og kan ikke bruges som status for Sikker By programmet."
+)
+
+
+def synthetic_data_banner() -> Callout:
+    """The callout every page built from the bundled sample data shows."""
+    return Callout("Eksempeldata", SYNTHETIC_DATA_TEXT)
+
+
+# --------------------------------------------------------------- ready-made tables
+
+def maalstatus_table(maalstatus: pd.DataFrame, programme: Programme, caption: str = "") -> Table:
+    """The ``maalstatus`` table (DATA.md §4) for readers: values in each målepunkt's unit and decimals.
+
+    Columns: målepunkt, year, value (with the confidence interval when the row
+    has one), baseline, target, path value when any row has one, and status.
+    """
+    def m(row: Mapping[str, Any]):
+        return programme.maalepunkt(row["maalepunkt_id"])
+
+    def value(v: Any, row: Mapping[str, Any]) -> str:
+        text = fmt_value(v, m(row).unit, m(row).decimals)
+        if not is_missing(row.get("ci_nedre")) and not is_missing(row.get("ci_oevre")):
+            text += (f" ({fmt_number(row['ci_nedre'], m(row).decimals)}–"
+                     f"{fmt_value(row['ci_oevre'], m(row).unit, m(row).decimals)})")
+        return text
+
+    def baseline(v: Any, row: Mapping[str, Any]) -> str:
+        if is_missing(v):
+            return MISSING
+        return f"{fmt_threshold(v, m(row).unit, m(row).decimals)} ({fmt_year(row['basisaar'])})"
+
+    columns = [
+        ColumnSpec("maalepunkt_id", "Målepunkt", formatter=lambda v, row: m(row).title),
+        ColumnSpec("aar", "År", kind="year"),
+        ColumnSpec("vaerdi", "Værdi", formatter=value, align="right"),
+        ColumnSpec("basisvaerdi", "Basisværdi (år)", formatter=baseline, align="right"),
+        ColumnSpec("maalvaerdi", "Mål", formatter=lambda v, row: fmt_target(m(row), row)),
+    ]
+    if "sti_vaerdi" in maalstatus.columns and maalstatus["sti_vaerdi"].notna().any():
+        columns.append(ColumnSpec("sti_vaerdi", "Målsti i året", align="right",
+                                  formatter=lambda v, row: fmt_threshold(v, m(row).unit, m(row).decimals)))
+    columns.append(ColumnSpec("status", "Status", kind="status"))
+    note = ""
+    if maalstatus[["ci_nedre", "ci_oevre"]].notna().all(axis=1).any():
+        note = f"Parentesen efter værdien er et 95{NBSP}%-konfidensinterval."
+    return Table(maalstatus, columns, caption=caption, note=note)
+
+
+def aktivitetsscorer_table(scores: pd.DataFrame, caption: str = "") -> Table:
+    """The ``aktivitetsscorer`` table (DATA.md §4) for readers; scores with one decimal."""
+    columns = [
+        ColumnSpec("aktivitet_id", "Id"),
+        ColumnSpec("navn", "Aktivitet"),
+        ColumnSpec("forvaltning", "Forvaltning"),
+        ColumnSpec("indsatsomraade", "Indsatsområde", kind="label", vocabulary="indsatsomraade"),
+        ColumnSpec("model_status", "Status i modellen", kind="status", vocabulary="model_status"),
+        ColumnSpec("resultatscore", "Resultatscore", kind="number", decimals=1),
+        ColumnSpec("evidensscore", "Evidensscore", kind="number", decimals=1),
+        ColumnSpec("samlet_score", "Samlet score", kind="number", decimals=1),
+        ColumnSpec("kategori", "Kategori", kind="status", vocabulary="kategori"),
+        ColumnSpec("udviklingspotentiale", "Udviklingspotentiale", kind="label", vocabulary="udviklingspotentiale"),
+    ]
+    return Table(scores, [c for c in columns if c.name in scores.columns], caption=caption)
+
+
+# ------------------------------------------------------------------------ showing
+
+def _display(*objects: Any, **kwargs: Any) -> None:
+    from IPython.display import display
+
+    display(*objects, **kwargs)
+
+
+def chart_bundle(fig: Figure, alt: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """(data, metadata) of a PNG ``display_data`` output; the alt text rides in the metadata."""
+    encoded = base64.b64encode(figure_png(fig)).decode("ascii")
+    return {"image/png": encoded, "text/plain": alt}, {"image/png": {"alt": alt}}
+
+
+def show_chart(fig: Figure | Chart, caption: str, alt: str | None = None) -> None:
+    """Display a figure as PNG (alt text in the output metadata), then ``Figur: caption`` below it.
+
+    ``fig`` may be a :class:`~sikkerby.plotting.Chart`, whose ``alt_text`` is used
+    unless ``alt`` is given. A pyplot-managed figure is closed afterwards, so
+    the inline backend does not show it a second time.
+    """
+    if isinstance(fig, Chart):
+        alt = fig.alt_text if alt is None else alt
+        fig = fig.figure
+    if not alt:
+        raise ValueError("a chart needs an alt text")
+    data, metadata = chart_bundle(fig, alt)
+    _display(data, raw=True, metadata=metadata)
+    _display(Caption(caption))
+    if getattr(fig.canvas, "manager", None) is not None:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+
+
+def show_markdown(text: str) -> None:
+    """Display a generated sentence (plain text; everything escaped) as a paragraph."""
+    _display(Paragraph(text))
+
+
+def show_table(df: pd.DataFrame, columns: Sequence[ColumnSpec | str] | None = None,
+               caption: str = "", note: str = "") -> None:
+    """Display ``Table(df, columns, caption, note)``."""
+    _display(Table(df, columns, caption=caption, note=note))
+
+
+def show_synthetic_data_banner(data_dir: Any) -> bool:
+    """Display :func:`synthetic_data_banner` when ``data_dir`` is the bundled sample; True if shown."""
+    if not is_sample_data(data_dir):
+        return False
+    _display(synthetic_data_banner())
+    return True
