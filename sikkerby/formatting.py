@@ -376,8 +376,10 @@ def describe_status(maalepunkt: Maalepunkt, row: Mapping[str, Any], previous_val
         _check(status == goal_status.IKKE_VURDERBAR, m, year, status)
         return f"For {year} er der ingen opgjort værdi, så status kan ikke vurderes."
 
-    d = distinguishing_decimals(value, (baseline, target, path), m.decimals, thresholds=True)
-    d = distinguishing_decimals(value, (previous_value,), d)
+    d = m.decimals  # raised only where the sentence compares the value with something
+    if status not in (goal_status.IKKE_VURDERBAR, goal_status.BASISAAR):
+        d = distinguishing_decimals(value, (baseline, target, path), d, thresholds=True)
+        d = distinguishing_decimals(value, (previous_value,), d)
 
     def show(x: float) -> str:
         return fmt_value(x, m.unit, d)
@@ -403,7 +405,8 @@ def describe_status(maalepunkt: Maalepunkt, row: Mapping[str, Any], previous_val
     if status == goal_status.BASISAAR:
         _check(year == b, m, year, status)
         text = f"{first} {year} er basisår, så værdien er udgangspunktet for målet."
-        if baseline is not None and abs(baseline - value) > goal_status.TOLERANCE:
+        # the same rule as the run's warning: the published figure is not the data's value, rounded
+        if goal_status.baseline_warning(m, pd.Series({year: value})) is not None:
             text += f" Målet regnes fra den offentliggjorte basisværdi, {show_threshold(baseline)}."
         return text
 

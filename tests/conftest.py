@@ -67,3 +67,11 @@ def typed_frame():
         return pd.DataFrame(data, columns=list(spec.column_names))
 
     return build
+
+
+@pytest.fixture(scope="session")
+def sample_dataset(programme):
+    """The bundled sample data, loaded and validated once per test session (do not modify it)."""
+    from sikkerby.dataset import load_dataset
+
+    return load_dataset("", programme)

@@ -303,9 +303,13 @@ def test_basisaar(programme):
     m = programme.maalepunkt("utryghed_aften")
     assert describe_status(m, utryghed(2013, 17.5, "basisaar", sti_vaerdi=17.5)) == (
         f"I 2013 var andelen 17,5{NB}%. 2013 er basisår, så værdien er udgangspunktet for målet.")
+    # data that round to the published 17,5: no second figure, no extra decimals
+    assert describe_status(m, utryghed(2013, 17.500031, "basisaar", sti_vaerdi=17.5)) == (
+        f"I 2013 var andelen 17,5{NB}%. 2013 er basisår, så værdien er udgangspunktet for målet.")
     # the data differ from the published baseline: the sentence names the published one
     text = describe_status(m, utryghed(2013, 17.62, "basisaar", sti_vaerdi=17.5))
-    assert text.endswith(f"Målet regnes fra den offentliggjorte basisværdi, 17,5{NB}%.")
+    assert text.endswith(f"I 2013 var andelen 17,6{NB}%. 2013 er basisår, så værdien er udgangspunktet for "
+                         f"målet. Målet regnes fra den offentliggjorte basisværdi, 17,5{NB}%.")
 
 
 def test_ikke_vurderbar(programme):
@@ -366,3 +370,29 @@ def test_status_counts_sentence():
     assert describe_status_counts([]) == "Der er ingen målepunkter at vurdere."
     with pytest.raises(ValueError):
         describe_status_counts(["done"])
+
+
+@pytest.fixture(scope="module")
+def sample_maalstatus(programme, sample_dataset):
+    """The maalstatus table of every year of the bundled sample data (goals.maalstatus)."""
+    from sikkerby import goals
+
+    return pd.concat([goals.maalstatus(sample_dataset, programme, year) for year in range(2013, 2018)],
+                     ignore_index=True)
+
+
+def test_every_sample_row_is_described(programme, sample_maalstatus):
+    """The sentences agree with the status rules on real rows (a contradiction would raise)."""
+    endings = {"naaet": "så målet er nået.", "ikke_naaet": "så målet er ikke nået.",
+               "paa_sporet": "så målepunktet er på sporet.", "ikke_paa_sporet": "så målepunktet er ikke på sporet.",
+               "basisaar": "er basisår, så værdien er udgangspunktet for målet.",
+               "ikke_vurderbar": "kan ikke vurderes."}
+    seen = set()  # (kind, status) pairs the sample exercises
+    for _, r in sample_maalstatus.iterrows():
+        m = programme.maalepunkt(r["maalepunkt_id"])
+        text = describe_status(m, r)
+        assert text.startswith((f"I {r['aar']} var {'andelen' if m.unit == 'procent' else 'antallet'} ",
+                                f"For {r['aar']} er der ingen opgjort værdi")), text
+        assert endings[r["status"]] in text, text
+        seen.add((m.kind, r["status"]))
+    assert len({status for _, status in seen}) >= 4 and {kind for kind, _ in seen} == {"sti", "retning", "krav"}

@@ -174,3 +174,17 @@ def test_bar_chart_refuses_duplicates():
     df = pd.DataFrame({"x": ["A", "A"], "y": [1, 2]})
     with pytest.raises(ValueError, match="one row per"):
         bar_chart(df, "x", "y")
+
+
+def test_every_sample_maalepunkt_is_charted(programme, sample_dataset):
+    from sikkerby import goals
+    from sikkerby.formatting import fmt_value
+
+    series = goals.measure_series(sample_dataset, programme)
+    for m in programme.maalepunkter:
+        chart = series_chart(series, m, 2017)
+        own = series[(series["maalepunkt_id"] == m.id) & (series["aar"] <= 2017)].dropna(subset=["vaerdi"])
+        last = own.sort_values("aar").iloc[-1]
+        assert f"til {fmt_value(last['vaerdi'], m.unit, m.decimals)} i {last['aar']}" in chart.alt_text
+        assert list(lines_by_gid(chart.figure)["maalt"].get_xdata()) == list(
+            series[(series["maalepunkt_id"] == m.id) & (series["aar"] <= 2017)].sort_values("aar")["aar"])
