@@ -400,3 +400,21 @@ def test_csv_floats_are_unrounded_and_stable(tmp_path):
     assert raw == (tmp_path / "b.csv").read_bytes()
     assert raw.decode("utf-8") == "id,v,n\na,0.30000000000000004,1\nb,17.5,\nc,,3\n"
     assert float(raw.decode().splitlines()[1].split(",")[1]) == 0.1 + 0.2
+
+
+def test_progress_rewrites_one_status_line_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = Progress(stream=stream)
+    progress.set_total(2)
+    progress.started("2017/01_tryghed.ipynb")
+    progress.started("2017/02_kriminalitet.ipynb")
+    progress.finished("2017/01_tryghed.ipynb", True, 2.0)
+    progress.close()
+    text = stream.getvalue()
+    assert "\r\x1b[K[0/2] kører: 2017/01_tryghed.ipynb, 2017/02_kriminalitet.ipynb" in text
+    assert "[1/2] 2017/01_tryghed.ipynb: færdig (2,0 s)\n" in text
+    assert text.endswith("\r\x1b[K")  # the status line is cleared at the end
