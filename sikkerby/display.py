@@ -25,7 +25,7 @@ import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -75,6 +75,19 @@ def _css_token(value: str) -> str:
 
 # ------------------------------------------------------------------------ columns
 
+class Cell(NamedTuple):
+    """One table cell: plain text, and for status cells the label (symbol, colour) and a CSS class."""
+
+    text: str
+    mark: Label | None = None
+    css: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The cell as plain text: ``✓ Nået`` for a status cell."""
+        return self.mark.text if self.mark else self.text
+
+
 KINDS = ("text", "number", "percent", "pp", "year", "date", "label", "status")
 _NUMERIC_KINDS = ("number", "percent", "pp", "year")
 
@@ -112,18 +125,16 @@ class ColumnSpec:
     def right(self) -> bool:
         return (self.align or ("right" if self.kind in _NUMERIC_KINDS else "left")) == "right"
 
-    def cell(self, value: Any, row: Mapping[str, Any]) -> tuple[str, tuple[str, str, Label] | None]:
-        """(plain text, (vocabulary, value, label) for a status cell, else ``None``)."""
+    def cell(self, value: Any, row: Mapping[str, Any]) -> Cell:
+        """The cell showing ``value`` (``row`` is the whole row, for ``formatter``)."""
         if self.formatter is not None:
-            return str(self.formatter(value, row)), None
+            return Cell(str(self.formatter(value, row)))
+        if is_missing(value):
+            return Cell(MISSING)
         if self.kind == "status":
-            if is_missing(value):
-                return MISSING, None
             vocabulary = self.vocabulary or "status"
             lab = label(vocabulary, value)
-            return lab.word, (vocabulary, str(value), lab)
-        if is_missing(value):
-            return MISSING, None
+            return Cell(lab.word, lab, f"sb-{_css_token(vocabulary)}-{_css_token(value)}")
         formats = {
             "text": lambda v: str(v),
             "number": lambda v: fmt_number(v, self.decimals),
@@ -133,22 +144,12 @@ class ColumnSpec:
             "date": fmt_date,
             "label": lambda v: label(self.vocabulary, v).word,
         }
-        return formats[self.kind](value), None
+        return Cell(formats[self.kind](value))
 
 
 # ------------------------------------------------------------------ display objects
 
-class _Displayable:
-    """Both representations; IPython shows ``text/html``, ``text/markdown`` and ``text/plain``."""
-
-    def _repr_html_(self) -> str:
-        raise NotImplementedError
-
-    def _repr_markdown_(self) -> str:
-        raise NotImplementedError
-
-
-class Table(_Displayable):
+class Table:
     """A DataFrame as a captioned table, formatted per column (see :class:`ColumnSpec`).
 
     ``columns``: specs or plain column names (shown as text, header = name);
@@ -169,7 +170,7 @@ class Table(_Displayable):
 
     def to_frame(self) -> pd.DataFrame:
         """The table as shown, as plain strings (status cells as ``✓ Nået``)."""
-        return pd.DataFrame([[mark[2].text if mark else text for text, mark in row] for row in self.rows],
+        return pd.DataFrame([[cell.shown for cell in row] for row in self.rows],
                             columns=[spec.title for spec in self.columns], dtype=object)
 
     def _repr_html_(self) -> str:
@@ -181,15 +182,14 @@ class Table(_Displayable):
         body = []
         for row in self.rows:
             cells = []
-            for spec, (text, mark) in zip(self.columns, row):
-                if mark is None:
-                    cells.append(f"<td{cls(spec)}>{escape_html(text)}</td>")
+            for spec, cell in zip(self.columns, row):
+                if cell.mark is None:
+                    cells.append(f"<td{cls(spec)}>{escape_html(cell.text)}</td>")
                     continue
-                vocabulary, value, lab = mark
+                lab = cell.mark
                 symbol = (f'<span class="sb-mark" aria-hidden="true" style="background-color:{lab.colour};'
                           f'color:{lab.ink}">{escape_html(lab.symbol)}</span> ') if lab.symbol else ""
-                status_cls = f"sb-status sb-{_css_token(vocabulary)}-{_css_token(value)}"
-                cells.append(f"<td{cls(spec, status_cls)}>{symbol}{escape_html(text)}</td>")
+                cells.append(f"<td{cls(spec, 'sb-status ' + cell.css)}>{symbol}{escape_html(cell.text)}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         if not body:
             body.append(f'<tr><td colspan="{len(self.columns)}">Ingen data</td></tr>')
@@ -199,15 +199,13 @@ class Table(_Displayable):
                 f'<tbody>{"".join(body)}</tbody></table>{note}')
 
     def _repr_markdown_(self) -> str:
-        def cell(text: str, mark: tuple[str, str, Label] | None) -> str:
-            if mark is None or not mark[2].symbol:
-                return escape_markdown(text) or " "
-            vocabulary, value, lab = mark
-            return (f"[{escape_markdown(lab.symbol)}]{{.sb-mark .sb-{_css_token(vocabulary)}-{_css_token(value)}}} "
-                    f"{escape_markdown(text)}")
+        def markdown(cell: Cell) -> str:
+            if cell.mark is None or not cell.mark.symbol:
+                return escape_markdown(cell.text) or " "
+            return f"[{escape_markdown(cell.mark.symbol)}]{{.sb-mark .{cell.css}}} {escape_markdown(cell.text)}"
 
         header = [escape_markdown(s.title) or " " for s in self.columns]
-        body = [[cell(text, mark) for text, mark in row] for row in self.rows]
+        body = [[markdown(cell) for cell in row] for row in self.rows]
         # pandoc sizes wrapped columns by the dashes under the header: make them follow the shown text
         shown = [[s.title for s in self.columns], *self.to_frame().itertuples(index=False)]
         widths = [min(max(max(len(str(c)) for c in column), 6), 40) for column in zip(*shown)]
@@ -230,7 +228,7 @@ class Table(_Displayable):
         return "\n".join(part for part in (self.caption, table, self.note) if part)
 
 
-class Paragraph(_Displayable):
+class Paragraph:
     """A paragraph of plain text (a generated sentence): all of it escaped, no markup."""
 
     def __init__(self, text: str):
@@ -246,7 +244,7 @@ class Paragraph(_Displayable):
         return self.text
 
 
-class Caption(_Displayable):
+class Caption:
     """A figure caption, shown right below the figure: ``Figur: …``."""
 
     def __init__(self, text: str, prefix: str = "Figur"):
@@ -263,7 +261,7 @@ class Caption(_Displayable):
         return f"{self.prefix}: {self.text}"
 
 
-class Callout(_Displayable):
+class Callout:
     """A highlighted note: a bold title and a text (HTML box; Markdown block quote)."""
 
     def __init__(self, title: str, text: str, kind: str = "warning"):
