@@ -64,14 +64,6 @@ class RawTable:
     encoding: str | None = None
     separator: str | None = None
 
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(self.cells.columns)
-
-    def rows(self) -> pd.DataFrame:
-        """The cells of the rows that have the header's number of fields."""
-        return self.cells[~self.ragged.to_numpy()]
-
 
 def normalise_name(name: str) -> str:
     """A header cell as compared with the contract's column names."""

@@ -187,7 +187,7 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
     if not column.nullable:
         problems += _problems(file, column.name, "må ikke være tom", empty)
     values = values.mask(refused)
-    bad = invalid | refused
+    bad = invalid | refused | (empty & (not column.nullable))
 
     if column.missing_codes:
         values = values.mask(values.isin(column.missing_codes))

@@ -138,6 +138,18 @@ def test_unique_groups(tmp_path, programme, name, index, changes, keys):
     assert problem.value.endswith(f"(som række {spreadsheet_row(index - 1)})")
 
 
+def test_empty_keys_are_reported_as_empty_not_as_repeated(tmp_path, programme):
+    tables = with_changes(valid_tables(), "lukninger", 0, lukning_id=None)
+    tables = with_changes(tables, "lukninger", 1, lukning_id=None)
+    tables = with_changes(tables, "succeskriterier", 0, aktivitet_id=None)
+    problems = problems_of(tmp_path, tables, programme)
+    assert sorted((p.file, p.row, p.column, p.rule) for p in problems) == [
+        ("lukninger.csv", 2, "lukning_id", "må ikke være tom"),
+        ("lukninger.csv", 3, "lukning_id", "må ikke være tom"),
+        ("succeskriterier.csv", 2, "aktivitet_id", "må ikke være tom"),
+    ]
+
+
 def test_same_respondent_id_in_another_year_is_allowed(tmp_path, programme):
     # valid_tables() has R1..R5 in both 2013 and 2014
     dataset = load(tmp_path, valid_tables(), programme)
