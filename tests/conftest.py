@@ -75,3 +75,34 @@ def sample_dataset(programme):
     from sikkerby.dataset import load_dataset
 
     return load_dataset("", programme)
+
+
+@pytest.fixture(scope="session")
+def executed_notebook(tmp_path_factory):
+    """Execute ``notebooks/<stem>.ipynb`` for a year with papermill (cached per session).
+
+    Usage: ``nb = executed_notebook("01_oeget_tryghed", 2017)`` returns the executed
+    notebook (an ``nbformat.NotebookNode``); parameters are passed as literals, the
+    data folder defaults to the bundled sample.
+    """
+    import nbformat
+    import papermill
+
+    from sikkerby.paths import notebooks_dir
+
+    cache: dict[tuple, object] = {}
+    out_dir = tmp_path_factory.mktemp("executed")
+
+    def run(stem: str, year: int, data_dir: str = ""):
+        key = (stem, year, data_dir)
+        if key not in cache:
+            source = notebooks_dir() / f"{stem}.ipynb"
+            target = out_dir / f"{stem}-{year}-{len(cache)}.ipynb"
+            papermill.execute_notebook(
+                str(source), str(target), parameters={"aar": year, "data_dir": data_dir},
+                kernel_name="python3", cwd=str(source.parent), progress_bar=False, start_timeout=120,
+            )
+            cache[key] = nbformat.read(target, as_version=4)
+        return cache[key]
+
+    return run
