@@ -29,7 +29,7 @@ CACHE_FORMAT = 1
 # Libraries whose version is part of the key (what computes, executes and renders).
 KEY_LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "pandera", "holidays", "babel",
                  "papermill", "nbclient", "nbconvert", "ipykernel", "pypandoc-binary", "typst")
-_SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}
+_SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
 
 def sha256_file(path: str | os.PathLike, _chunk: int = 1 << 20) -> str:
@@ -48,10 +48,13 @@ def tree_hashes(root: Path, suffixes: tuple[str, ...] | None = None) -> dict[str
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for name in sorted(filenames):
-            if name.endswith((".pyc", ".pyo")) or (suffixes and not name.endswith(suffixes)):
-                continue
+            if name.startswith(".") or name.endswith((".pyc", ".pyo", "~")) or (suffixes and not name.endswith(suffixes)):
+                continue  # bytecode, editor back-ups and temporary files are not the source
             path = Path(dirpath) / name
-            result[path.relative_to(root).as_posix()] = sha256_file(path)
+            try:
+                result[path.relative_to(root).as_posix()] = sha256_file(path)
+            except FileNotFoundError:  # removed while we were listing (an editor's temporary file)
+                continue
     return result
 
 

@@ -544,6 +544,13 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                 if yb.build is not None and yb.build.exists():
                     run.fail(yb, "Kørslen blev afbrudt (" + ("SIGTERM" if code == EXIT_TERMINATED else "Ctrl-C") + ").")
             return code
+        except Exception as exc:  # a fault in the run itself: keep the builds for diagnosis
+            runner.abort()
+            run.log(_traceback(exc))
+            for yb in run.builds.values():
+                if yb.build is not None and yb.build.exists():
+                    run.fail(yb, f"Kørslen stoppede med en uventet fejl: {type(exc).__name__}: {exc}")
+            return EXIT_FAILED
         failed = len(run.builds) - published
         return EXIT_FAILED if failed else 0
     finally:
