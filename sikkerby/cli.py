@@ -48,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(handler=_run)
 
-    p = sub.add_parser("template", help="write the Excel workbook an administration fills in")
+    p = sub.add_parser("template", help="write the Excel workbooks an administration fills in")
     p.add_argument("--year", type=int, default=None, help="the reporting year the workbook is for")
-    p.add_argument("--out", required=True, help="the .xlsx file to write")
+    p.add_argument("--out", required=True, help="folder to write aktiviteter.xlsx and succeskriterier.xlsx to")
     p.set_defaults(handler=_template)
 
     p = sub.add_parser("sample-data", help="(re)generate the synthetic sample data")
@@ -79,8 +79,8 @@ def _run(args) -> int:
 def _template(args) -> int:
     from sikkerby.template import write_template
 
-    write_template(args.out, year=args.year)
-    print(f"Skabelon skrevet: {args.out}")
+    for path in write_template(args.out, year=args.year):
+        print(f"Skabelon skrevet: {path}")
     return 0
 
 
