@@ -31,8 +31,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sikkerby.formatting import (
-    MISSING, NBSP, Label, fmt_date, fmt_number, fmt_pct, fmt_pp, fmt_target, fmt_threshold, fmt_value, fmt_year,
-    is_missing, label,
+    MISSING, NBSP, Label, fmt_count, fmt_date, fmt_list, fmt_number, fmt_pct, fmt_pp, fmt_target, fmt_threshold,
+    fmt_value, fmt_year, is_missing, label, word,
 )
 from sikkerby.paths import is_sample_data
 from sikkerby.plotting import Chart, figure_png
@@ -99,6 +99,8 @@ class ColumnSpec:
     ``kind``: ``text`` (escaped as is), ``number``/``percent``/``pp`` (Danish,
     ``decimals``), ``year``, ``date``, ``label`` (the vocabulary's word) or
     ``status`` (symbol + word + colour; ``vocabulary`` defaults to ``status``).
+    Text in a ``number``/``percent``/``pp`` column (a disclosure marker from
+    :func:`sikkerby.disclosure.suppress_small_counts`, e.g. ``<5``) is shown as is.
     ``formatter(value, row) -> str`` overrides the kind's formatting (its result
     is plain text and is escaped like data). ``align`` defaults to right for numbers.
     """
@@ -131,6 +133,8 @@ class ColumnSpec:
             return Cell(str(self.formatter(value, row)))
         if is_missing(value):
             return Cell(MISSING)
+        if self.kind in ("number", "percent", "pp") and isinstance(value, str):
+            return Cell(value)  # a disclosure marker ("<5", "–") in a count or share column: shown as is
         if self.kind == "status":
             vocabulary = self.vocabulary or "status"
             lab = label(vocabulary, value)
@@ -149,15 +153,29 @@ class ColumnSpec:
 
 # ------------------------------------------------------------------ display objects
 
+def _mark_html(lab: Label) -> str:
+    """A status symbol on its colour (decorative: the word next to it says the same)."""
+    if not lab.symbol:
+        return ""
+    return (f'<span class="sb-mark" aria-hidden="true" style="background-color:{lab.colour};'
+            f'color:{lab.ink}">{escape_html(lab.symbol)}</span> ')
+
+
+def _mark_markdown(lab: Label, css: str) -> str:
+    """A status symbol as a pandoc span, ``[✓]{.sb-mark .sb-status-naaet}`` (empty without a symbol)."""
+    return f"[{escape_markdown(lab.symbol)}]{{.sb-mark .{css}}} " if lab.symbol else ""
+
+
 class Table:
     """A DataFrame as a captioned table, formatted per column (see :class:`ColumnSpec`).
 
     ``columns``: specs or plain column names (shown as text, header = name);
-    default: every column as text. ``note`` is a line under the table.
+    default: every column as text. ``note`` is a line under the table. ``empty``
+    is the one row shown when ``df`` has no rows (e.g. ``Ingen lukninger i 2017``).
     """
 
     def __init__(self, df: pd.DataFrame, columns: Sequence[ColumnSpec | str] | None = None,
-                 caption: str = "", note: str = ""):
+                 caption: str = "", note: str = "", empty: str = "Ingen data"):
         specs = [c if isinstance(c, ColumnSpec) else ColumnSpec(str(c))
                  for c in (list(df.columns) if columns is None else columns)]
         missing = [s.name for s in specs if s.name not in df.columns]
@@ -166,6 +184,7 @@ class Table:
         self.columns = specs
         self.caption = caption
         self.note = note
+        self.empty = empty
         self.rows = [[spec.cell(row[spec.name], row) for spec in specs] for _, row in df.iterrows()]
 
     def to_frame(self) -> pd.DataFrame:
@@ -186,13 +205,11 @@ class Table:
                 if cell.mark is None:
                     cells.append(f"<td{cls(spec)}>{escape_html(cell.text)}</td>")
                     continue
-                lab = cell.mark
-                symbol = (f'<span class="sb-mark" aria-hidden="true" style="background-color:{lab.colour};'
-                          f'color:{lab.ink}">{escape_html(lab.symbol)}</span> ') if lab.symbol else ""
-                cells.append(f"<td{cls(spec, 'sb-status ' + cell.css)}>{symbol}{escape_html(cell.text)}</td>")
+                cells.append(f"<td{cls(spec, 'sb-status ' + cell.css)}>{_mark_html(cell.mark)}"
+                             f"{escape_html(cell.text)}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         if not body:
-            body.append(f'<tr><td colspan="{len(self.columns)}">Ingen data</td></tr>')
+            body.append(f'<tr><td colspan="{len(self.columns)}">{escape_html(self.empty)}</td></tr>')
         caption = f"<caption>{escape_html(self.caption)}</caption>" if self.caption else ""
         note = f'<p class="sb-table-note">{escape_html(self.note)}</p>' if self.note else ""
         return (f'<table class="sb-table">{caption}<thead><tr>{head}</tr></thead>'
@@ -202,7 +219,7 @@ class Table:
         def markdown(cell: Cell) -> str:
             if cell.mark is None or not cell.mark.symbol:
                 return escape_markdown(cell.text) or " "
-            return f"[{escape_markdown(cell.mark.symbol)}]{{.sb-mark .{cell.css}}} {escape_markdown(cell.text)}"
+            return f"{_mark_markdown(cell.mark, cell.css)}{escape_markdown(cell.text)}"
 
         header = [escape_markdown(s.title) or " " for s in self.columns]
         body = [[markdown(cell) for cell in row] for row in self.rows]
@@ -214,7 +231,7 @@ class Table:
                                 for s, w in zip(self.columns, widths)) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in body]
         if not self.rows:
-            lines.append("| Ingen data |" + " |" * (len(self.columns) - 1))
+            lines.append(f"| {escape_markdown(self.empty)} |" + " |" * (len(self.columns) - 1))
         text = "\n".join(lines) + "\n"
         if self.caption:
             text += f"\n: {escape_markdown(self.caption)}\n"
@@ -224,24 +241,82 @@ class Table:
 
     def __repr__(self) -> str:
         frame = self.to_frame()
-        table = frame.to_string(index=False) if len(frame) else "Ingen data"
+        table = frame.to_string(index=False) if len(frame) else self.empty
         return "\n".join(part for part in (self.caption, table, self.note) if part)
 
 
 class Paragraph:
-    """A paragraph of plain text (a generated sentence): all of it escaped, no markup."""
+    """A paragraph of plain text (a generated sentence): all of it escaped, no markup.
 
-    def __init__(self, text: str):
+    ``lead``, when given, is shown in bold before the text: ``**Hvad måles:** …``.
+    """
+
+    def __init__(self, text: str, lead: str = ""):
         self.text = str(text)
+        self.lead = str(lead)
 
     def _repr_html_(self) -> str:
-        return f'<p class="sb-text">{escape_html(self.text)}</p>'
+        lead = f"<strong>{escape_html(self.lead)}:</strong> " if self.lead else ""
+        return f'<p class="sb-text">{lead}{escape_html(self.text)}</p>'
 
     def _repr_markdown_(self) -> str:
-        return escape_markdown(self.text) + "\n"
+        lead = f"**{escape_markdown(self.lead)}:** " if self.lead else ""
+        return lead + escape_markdown(self.text) + "\n"
+
+    def __repr__(self) -> str:
+        return f"{self.lead}: {self.text}" if self.lead else self.text
+
+
+class Heading:
+    """A heading whose text comes from data (e.g. a målepunkt's title): ``## …`` / ``<h2>``.
+
+    The text is escaped on both routes; the HTML heading gets an ``id`` made from it.
+    """
+
+    def __init__(self, text: str, level: int = 2):
+        if not 1 <= int(level) <= 6:
+            raise ValueError("a heading level is 1 to 6")
+        self.text = " ".join(str(text).split())
+        self.level = int(level)
+
+    @property
+    def anchor(self) -> str:
+        """``færre-utrygge-københavnere``: lower case, runs of non-word characters as ``-``."""
+        return re.sub(r"\W+", "-", self.text.lower()).strip("-") or "afsnit"
+
+    def _repr_html_(self) -> str:
+        return f'<h{self.level} id="{escape_html(self.anchor)}">{escape_html(self.text)}</h{self.level}>'
+
+    def _repr_markdown_(self) -> str:
+        return f"{'#' * self.level} {escape_markdown(self.text)}\n"
 
     def __repr__(self) -> str:
         return self.text
+
+
+class StatusLine:
+    """A vocabulary value after a bold lead, as symbol, word and colour: **Status 2017:** ✓ Nået.
+
+    The colour (HTML) only adds to the symbol and the word, so the status is
+    readable in greyscale and without colour vision.
+    """
+
+    def __init__(self, lead: str, value: str, vocabulary: str = "status"):
+        self.lead = str(lead)
+        self.label = label(vocabulary, value)
+        self.css = f"sb-{_css_token(vocabulary)}-{_css_token(value)}"
+
+    def _repr_html_(self) -> str:
+        return (f'<p class="sb-text sb-status-line"><strong>{escape_html(self.lead)}:</strong> '
+                f'<span class="sb-status {self.css}">{_mark_html(self.label)}'
+                f"{escape_html(self.label.word)}</span></p>")
+
+    def _repr_markdown_(self) -> str:
+        return (f"**{escape_markdown(self.lead)}:** {_mark_markdown(self.label, self.css)}"
+                f"{escape_markdown(self.label.word)}\n")
+
+    def __repr__(self) -> str:
+        return f"{self.lead}: {self.label.text}"
 
 
 class Caption:
@@ -289,13 +364,33 @@ def synthetic_data_banner() -> Callout:
     return Callout("Eksempeldata", SYNTHETIC_DATA_TEXT)
 
 
+class BulletList:
+    """Generated sentences as a bulleted list (``<ul>`` / pandoc ``-`` items), every item escaped."""
+
+    def __init__(self, items: Sequence[str]):
+        self.items = [" ".join(str(item).split()) for item in items]
+
+    def _repr_html_(self) -> str:
+        if not self.items:
+            return ""
+        return '<ul class="sb-list">' + "".join(f"<li>{escape_html(i)}</li>" for i in self.items) + "</ul>"
+
+    def _repr_markdown_(self) -> str:
+        return "".join(f"- {escape_markdown(i)}\n" for i in self.items)
+
+    def __repr__(self) -> str:
+        return "\n".join(f"- {i}" for i in self.items)
+
+
 # --------------------------------------------------------------- ready-made tables
 
-def maalstatus_table(maalstatus: pd.DataFrame, programme: Programme, caption: str = "") -> Table:
+def maalstatus_table(maalstatus: pd.DataFrame, programme: Programme, caption: str = "",
+                     show_year: bool = True) -> Table:
     """The ``maalstatus`` table (DATA.md §4) for readers: values in each målepunkt's unit and decimals.
 
-    Columns: målepunkt, year, value (with the confidence interval when the row
-    has one), baseline, target, path value when any row has one, and status.
+    Columns: målepunkt, year (unless ``show_year`` is False, e.g. when the caption
+    names it), value (with the confidence interval when the row has one), baseline,
+    target, path value when any row has one, and status.
     """
     def m(row: Mapping[str, Any]):
         return programme.maalepunkt(row["maalepunkt_id"])
@@ -314,7 +409,7 @@ def maalstatus_table(maalstatus: pd.DataFrame, programme: Programme, caption: st
 
     columns = [
         ColumnSpec("maalepunkt_id", "Målepunkt", formatter=lambda v, row: m(row).title),
-        ColumnSpec("aar", "År", kind="year"),
+        *([ColumnSpec("aar", "År", kind="year")] if show_year else []),
         ColumnSpec("vaerdi", "Værdi", formatter=value, align="right"),
         ColumnSpec("basisvaerdi", "Basisværdi (år)", formatter=baseline, align="right"),
         ColumnSpec("maalvaerdi", "Mål", formatter=lambda v, row: fmt_target(m(row), row)),
@@ -344,6 +439,59 @@ def aktivitetsscorer_table(scores: pd.DataFrame, caption: str = "") -> Table:
         ColumnSpec("udviklingspotentiale", "Udviklingspotentiale", kind="label", vocabulary="udviklingspotentiale"),
     ]
     return Table(scores, [c for c in columns if c.name in scores.columns], caption=caption)
+
+
+def maalstatus_by_goal_area(maalstatus: pd.DataFrame, programme: Programme) -> list[Table]:
+    """:func:`maalstatus_table` once per goal area, in the programme's order, captioned
+    ``<goal area title>: status for <year>`` (the year column is left out).
+
+    Goal areas without rows are skipped; rows of a goal area the programme does not
+    name come last, captioned with the area's id.
+    """
+    areas = list(programme.goal_areas)
+    areas += [a for a in dict.fromkeys(maalstatus["maalomraade"]) if a not in areas]
+    years = sorted({int(y) for y in maalstatus["aar"]})
+    when = f": status for {fmt_list(str(y) for y in years)}" if years else ""
+    tables = []
+    for area in areas:
+        rows = maalstatus[maalstatus["maalomraade"] == area]
+        if rows.empty:
+            continue
+        title = programme.goal_areas.get(area, {}).get("title", area)
+        tables.append(maalstatus_table(rows, programme, caption=f"{title}{when}", show_year=False))
+    return tables
+
+
+def model_overview_table(overview: pd.DataFrame, caption: str = "") -> Table:
+    """:func:`sikkerby.evidence.model_overview` for readers: activities per model status, and the
+    ``I modellen`` row split by kategori (``–`` where a kategori cannot apply)."""
+    columns = [
+        ColumnSpec("model_status", "Status i modellen", kind="status", vocabulary="model_status"),
+        ColumnSpec("antal_aktiviteter", "Aktiviteter", kind="number"),
+    ]
+    for name in overview.columns:
+        if name.startswith("antal_") and name not in ("antal_aktiviteter", "antal_uden_score"):
+            kategori = name.removeprefix("antal_")
+            columns.append(ColumnSpec(name, f"Heraf {word('kategori', kategori).lower()}", kind="number"))
+    if "antal_uden_score" in overview.columns:
+        columns.append(ColumnSpec("antal_uden_score", "Heraf uden samlet score", kind="number"))
+    total = int(overview["antal_aktiviteter"].sum())
+    note = (f"I alt {fmt_count(total, 'aktivitet', 'aktiviteter')}. Kun aktiviteter med status "
+            f"»{word('model_status', 'i_model')}« får en samlet score og dermed en kategori; "
+            f"{MISSING} betyder, at det ikke er relevant.")
+    return Table(overview, columns, caption=caption, note=note)
+
+
+def data_sources_table(sources: pd.DataFrame, caption: str = "") -> Table:
+    """:func:`sikkerby.summary.data_sources` for readers: input, file, rows, years covered."""
+    columns = [
+        ColumnSpec("titel", "Inddata"),
+        ColumnSpec("fil", "Fil"),
+        ColumnSpec("raekker", "Rækker", kind="number"),
+        ColumnSpec("foerste_aar", "Fra år", kind="year", align="right"),
+        ColumnSpec("sidste_aar", "Til år", kind="year", align="right"),
+    ]
+    return Table(sources, columns, caption=caption)
 
 
 # ------------------------------------------------------------------------ showing
@@ -381,15 +529,25 @@ def show_chart(fig: Figure | Chart, caption: str, alt: str | None = None) -> Non
         plt.close(fig)
 
 
-def show_markdown(text: str) -> None:
-    """Display a generated sentence (plain text; everything escaped) as a paragraph."""
-    _display(Paragraph(text))
+def show_markdown(text: str, lead: str = "") -> None:
+    """Display a generated sentence (plain text; everything escaped) as a paragraph, optionally with a bold lead."""
+    _display(Paragraph(text, lead=lead))
+
+
+def show_heading(text: str, level: int = 2) -> None:
+    """Display a heading whose text comes from data (see :class:`Heading`)."""
+    _display(Heading(text, level))
+
+
+def show_status(lead: str, value: str, vocabulary: str = "status") -> None:
+    """Display a :class:`StatusLine`: ``Status 2017: ✓ Nået``."""
+    _display(StatusLine(lead, value, vocabulary))
 
 
 def show_table(df: pd.DataFrame, columns: Sequence[ColumnSpec | str] | None = None,
-               caption: str = "", note: str = "") -> None:
-    """Display ``Table(df, columns, caption, note)``."""
-    _display(Table(df, columns, caption=caption, note=note))
+               caption: str = "", note: str = "", empty: str = "Ingen data") -> None:
+    """Display ``Table(df, columns, caption, note, empty)``."""
+    _display(Table(df, columns, caption=caption, note=note, empty=empty))
 
 
 def show_synthetic_data_banner(data_dir: Any) -> bool:
@@ -398,3 +556,14 @@ def show_synthetic_data_banner(data_dir: Any) -> bool:
         return False
     _display(synthetic_data_banner())
     return True
+
+
+def show_bullets(items: Sequence[str]) -> None:
+    """Display generated sentences as a bulleted list (see :class:`BulletList`)."""
+    _display(BulletList(items))
+
+
+def show_maalstatus_by_goal_area(maalstatus: pd.DataFrame, programme: Programme) -> None:
+    """Display :func:`maalstatus_by_goal_area`: one status table per goal area."""
+    for table in maalstatus_by_goal_area(maalstatus, programme):
+        _display(table)

@@ -37,6 +37,11 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from sikkerby import evidence, goal_status
+from sikkerby.contract import INDSATSBEHOV, KOEN
+from sikkerby.measures.areas import GAAET_UD, KOMMET_TIL
+from sikkerby.measures.handleplan import FOR_SEN, MANGLER
+from sikkerby.measures.survey import OVER, UNDER, ci_side
+from sikkerby.measures.youth_crime import KOEN_UOPLYST
 from sikkerby.programme import Maalepunkt, YearlyRequirement
 
 LOCALE = "da_DK"
@@ -270,7 +275,16 @@ VOCABULARIES: dict[str, dict[str, Label]] = {
         "trygge_lokalomraader": Label("Trygge lokalområder", "", GREY),
         "koordination": Label("Koordination", "", GREY),
     },
+    # breakdown tables of the goal-area chapters
+    "koen": {"k": Label("Kvinder", "", GREY), "m": Label("Mænd", "", GREY),
+             KOEN_UOPLYST: Label("Køn ikke oplyst", "", GREY)},
+    "indsatsbehov": {level: Label(level.capitalize(), "", GREY) for level in INDSATSBEHOV},
+    "omraade_aendring": {KOMMET_TIL: Label("Kommet til", "▲", _C["orange"]),
+                         GAAET_UD: Label("Gået ud", "▼", _C["bluish_green"])},
+    "handleplan_problem": {MANGLER: Label("Handleplan mangler", "✗", _C["vermillion"]),
+                           FOR_SEN: Label("Handleplan for sen", "⚠", _C["orange"])},
 }
+assert set(VOCABULARIES["koen"]) == {*KOEN, KOEN_UOPLYST}
 
 
 def label(vocabulary: str, value: str) -> Label:
@@ -489,3 +503,126 @@ def describe_status_counts(statuses: Iterable[str]) -> str:
     if unknown:
         text += f", mens {fmt_number(unknown)} ikke kan vurderes"
     return text + "."
+
+
+# ------------------------------------------------------- goal-area chapter sentences
+
+def fmt_ci(lower: Any, upper: Any, unit: str, decimals: int) -> str:
+    """A confidence interval in the målepunkt's unit: ``12,0–14,6 %``; missing → ``–``."""
+    _check_unit(unit)
+    if is_missing(lower) or is_missing(upper):
+        return MISSING
+    return f"{fmt_number(lower, decimals)}–{fmt_value(upper, unit, decimals)}"
+
+
+def _requirement_phrase(requirement: YearlyRequirement, unit: str, decimals: int) -> str:
+    """What the yearly requirement asks of the value, as a verb phrase: ``falde hvert år``."""
+    if requirement.min_fall == 0:
+        return "falde hvert år" if requirement.strict else "ikke stige fra et år til det næste"
+    amount = fmt_change(requirement.min_fall, unit, threshold_decimals(requirement.min_fall, decimals))
+    return f"falde med {'mere end' if requirement.strict else 'mindst'} {amount} om året"
+
+
+def describe_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
+    """Baseline, target and deadline of a målepunkt in Danish sentences, from one ``maalstatus`` row.
+
+    ``sti``: ``Udgangspunktet er 17,5 % i 2013. Målet er højst 13,0 % med frist i 2017.
+    Indtil da skal andelen falde med mindst 1,0 procentpoint om året og ligge på eller under
+    en lige linje (målstien) fra udgangspunktet til målet.`` ``retning``: the target is to be
+    below the baseline by the target year; ``krav``: the requirement holds every year.
+    A baseline the programme leaves empty is said to come from the data.
+    """
+    m = maalepunkt
+    noun = unit_noun(m.unit)
+    baseline, target = _row_value(row, "basisvaerdi"), _row_value(row, "maalvaerdi")
+    b, t = _row_year(row, "basisaar"), _row_year(row, "maalaar")
+
+    def show(x: float) -> str:
+        return fmt_threshold(x, m.unit, m.decimals)
+
+    if m.kind == "krav":
+        if target is None:
+            return "Programmet angiver ikke kravets størrelse."
+        return (f"Målepunktet er et krav uden basisår og slutår: {noun} skal være "
+                f"{show(target)} hvert år.")
+    if b is None:
+        start = "Programmet angiver intet basisår."
+    elif baseline is None:
+        start = f"Programmet angiver ingen basisværdi, og data har ingen værdi for basisåret {b}."
+    elif m.baseline_value is None:
+        start = (f"Udgangspunktet er {show(baseline)} i {b}. Programmet fastsætter ikke selv værdien; "
+                 f"den er taget fra data for {b}.")
+    else:
+        start = f"Udgangspunktet er {show(baseline)} i {b}."
+    if t is None:
+        return f"{start} Programmet angiver ingen frist for målet."
+    if m.kind == "sti":
+        if target is None:
+            return f"{start} Programmet angiver ingen målværdi; fristen er {t}."
+        pct = (m.extra.get("target") or {}).get("reduction_pct")
+        reduction = f" ({fmt_number(pct, exact_decimals(pct, 2))}{NBSP}% lavere end i {b})" if pct is not None and b else ""
+        text = f"{start} Målet er højst {show(target)}{reduction} med frist i {t}."
+        requirement = m.yearly_requirement
+        path = "ligge på eller under en lige linje (målstien) fra udgangspunktet til målet"
+        if requirement is not None:
+            return f"{text} Indtil da skal {noun} {_requirement_phrase(requirement, m.unit, m.decimals)} og {path}."
+        return f"{text} Indtil da skal {noun} {path}."
+    if m.kind == "retning":
+        text = f"{start} Målet er, at {noun} er lavere end i {b}, med frist i {t}."
+        return f"{text} Indtil da er målepunktet på sporet, når {noun} ligger under niveauet i {b}."
+    raise ValueError(f"unknown kind {m.kind!r} for målepunkt {m.id}")
+
+
+def describe_ci_comparison(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str | None:
+    """Whether the year's comparison with the path or target is statistically clear (DATA.md §2.1).
+
+    The reference is the path value P(Y) before the target year, the target from
+    it (``sti``); the baseline (``retning``); the requirement (``krav``). The
+    comparison is clear when the whole 95 % confidence interval lies on one side
+    (:func:`sikkerby.measures.survey.ci_side`). ``None`` when the row has no
+    interval, in the baseline year or before it, or without a reference value.
+    """
+    m = maalepunkt
+    lo, hi = _row_value(row, "ci_nedre"), _row_value(row, "ci_oevre")
+    if lo is None or hi is None:
+        return None
+    year = int(row["aar"])
+    b, t = _row_year(row, "basisaar"), _row_year(row, "maalaar")
+    if m.kind != "krav" and (b is None or year <= b):
+        return None
+    baseline, target, path = (_row_value(row, k) for k in ("basisvaerdi", "maalvaerdi", "sti_vaerdi"))
+    if m.kind == "krav":
+        reference, what = target, "kravet"
+    elif m.kind == "retning":
+        reference, what = baseline, f"niveauet i {b}"
+    elif t is not None and year >= t:
+        reference, what = target, f"målet for {t}"
+    else:
+        reference, what = path, f"målstien for {year}"
+    if reference is None:
+        return None
+    d = max(distinguishing_decimals(x, (reference,), m.decimals, thresholds=True) for x in (lo, hi))
+    interval = fmt_ci(lo, hi, m.unit, d)
+    ref = fmt_threshold(reference, m.unit, d)
+    noun = unit_noun(m.unit)
+    side = ci_side(lo, hi, reference)
+    if side in (UNDER, OVER):
+        where = "under" if side == UNDER else "over"
+        return (f"Hele 95{NBSP}%-konfidensintervallet ({interval}) ligger {where} {what} ({ref}), "
+                f"så det er statistisk klart, at {noun} ligger {where}.")
+    return (f"95{NBSP}%-konfidensintervallet ({interval}) omfatter {what} ({ref}), så sammenligningen "
+            f"er ikke statistisk klar: med undersøgelsens usikkerhed kan {noun} ligge på begge sider af {ref}.")
+
+
+def describe_latest_count(year: int, date: Any, count: Any, place: str = "",
+                          singular: str = "person", plural: str = "personer") -> str:
+    """The year's value of a count taken several times a year: the latest count in the year.
+
+    ``Årets tal er den seneste opgørelse i 2017, den 31. december 2017: 117 personer i Indre Nørrebro.``
+    ``date`` missing → ``Der er ingen opgørelse fra 2017.``
+    """
+    where = f" i {place}" if place else ""
+    if is_missing(date) or is_missing(count):
+        return f"Der er ingen opgørelse{where} fra {year}."
+    return (f"Årets tal er den seneste opgørelse i {year}, den {fmt_date(date)}: "
+            f"{fmt_count(int(count), singular, plural)}{where}.")
