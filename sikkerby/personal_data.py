@@ -2,9 +2,11 @@
 
 A cell looks like a CPR number when it holds ``DDMMYY-XXXX`` or ten digits in a
 row whose first six form a valid date ``DDMMYY`` (digits glued to other digits
-do not count). Messages show only a masked form (``******-****``); the number
-itself is never printed, and :func:`screen` masks it in the cells so no later
-message can echo it either.
+do not count). A CPR number typed into an Excel number cell loses its leading
+zero (``0101901234`` is stored as ``101901234``): a nine-digit whole number
+from a number cell is checked with the zero put back. Messages show only a
+masked form (``******-****``); the number itself is never printed, and
+:func:`screen` masks it in the cells so no later message can echo it either.
 """
 
 from __future__ import annotations
@@ -76,13 +78,23 @@ def mask_cpr(text: pd.Series) -> pd.Series:
     return text.str.replace(CPR_PATTERN, lambda m: MASK if m.group(4) else MASK_UNDASHED, regex=True)
 
 
-def screen(cells: pd.DataFrame, file: str) -> tuple[list[Problem], pd.DataFrame, pd.DataFrame]:
+def restore_leading_zero(text: pd.Series, numeric: pd.Series) -> pd.Series:
+    """``text`` with a ``0`` put back in front of nine-digit whole numbers from number cells."""
+    nine_digits = by_unique(text, lambda distinct: distinct.str.fullmatch(r"\d{9}").astype(bool))
+    lost = numeric.to_numpy(dtype=bool) & nine_digits.to_numpy(dtype=bool)
+    return text.where(~lost, "0" + text) if lost.any() else text
+
+
+def screen(cells: pd.DataFrame, file: str,
+           numeric: pd.DataFrame | None = None) -> tuple[list[Problem], pd.DataFrame, pd.DataFrame]:
     """Check every column name and cell of ``cells`` for personal data.
 
     ``cells`` holds text (index = spreadsheet row numbers, columns = the
-    header's labels). Returns the problems, the cells with every CPR-like
-    number masked (in the labels too), and a boolean frame marking the
-    refused cells (so later checks can leave them alone).
+    header's labels). ``numeric`` (optional, same shape) marks cells that were
+    numbers in an Excel sheet (see :func:`restore_leading_zero`). Returns the
+    problems, the cells with every CPR-like number masked (in the labels too),
+    and a boolean frame marking the refused cells (so later checks can leave
+    them alone).
     """
     labels = pd.Series(list(cells.columns), dtype=object)
     header_hits = cpr_cells(labels)
@@ -94,11 +106,14 @@ def screen(cells: pd.DataFrame, file: str) -> tuple[list[Problem], pd.DataFrame,
     masked = cells
     refused = np.zeros(cells.shape, dtype=bool)
     for position, label in enumerate(labels):
-        hits = cpr_cells(cells.iloc[:, position]).to_numpy()
+        text = cells.iloc[:, position]
+        if numeric is not None:
+            text = restore_leading_zero(text, numeric.iloc[:, position])
+        hits = cpr_cells(text).to_numpy()
         if hits.any():
             if masked is cells:
                 masked = cells.copy()
-            masked.iloc[np.flatnonzero(hits), position] = mask_cpr(cells.iloc[hits, position]).to_numpy()
+            masked.iloc[np.flatnonzero(hits), position] = mask_cpr(text[hits]).to_numpy()
             refused[:, position] = hits
             problems += row_problems(file, label, CELL_RULE, cells.index[hits], [MASK] * LIST_LIMIT)
     return problems, masked, pd.DataFrame(refused, index=cells.index, columns=cells.columns)

@@ -52,6 +52,8 @@ class RawTable:
     ``header`` holds row 1's text for each column position ("" when empty).
     ``ragged`` marks rows whose number of fields differs from the header's
     (already reported); ``header_ok`` is False when the header is not in row 1.
+    ``numeric_cells`` (Excel only; same shape as ``cells``) is True where the
+    cell held a number rather than text: a number has lost any leading zero.
     """
 
     file: str
@@ -63,6 +65,7 @@ class RawTable:
     header_ok: bool = True
     encoding: str | None = None
     separator: str | None = None
+    numeric_cells: pd.DataFrame | None = None
 
 
 def normalise_name(name: str) -> str:
@@ -207,10 +210,15 @@ def _read_xlsx_grid(path: Path) -> tuple[pd.DataFrame, None, dict]:
     if width == 0:
         raise _ReadFailure("det første ark er tomt: række 1 skal være overskriftsrækken med kolonnenavnene")
     grid = pd.DataFrame([tuple(row) + (None,) * (width - len(row)) for row in records], dtype=object)
+    numeric = grid.apply(lambda column: column.map(_is_number)).astype(bool)
     grid = grid.apply(lambda column: column.map(excel_cell_text))
-    grid.index = np.arange(1, len(grid) + 1)
+    grid.index = numeric.index = np.arange(1, len(grid) + 1)
     # Text typed into Excel cells may use decimal commas (numeric cells never reach here as text).
-    return grid, None, {"decimal_comma": True, "encoding": None, "separator": None}
+    return grid, None, {"decimal_comma": True, "encoding": None, "separator": None, "numeric": numeric}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def excel_cell_text(value) -> str:
@@ -266,10 +274,15 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
     if misplaced is not None:
         ragged[:] = False  # every row looks ragged against a title line; say the real problem only
     header = (header + [""] * grid.shape[1])[:grid.shape[1]]
-    body = body[~blank].set_axis(_labels(header, grid.shape[1]), axis=1)
+    labels = _labels(header, grid.shape[1])
+    body = body[~blank].set_axis(labels, axis=1)
     ragged = pd.Series(ragged[~blank], index=body.index)
+    numeric = meta.get("numeric")
+    if numeric is not None:
+        numeric = numeric.iloc[1:][~blank].set_axis(labels, axis=1)
     table = RawTable(file, path, body, tuple(header), ragged, meta["decimal_comma"],
-                     header_ok=misplaced is None, encoding=meta["encoding"], separator=meta["separator"])
+                     header_ok=misplaced is None, encoding=meta["encoding"], separator=meta["separator"],
+                     numeric_cells=numeric)
 
     if misplaced is not None:
         return table, [Problem(file, misplaced, None,

@@ -82,7 +82,7 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
     raw, problems = read_table(path, [c.name for c in spec.columns if c.required])
     if raw is None:
         return None, problems
-    found, cells, refused = screen(raw.cells, raw.file)
+    found, cells, refused = screen(raw.cells, raw.file, raw.numeric_cells)
     problems += found
     if not raw.header_ok:
         return None, problems
