@@ -89,6 +89,17 @@ def requirement_holds(requirement: YearlyRequirement, value: float, previous: fl
     return fall >= requirement.min_fall - TOLERANCE
 
 
+def previous_value(maalepunkt: Maalepunkt, series: pd.Series, year: int,
+                   baseline: float | None = None) -> float | None:
+    """V(Y−1) as the yearly requirement sees it: the baseline B when Y−1 is the baseline year.
+
+    ``baseline`` overrides the effective baseline. ``None`` when the value is missing.
+    """
+    if maalepunkt.baseline_year is not None and year - 1 == maalepunkt.baseline_year:
+        return effective_baseline(maalepunkt, series) if baseline is None else float(baseline)
+    return value_in(series, year - 1)
+
+
 def effective_baseline(maalepunkt: Maalepunkt, series: pd.Series) -> float | None:
     """B: the published baseline; if empty, the data's value in the baseline year (else ``None``)."""
     if maalepunkt.baseline_value is not None:
@@ -162,7 +173,7 @@ def status(maalepunkt: Maalepunkt, series: pd.Series, year: int, baseline: float
         on_path = _le(value, path_value(B, b, T, t, year))
         requirement = maalepunkt.yearly_requirement
         if on_path and requirement is not None:
-            previous = B if year - 1 == b else value_in(series, year - 1)
+            previous = previous_value(maalepunkt, series, year, baseline=B)
             if previous is not None:
                 on_path = requirement_holds(requirement, value, previous)
         return PAA_SPORET if on_path else IKKE_PAA_SPORET

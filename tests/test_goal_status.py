@@ -245,3 +245,12 @@ def test_value_in():
     assert gs.value_in(s(y2014=1.5), 2015) is None
     assert gs.value_in(pd.Series([pd.NA], index=[2014], dtype="Float64"), 2014) is None
     assert not math.isnan(gs.value_in(pd.Series([3], index=[2014], dtype="int64"), 2014))
+
+
+def test_previous_value_is_the_baseline_after_the_baseline_year():
+    series = s(y2013=17.499, y2014=16.4, y2016=14.0)
+    assert gs.previous_value(STI, series, 2014) == 17.5  # published B, not the data's 17.499
+    assert gs.previous_value(STI, series, 2014, baseline=18.0) == 18.0
+    assert gs.previous_value(STI, series, 2015) == 16.4
+    assert gs.previous_value(STI, series, 2017) == 14.0
+    assert gs.previous_value(STI, series, 2016) is None  # 2015 missing

@@ -38,3 +38,16 @@ def test_quarterly_series(bandelog):
     assert list(out.columns) == gang_log.SERIES_COLUMNS
     assert out["kvartal"].tolist() == ["2014K1", "2014K2", "2014K3", "2014K4", "2015K1", "2015K2"]
     assert out["antal_personer"].tolist() == [50, 48, 47, 45, 44, 46]
+
+
+def test_series_through_a_year(bandelog):
+    out = gang_log.bandelog_series(bandelog, AREA, through_year=2014)
+    assert out["kvartal"].tolist() == ["2014K1", "2014K2", "2014K3", "2014K4"]
+    assert gang_log.bandelog_series(bandelog, AREA, through_year=2013).empty
+
+
+def test_latest_count_of_a_year(bandelog):
+    latest = gang_log.bandelog_latest(bandelog, AREA, 2014)  # 2014-12-31 is listed before 2014-09-30
+    assert str(latest["dato"].date()) == "2014-12-31" and latest["antal_personer"] == 45
+    assert gang_log.bandelog_latest(bandelog, AREA, 2015)["antal_personer"] == 46
+    assert gang_log.bandelog_latest(bandelog, AREA, 2016) is None

@@ -11,9 +11,15 @@ import pandas as pd
 SERIES_COLUMNS = ["dato", "kvartal", "antal_personer"]
 
 
-def bandelog_series(bandelog: pd.DataFrame, omraade: str) -> pd.DataFrame:
-    """Every count for ``omraade`` by date: ``dato``, ``kvartal`` (e.g. ``2014K3``), ``antal_personer``."""
-    rows = bandelog[bandelog["omraade"] == omraade].sort_values("dato", kind="stable")
+def bandelog_series(bandelog: pd.DataFrame, omraade: str, through_year: int | None = None) -> pd.DataFrame:
+    """Every count for ``omraade`` by date: ``dato``, ``kvartal`` (e.g. ``2014K3``), ``antal_personer``.
+
+    ``through_year``: only counts dated in that year or before (a publication shows the series up to its year).
+    """
+    rows = bandelog[bandelog["omraade"] == omraade]
+    if through_year is not None:
+        rows = rows[rows["dato"].dt.year <= through_year]
+    rows = rows.sort_values("dato", kind="stable")
     quarter = rows["dato"].dt.year.astype("str") + "K" + rows["dato"].dt.quarter.astype("str")
     out = pd.DataFrame({"dato": rows["dato"].to_numpy(), "kvartal": quarter.to_numpy(),
                         "antal_personer": rows["antal_personer"].to_numpy(dtype="int64")})
@@ -28,3 +34,11 @@ def bandelog_latest_per_year(bandelog: pd.DataFrame, omraade: str) -> pd.Series:
     out = pd.Series(latest["antal_personer"].to_numpy(dtype="int64"),
                     index=pd.Index(latest["dato"].dt.year.to_numpy(dtype="int64"), name="aar"))
     return out.rename("vaerdi")
+
+
+def bandelog_latest(bandelog: pd.DataFrame, omraade: str, year: int) -> pd.Series | None:
+    """The count the year's value comes from: the row (``dato``, ``kvartal``, ``antal_personer``)
+    at the latest ``dato`` in ``year`` for ``omraade``; ``None`` when the year has no count."""
+    series = bandelog_series(bandelog, omraade, through_year=year)
+    in_year = series[series["dato"].dt.year == year]
+    return None if in_year.empty else in_year.iloc[-1]
