@@ -344,6 +344,27 @@ def scores_by_resultat(scores: pd.DataFrame, criteria: pd.DataFrame,
     return out
 
 
+def model_overview(scores: pd.DataFrame, kategorier: Sequence[str] = KATEGORIER) -> pd.DataFrame:
+    """The whole model in one table: one row per ``model_status`` (all five, in order).
+
+    ``antal_aktiviteter`` counts the activities with that status; ``antal_<kategori>``
+    (one column per kategori) and ``antal_uden_score`` (no ``samlet_score``) split
+    the ``i_model`` row. Only ``i_model`` activities can have a kategori, so those
+    columns are missing (``<NA>``, nullable ``Int64``) in the other rows.
+    """
+    index = pd.Index(list(MODEL_STATUSES), name="model_status", dtype="str")
+    out = pd.DataFrame(index=index)
+    out["antal_aktiviteter"] = scores.groupby("model_status").size().reindex(index, fill_value=0).astype("int64")
+    scored = scores[scores["model_status"] == "i_model"]
+    in_model = pd.Series(index == "i_model", index=index)
+    for kategori in kategorier:
+        count = int((scored["kategori"] == kategori).sum())
+        out[f"antal_{kategori}"] = pd.Series(count, index=index, dtype="Int64").where(in_model, pd.NA)
+    without = int(scored["samlet_score"].isna().sum())
+    out["antal_uden_score"] = pd.Series(without, index=index, dtype="Int64").where(in_model, pd.NA)
+    return out.reset_index()
+
+
 # --- the committee's lists ------------------------------------------------------
 
 _LIST_COLUMNS = ["aktivitet_id", "navn", "forvaltning", "indsatsomraade"]

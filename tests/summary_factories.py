@@ -1,0 +1,49 @@
+"""Small hand-written results tables for the front-page tests (``maalstatus``, ``aktivitetsscorer``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sikkerby.evidence import SCORE_COLUMNS
+from sikkerby.goals import MAALSTATUS_COLUMNS
+
+
+def status_table(programme, year: int, rows: list[dict]) -> pd.DataFrame:
+    """A ``maalstatus`` table (DATA.md §4 columns and dtypes) from a few hand-written rows."""
+    out = []
+    for row in rows:
+        m = programme.maalepunkt(row["id"])
+        out.append({
+            "maalepunkt_id": m.id, "maalomraade": m.goal_area, "aar": year,
+            "vaerdi": row.get("vaerdi"), "ci_nedre": None, "ci_oevre": None,
+            "basisaar": row.get("basisaar"), "basisvaerdi": row.get("basisvaerdi"),
+            "maalaar": m.target_year, "maalvaerdi": m.target_value, "sti_vaerdi": None,
+            "status": row["status"],
+        })
+    return pd.DataFrame(out, columns=MAALSTATUS_COLUMNS).astype({
+        "maalepunkt_id": "str", "maalomraade": "str", "aar": "int64", "vaerdi": "float64",
+        "ci_nedre": "float64", "ci_oevre": "float64", "basisaar": "Int64", "basisvaerdi": "float64",
+        "maalaar": "Int64", "maalvaerdi": "float64", "sti_vaerdi": "float64", "status": "str",
+    })
+
+
+def scores_frame(rows: list[tuple[str, str, float | None]]) -> pd.DataFrame:
+    """An ``aktivitetsscorer`` table from (aktivitet_id, model_status, samlet_score) triples."""
+    def kategori(score):
+        if score is None:
+            return None
+        return "groen" if score >= 70 else "gul" if score >= 40 else "roed"
+
+    frame = pd.DataFrame({
+        "aktivitet_id": [r[0] for r in rows], "navn": [f"Aktivitet {r[0]}" for r in rows],
+        "forvaltning": "BUF", "indsatsomraade": "I", "model_status": [r[1] for r in rows],
+        "resultatscore": [r[2] for r in rows], "evidensscore": [r[2] for r in rows],
+        "samlet_score": [r[2] for r in rows], "kategori": [kategori(r[2]) for r in rows],
+        "udviklingspotentiale": None,
+    }, columns=list(SCORE_COLUMNS))
+    for column in ("resultatscore", "evidensscore", "samlet_score"):
+        frame[column] = frame[column].astype("float64")
+    for column in ("aktivitet_id", "navn", "forvaltning", "indsatsomraade", "model_status", "kategori",
+                   "udviklingspotentiale"):
+        frame[column] = frame[column].astype("str")
+    return frame
