@@ -529,6 +529,11 @@ def show_chart(fig: Figure | Chart, caption: str, alt: str | None = None) -> Non
         plt.close(fig)
 
 
+def show(*objects: Any) -> None:
+    """Display ready-made display objects (:class:`Table`, :class:`Heading`, :class:`Callout` …) as they are."""
+    _display(*objects)
+
+
 def show_markdown(text: str, lead: str = "") -> None:
     """Display a generated sentence (plain text; everything escaped) as a paragraph, optionally with a bold lead."""
     _display(Paragraph(text, lead=lead))

@@ -614,15 +614,16 @@ def describe_ci_comparison(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> st
             f"er ikke statistisk klar: med undersøgelsens usikkerhed kan {noun} ligge på begge sider af {ref}.")
 
 
-def describe_latest_count(year: int, date: Any, count: Any, place: str = "",
+def describe_latest_count(year: int, latest: Mapping[str, Any] | None, place: str = "", *,
+                          date: str = "dato", count: str = "antal_personer",
                           singular: str = "person", plural: str = "personer") -> str:
     """The year's value of a count taken several times a year: the latest count in the year.
 
+    ``latest``: the row of that count (its ``date`` and ``count`` fields), ``None`` when the year has none.
     ``Årets tal er den seneste opgørelse i 2017, den 31. december 2017: 117 personer i Indre Nørrebro.``
-    ``date`` missing → ``Der er ingen opgørelse fra 2017.``
     """
     where = f" i {place}" if place else ""
-    if is_missing(date) or is_missing(count):
+    if latest is None or is_missing(latest.get(date)) or is_missing(latest.get(count)):
         return f"Der er ingen opgørelse{where} fra {year}."
-    return (f"Årets tal er den seneste opgørelse i {year}, den {fmt_date(date)}: "
-            f"{fmt_count(int(count), singular, plural)}{where}.")
+    return (f"Årets tal er den seneste opgørelse i {year}, den {fmt_date(latest[date])}: "
+            f"{fmt_count(int(latest[count]), singular, plural)}{where}.")

@@ -132,12 +132,12 @@ def test_no_ci_sentence_without_interval_or_in_the_baseline_year(programme):
 # ----------------------------------------------------- describe_latest_count
 
 def test_latest_count():
-    assert describe_latest_count(2017, dt.date(2017, 12, 31), 117, "Indre Nørrebro") == (
+    latest = {"dato": dt.date(2017, 12, 31), "antal_personer": 117}
+    assert describe_latest_count(2017, latest, "Indre Nørrebro") == (
         "Årets tal er den seneste opgørelse i 2017, den 31. december 2017: 117 personer i Indre Nørrebro.")
-    assert describe_latest_count(2015, "2015-09-30", 1, "") == (
+    assert describe_latest_count(2015, {"dag": "2015-09-30", "n": 1}, date="dag", count="n") == (
         "Årets tal er den seneste opgørelse i 2015, den 30. september 2015: 1 person.")
-    assert describe_latest_count(2016, None, None, "Indre Nørrebro") == (
-        "Der er ingen opgørelse i Indre Nørrebro fra 2016.")
+    assert describe_latest_count(2016, None, "Indre Nørrebro") == "Der er ingen opgørelse i Indre Nørrebro fra 2016."
 
 
 # ----------------------------------------------------------- vocabularies

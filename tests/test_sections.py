@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pypandoc
 import pytest
 
-from sikkerby.display import ColumnSpec, Heading, Paragraph, StatusLine, Table
+from sikkerby import display, sections
+from sikkerby.chapter import ChapterContext
+from sikkerby.display import Callout, Caption, ColumnSpec, Heading, Paragraph, StatusLine, Table
+from sikkerby.formatting import NBSP
+
+NB = NBSP
 
 # --------------------------------------------------------- display objects
 
@@ -61,3 +68,163 @@ def test_disclosure_markers_in_number_columns_and_empty_text():
     empty = Table(df.iloc[:0], ["navn"], empty="Ingen lukninger i 2017")
     assert "Ingen lukninger i 2017" in empty._repr_html_() and "Ingen lukninger i 2017" in empty._repr_markdown_()
     assert "Ingen data" in Table(df.iloc[:0], ["navn"])._repr_html_()  # the default is unchanged
+
+
+# ------------------------------------------------------------ sikkerby.sections
+
+
+
+def hand_context(programme, year: int) -> ChapterContext:
+    """A chapter whose series is written by hand (utryghed_aften only; every other målepunkt has no data).
+
+    utryghed_aften: 2013 17,6 (published baseline 17,5: a warning), 2014 16,4 (15,0-17,8), 2015 15,2 (14,0-16,4).
+    P(2014) = 17,5 - 1,125 = 16,375 < 16,4 → ikke på sporet; P(2015) = 15,25 ≥ 15,2 and 16,4 - 15,2 = 1,2 ≥ 1,0
+    → på sporet; the interval 14,0-16,4 contains 15,25 → not statistically clear.
+    """
+    series = pd.DataFrame({
+        "maalepunkt_id": ["utryghed_aften"] * 3, "aar": [2013, 2014, 2015], "vaerdi": [17.6, 16.4, 15.2],
+        "ci_nedre": [16.2, 15.0, 14.0], "ci_oevre": [19.0, 17.8, 16.4],
+    }).astype({"maalepunkt_id": "str", "aar": "int64"})
+    ch = ChapterContext(year=year, data_dir="hand", programme=programme, dataset=None)
+    ch.__dict__["series"] = series  # the cached property, computed by hand
+    return ch
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Everything sikkerby.display shows, as (object, kwargs) pairs."""
+    calls = []
+    monkeypatch.setattr(display, "_display", lambda *objects, **kw: calls.extend((o, kw) for o in objects))
+    return calls
+
+
+def test_section_of_a_survey_measure(programme):
+    objects = sections.section_objects(hand_context(programme, 2015), "utryghed_aften")
+    assert [type(o).__name__ for o in objects] == [
+        "Heading", "Paragraph", "Paragraph", "Paragraph", "Callout", "StatusLine", "Paragraph", "Paragraph"]
+    heading, measure, why, target, warning, status, sentence, ci = objects
+    assert heading.text == "Færre utrygge københavnere om aftenen og natten" and heading.level == 2
+    assert measure.lead == "Hvad måles" and measure.text.startswith("Andel af borgerne, der føler sig utrygge")
+    assert measure.text.endswith("om aftenen og natten.")
+    assert why.lead == "Hvorfor" and why.text.startswith("Kommunens Tryghedsindeks måler")
+    assert target.text.startswith(f"Udgangspunktet er 17,5{NB}% i 2013. Målet er højst 13,0{NB}% med frist i 2017.")
+    assert "offentliggjort som 17,5, men data giver 17,60" in warning.text
+    assert repr(status) == "Status 2015: → På sporet"
+    assert sentence.text.startswith(f"I 2015 var andelen 15,2{NB}% (95{NB}%-konfidensinterval: 14,0–16,4{NB}%).")
+    assert f"(andelen var 16,4{NB}% i 2014)" in sentence.text  # V(2014), for the yearly requirement
+    assert sentence.text.endswith("så målepunktet er på sporet.")
+    assert ci.lead == "Statistisk usikkerhed" and f"omfatter målstien for 2015 (15,25{NB}%)" in ci.text
+
+
+def test_first_year_after_the_baseline_compares_with_the_published_baseline(programme):
+    ch = hand_context(programme, 2014)
+    assert sections.previous_value(ch, programme.maalepunkt("utryghed_aften")) == 17.5  # not the data's 17,6
+    objects = sections.section_objects(ch, "utryghed_aften")
+    status = next(o for o in objects if isinstance(o, display.StatusLine))
+    assert repr(status) == "Status 2014: ⚠ Ikke på sporet"  # 16,4 > P(2014) = 16,375
+
+
+def test_show_maalepunkt_displays_the_section_then_the_chart(programme, shown):
+    ch = hand_context(programme, 2015)
+    sections.show_maalepunkt(ch, "utryghed_aften")
+    objects = [o for o, _ in shown]
+    assert [type(o).__name__ for o in objects[:8]] == [type(o).__name__ for o in
+                                                         sections.section_objects(ch, "utryghed_aften")]
+    image, image_kw = shown[8]
+    assert sorted(image) == ["image/png", "text/plain"] and image_kw["raw"] is True
+    alt = image_kw["metadata"]["image/png"]["alt"]
+    assert alt.startswith(f"Linjediagram: andelen faldt fra 17,6{NB}% i 2013 til 15,2{NB}% i 2015")
+    assert isinstance(objects[9], Caption)
+    assert objects[9].text == (f"Færre utrygge københavnere om aftenen og natten: andelen 2013–2015 med målstien "
+                               f"fra 2013 og målet for 2017 samt 95{NB}%-konfidensintervaller.")
+    assert len(shown) == 10
+
+
+def test_section_without_data(programme, shown):
+    ch = hand_context(programme, 2015)
+    sections.show_maalepunkt(ch, "lukkedage")
+    objects = [o for o, _ in shown]
+    assert repr(objects[0]) == "Færre ikke-planlagte lukkedage i kommunale institutioner"
+    assert not any(isinstance(o, Callout) for o in objects)
+    texts = [repr(o) for o in objects]
+    assert "Status 2015: ? Kan ikke vurderes" in texts
+    assert "For 2015 er der ingen opgjort værdi, så status kan ikke vurderes." in texts
+    assert shown[-2][1]["metadata"]["image/png"]["alt"].startswith("Linjediagram uden målte værdier til og med 2015")
+    assert objects[-1].text.startswith("Færre ikke-planlagte lukkedage i kommunale institutioner: antallet til og med "
+                                       "2015 med målstien")
+
+
+def test_goal_area_opening_and_summary(programme, shown):
+    ch = hand_context(programme, 2015)
+    assert sections.goal_area_statuses(ch, "tryghed") == ["paa_sporet"] + ["ikke_vurderbar"] * 4
+    sections.show_goal_area(ch, "kriminalitet")
+    sections.show_goal_area_summary(ch, "tryghed")
+    texts = [repr(o) for o, _ in shown]
+    assert texts[0].startswith("Sikker By programmet har et særligt fokus på at mindske ungdomskriminaliteten")
+    assert texts[1] == "Af 5 målepunkter er 1 på sporet, mens 4 ikke kan vurderes."
+    table = shown[2][0]
+    assert table.caption == "Øget tryghed: status for 2015"
+    assert table.to_frame()["Målepunkt"].tolist() == [m.title for m in programme.maalepunkter_for("tryghed")]
+
+
+# ------------------------------------------------------ breakdown table layouts
+
+def test_disclosure_note(programme):
+    assert sections.disclosure_note(programme) == "Antal fra 1 til 4 vises som »<5« af hensyn til diskretion."
+    assert sections.disclosure_note(programme, shares=True).endswith(
+        "; andele og intervaller beregnet af dem vises som »–«.")
+
+
+def test_institution_and_forvaltning_layouts(programme):
+    by_institution = pd.DataFrame({"institution": ["Klub <A>", "Klub B"], "forvaltning": ["BUF", "XYZ"],
+                                   "bydel": ["Valby", "Valby"], "lukkedage": pd.Series([12, "<5"], dtype=object)})
+    frame = Table(by_institution, sections.institution_columns(programme)).to_frame()
+    assert frame.values.tolist() == [["Klub <A>", "Børne- og Ungdomsforvaltningen (BUF)", "Valby", "12"],
+                                     ["Klub B", "XYZ", "Valby", "<5"]]
+    by_forvaltning = pd.DataFrame({"forvaltning": ["SOF"], "lukkedage": [1234], "lukkede_institutioner": ["<5"]})
+    assert Table(by_forvaltning, sections.forvaltning_columns(programme)).to_frame().values.tolist() == [
+        ["Socialforvaltningen (SOF)", "1.234", "<5"]]
+
+
+def test_bydel_and_youth_crime_layouts(programme):
+    bydele = pd.DataFrame({"bydel": ["Valby", "Vanløse"], "vaerdi": pd.Series([10.84, "–"], dtype=object),
+                           "ci_nedre": pd.Series([6.88, "–"], dtype=object),
+                           "ci_oevre": pd.Series([14.71, "–"], dtype=object),
+                           "n": pd.Series([1264, "<5"], dtype=object)})
+    frame = Table(bydele, sections.bydel_columns(programme.maalepunkt("utryghed_aften"))).to_frame()
+    assert frame.values.tolist() == [["Valby", f"10,8{NB}%", f"6,9–14,7{NB}%", "1.264"],
+                                     ["Vanløse", "–", "–", "<5"]]
+    youth = pd.DataFrame({"aldersgruppe": ["15-17", "15-17"], "koen": ["k", "uoplyst"],
+                          "befolkning": [12714, 40], "sigtede": pd.Series([51, "<5"], dtype=object),
+                          "andel": pd.Series([0.401133, "–"], dtype=object)})
+    frame = Table(youth, sections.youth_crime_columns(programme.maalepunkt("ungdomskriminalitet"))).to_frame()
+    assert frame.values.tolist() == [["15-17 år", "Kvinder", "12.714", "51", f"0,40{NB}%"],
+                                     ["15-17 år", "Køn ikke oplyst", "40", "<5", "–"]]
+
+
+def test_late_plans_changes_and_gang_log_layouts(programme):
+    late = pd.DataFrame({
+        "institution": ["Klub A", "Klub B"], "forvaltning": ["SOF", "BUF"],
+        "startdato": pd.to_datetime(["2016-03-18", "2016-03-23"]),
+        "frist": pd.to_datetime(["2016-03-23", "2016-03-31"]),
+        "handleplan_dato": pd.to_datetime(["2016-03-29", None]),
+        "arbejdsdage": pd.array([6, None], dtype="Int64"), "problem": ["for_sen", "mangler"]})
+    frame = Table(late, sections.late_plan_columns(programme)).to_frame()
+    assert frame.values.tolist() == [
+        ["Klub A", "Socialforvaltningen (SOF)", "18. marts 2016", "23. marts 2016", "29. marts 2016", "6",
+         "⚠ Handleplan for sen"],
+        ["Klub B", "Børne- og Ungdomsforvaltningen (BUF)", "23. marts 2016", "31. marts 2016", "–", "–",
+         "✗ Handleplan mangler"]]
+    changes = pd.DataFrame({"omraade": ["Urbanplanen"], "bydel": ["Amager Øst"], "aendring": ["kommet_til"],
+                            "indsatsbehov_foer": ["ordinær"], "indsatsbehov": ["intensiveret"],
+                            "fra_aar": [2016], "aar": [2017]})
+    frame = Table(changes, sections.omraade_changes_columns(changes, 2017)).to_frame()
+    assert list(frame.columns) == ["Lokalområde", "Bydel", "Ændring", "Indsatsbehov 2016", "Indsatsbehov 2017"]
+    assert frame.values.tolist() == [["Urbanplanen", "Amager Øst", "▲ Kommet til", "Ordinær", "Intensiveret"]]
+    gone = changes.assign(aendring="gaaet_ud", indsatsbehov=math.nan)
+    assert Table(gone, sections.omraade_changes_columns(gone, 2017)).to_frame().values.tolist()[0][2:] == [
+        "▼ Gået ud", "Ordinær", "–"]
+    assert [c.title for c in sections.omraade_changes_columns(changes.iloc[:0], 2017)][3] == "Indsatsbehov året før"
+    log = pd.DataFrame({"kvartal": ["2017K4"], "dato": pd.to_datetime(["2017-12-31"]), "antal_personer": [117]})
+    assert Table(log, sections.bandelog_columns()).to_frame().values.tolist() == [
+        ["2017K4", "31. december 2017", "117"]]

@@ -1,0 +1,233 @@
+"""The parts of a goal-area chapter (notebooks 01 and 02) that every målepunkt shares.
+
+A goal-area notebook is, per målepunkt, one call of :func:`show_maalepunkt` (the
+section: title, what is measured and why, baseline/target/deadline, the year's
+value and status, the chart) followed by the målepunkt's own breakdowns, which
+the notebook computes with :mod:`sikkerby.measures` and shows with
+:func:`sikkerby.display.show_table` and the column layouts defined here.
+:func:`show_goal_area` opens the chapter, :func:`show_goal_area_summary` closes it.
+
+Every sentence comes from :mod:`sikkerby.formatting`; the texts of the programme
+(titles, measures, rationales, goal-area texts) are shown as written in
+params/program.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from sikkerby import display, goal_status
+from sikkerby.chapter import ChapterContext
+from sikkerby.disclosure import HIDDEN_SHARE
+from sikkerby.formatting import (
+    NBSP, describe_ci_comparison, describe_status, describe_status_counts, describe_target, fmt_ci,
+    is_missing, unit_noun,
+)
+from sikkerby.goals import values_of
+from sikkerby.plotting import series_chart
+from sikkerby.programme import Maalepunkt, Programme
+
+ColumnSpec = display.ColumnSpec
+
+
+# ----------------------------------------------------------------- one målepunkt
+
+def _row_float(row: Mapping[str, Any], key: str) -> float | None:
+    value = row.get(key)
+    return None if is_missing(value) else float(value)
+
+
+def previous_value(ch: ChapterContext, maalepunkt: Maalepunkt) -> float | None:
+    """V(Y−1) for the status sentence, as the yearly requirement sees it (``None`` without a requirement)."""
+    if maalepunkt.yearly_requirement is None:
+        return None
+    row = ch.status_row(maalepunkt.id)
+    return goal_status.previous_value(maalepunkt, values_of(ch.series, maalepunkt.id), ch.year,
+                                      baseline=_row_float(row, "basisvaerdi"))
+
+
+def baseline_warning(ch: ChapterContext, maalepunkt: Maalepunkt) -> str | None:
+    """The målepunkt's sentence of ``ch.baseline_warnings`` (its data differ from the published baseline), if any."""
+    return goal_status.baseline_warning(maalepunkt, values_of(ch.series, maalepunkt.id))
+
+
+def chart_caption(maalepunkt: Maalepunkt, series: pd.DataFrame, year: int) -> str:
+    """``Andelen 2011–2017 med målsti og mål.`` — what the målepunkt's chart shows."""
+    m = maalepunkt
+    noun = unit_noun(m.unit).capitalize()
+    years = sorted(int(y) for y in series.loc[series["vaerdi"].notna(), "aar"])
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else f"til og med {year}")
+    if m.kind == "sti":
+        drawn = f"med målstien fra {m.baseline_year} og målet for {m.target_year}"
+    elif m.kind == "retning":
+        drawn = f"med niveauet i basisåret {m.baseline_year}, som {noun.lower()} skal under"
+    else:
+        drawn = "med kravet, der gælder hvert år"
+    if series[["ci_nedre", "ci_oevre"]].notna().all(axis=1).any():
+        drawn += f" samt 95{NBSP}%-konfidensintervaller"
+    return f"{m.title}: {noun.lower()} {span} {drawn}."
+
+
+def section_objects(ch: ChapterContext, maalepunkt_id: str, level: int = 2) -> list[Any]:
+    """The display objects of a målepunkt's section, in order, before the chart.
+
+    Heading (the title), what is measured and why, baseline/target/deadline,
+    a callout when the data differ from the published baseline, the status
+    (symbol, word, colour), the status sentence and, for survey measures, whether
+    the comparison with path or target is statistically clear.
+    """
+    m = ch.maalepunkt(maalepunkt_id)
+    row = ch.status_row(maalepunkt_id)
+    objects: list[Any] = [
+        display.Heading(m.title, level),
+        display.Paragraph(f"{m.measure.rstrip('.')}.", lead="Hvad måles"),
+    ]
+    if m.rationale:
+        objects.append(display.Paragraph(m.rationale, lead="Hvorfor"))
+    objects.append(display.Paragraph(describe_target(m, row), lead="Udgangspunkt, mål og frist"))
+    warning = baseline_warning(ch, m)
+    if warning:
+        objects.append(display.Callout("Basisværdi", warning))
+    objects.append(display.StatusLine(f"Status {ch.year}", row["status"]))
+    objects.append(display.Paragraph(describe_status(m, row, previous_value(ch, m))))
+    ci = describe_ci_comparison(m, row)
+    if ci:
+        objects.append(display.Paragraph(ci, lead="Statistisk usikkerhed"))
+    return objects
+
+
+def show_maalepunkt(ch: ChapterContext, maalepunkt_id: str, level: int = 2) -> None:
+    """Display a målepunkt's section (:func:`section_objects`), then its series chart with a caption."""
+    m = ch.maalepunkt(maalepunkt_id)
+    for obj in section_objects(ch, maalepunkt_id, level):
+        display.show(obj)
+    series = ch.series_of(maalepunkt_id)
+    chart = series_chart(series, m, ch.year, baseline_value=_row_float(ch.status_row(maalepunkt_id), "basisvaerdi"))
+    display.show_chart(chart, caption=chart_caption(m, series, ch.year))
+
+
+# -------------------------------------------------------------- the goal area
+
+def goal_area_statuses(ch: ChapterContext, goal_area: str) -> list[str]:
+    """The year's status of every målepunkt of ``goal_area``, in programme order."""
+    return [str(ch.status_row(m.id)["status"]) for m in ch.programme.maalepunkter_for(goal_area)]
+
+
+def show_goal_area(ch: ChapterContext, goal_area: str) -> None:
+    """The goal area's text from the programme."""
+    area = ch.programme.goal_areas[goal_area]
+    display.show_markdown(" ".join(str(area.get("text", "")).split()))
+
+
+def show_goal_area_summary(ch: ChapterContext, goal_area: str) -> None:
+    """The statuses of the goal area's målepunkter: a counting sentence and the status table."""
+    ids = [m.id for m in ch.programme.maalepunkter_for(goal_area)]
+    display.show_markdown(describe_status_counts(goal_area_statuses(ch, goal_area)))
+    rows = ch.maalstatus[ch.maalstatus["maalepunkt_id"].isin(ids)]
+    title = ch.programme.goal_areas[goal_area].get("title", goal_area)
+    display.show(display.maalstatus_table(rows, ch.programme, caption=f"{title}: status for {ch.year}",
+                                              show_year=False))
+
+
+# ------------------------------------------------------- breakdown table layouts
+
+def disclosure_note(programme: Programme, shares: bool = False) -> str:
+    """The line under a disclosure-controlled table: how small counts (and, with ``shares``, their shares) are shown."""
+    n = programme.disclosure_min_count
+    text = f"Antal fra 1 til {n - 1} vises som »<{n}« af hensyn til diskretion"
+    if shares:
+        text += f"; andele og intervaller beregnet af dem vises som »{HIDDEN_SHARE}«"
+    return text + "."
+
+
+def _maybe_marker(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def bydel_columns(maalepunkt: Maalepunkt) -> list[ColumnSpec]:
+    """:func:`sikkerby.measures.survey.utryghed_aften_by_bydel` for readers (after disclosure control)."""
+    m = maalepunkt
+
+    def interval(value: Any, row: Mapping[str, Any]) -> str:
+        return _maybe_marker(row["ci_nedre"]) or fmt_ci(row["ci_nedre"], row["ci_oevre"], m.unit, m.decimals)
+
+    return [
+        ColumnSpec("bydel", "Bydel"),
+        ColumnSpec("vaerdi", "Andel utrygge", kind="percent", decimals=m.decimals),
+        ColumnSpec("ci_nedre", f"95{NBSP}%-konfidensinterval", formatter=interval, align="right"),
+        ColumnSpec("n", "Antal svar", kind="number"),
+    ]
+
+
+def omraade_changes_columns(changes: pd.DataFrame, year: int) -> list[ColumnSpec]:
+    """:func:`sikkerby.measures.areas.omraader_changes` for readers."""
+    before = str(int(changes["fra_aar"].iloc[0])) if len(changes) else "året før"
+    return [
+        ColumnSpec("omraade", "Lokalområde"),
+        ColumnSpec("bydel", "Bydel"),
+        ColumnSpec("aendring", "Ændring", kind="status", vocabulary="omraade_aendring"),
+        ColumnSpec("indsatsbehov_foer", f"Indsatsbehov {before}", kind="label", vocabulary="indsatsbehov"),
+        ColumnSpec("indsatsbehov", f"Indsatsbehov {year}", kind="label", vocabulary="indsatsbehov"),
+    ]
+
+
+def _forvaltning(programme: Programme):
+    def name(value: Any, row: Mapping[str, Any]) -> str:
+        full = programme.forvaltninger.get(str(value))
+        return f"{full} ({value})" if full else str(value)
+    return name
+
+
+def institution_columns(programme: Programme) -> list[ColumnSpec]:
+    """:func:`sikkerby.measures.closures.lukkedage_by_institution` for readers."""
+    return [
+        ColumnSpec("institution", "Institution/serviceydelse"),
+        ColumnSpec("forvaltning", "Forvaltning", formatter=_forvaltning(programme)),
+        ColumnSpec("bydel", "Bydel"),
+        ColumnSpec("lukkedage", "Lukkedage", kind="number"),
+    ]
+
+
+def forvaltning_columns(programme: Programme) -> list[ColumnSpec]:
+    """:func:`sikkerby.measures.closures.lukkedage_by_forvaltning` for readers."""
+    return [
+        ColumnSpec("forvaltning", "Forvaltning", formatter=_forvaltning(programme)),
+        ColumnSpec("lukkedage", "Lukkedage", kind="number"),
+        ColumnSpec("lukkede_institutioner", "Lukkede institutioner", kind="number"),
+    ]
+
+
+def late_plan_columns(programme: Programme) -> list[ColumnSpec]:
+    """:func:`sikkerby.measures.handleplan.sene_handleplaner` for readers (dates in Danish)."""
+    return [
+        ColumnSpec("institution", "Institution/serviceydelse"),
+        ColumnSpec("forvaltning", "Forvaltning", formatter=_forvaltning(programme)),
+        ColumnSpec("startdato", "Lukket fra", kind="date"),
+        ColumnSpec("frist", "Frist for handleplan", kind="date"),
+        ColumnSpec("handleplan_dato", "Handleplan lavet", kind="date"),
+        ColumnSpec("arbejdsdage", "Arbejdsdage", kind="number"),
+        ColumnSpec("problem", "Problem", kind="status", vocabulary="handleplan_problem"),
+    ]
+
+
+def youth_crime_columns(maalepunkt: Maalepunkt) -> list[ColumnSpec]:
+    """:func:`sikkerby.measures.youth_crime.ungdomskriminalitet_breakdown` for readers."""
+    return [
+        ColumnSpec("aldersgruppe", "Alder", formatter=lambda v, row: f"{v} år"),
+        ColumnSpec("koen", "Køn", kind="label", vocabulary="koen"),
+        ColumnSpec("befolkning", "Unge i alt", kind="number"),
+        ColumnSpec("sigtede", "Sigtede", kind="number"),
+        ColumnSpec("andel", "Andel sigtede", kind="percent", decimals=maalepunkt.decimals),
+    ]
+
+
+def bandelog_columns() -> list[ColumnSpec]:
+    """:func:`sikkerby.measures.gang_log.bandelog_series` for readers (dates in Danish)."""
+    return [
+        ColumnSpec("kvartal", "Kvartal"),
+        ColumnSpec("dato", "Opgjort", kind="date"),
+        ColumnSpec("antal_personer", "Antal personer", kind="number"),
+    ]
