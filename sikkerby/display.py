@@ -368,7 +368,7 @@ class BulletList:
     """Generated sentences as a bulleted list (``<ul>`` / pandoc ``-`` items), every item escaped."""
 
     def __init__(self, items: Sequence[str]):
-        self.items = [" ".join(str(item).split()) for item in items]
+        self.items = [str(item).strip() for item in items]  # Markdown: escape_markdown joins lines
 
     def _repr_html_(self) -> str:
         if not self.items:
@@ -564,8 +564,10 @@ def show_synthetic_data_banner(data_dir: Any) -> bool:
 
 
 def show_bullets(items: Sequence[str]) -> None:
-    """Display generated sentences as a bulleted list (see :class:`BulletList`)."""
-    _display(BulletList(items))
+    """Display generated sentences as a bulleted list (see :class:`BulletList`); nothing when there are none."""
+    items = list(items)
+    if items:
+        _display(BulletList(items))
 
 
 def show_maalstatus_by_goal_area(maalstatus: pd.DataFrame, programme: Programme) -> None:

@@ -224,6 +224,17 @@ def key_messages(maalstatus: pd.DataFrame, programme: Programme, evidence_result
     return messages
 
 
+def baseline_note(baseline_warnings: Iterable[str]) -> str:
+    """One sentence introducing the baseline warnings (:func:`sikkerby.goals.baseline_warnings`), or
+    saying that the data agree with every published baseline."""
+    n = len(list(baseline_warnings))
+    if n == 0:
+        return ("Data for basisåret stemmer overens med de offentliggjorte basisværdier for alle målepunkter, "
+                "der har en offentliggjort basisværdi.")
+    return (f"For {fmt_count(n, 'målepunkt', 'målepunkter')} giver data for basisåret en anden værdi end den "
+            f"offentliggjorte basisværdi:")
+
+
 # ---------------------------------------------------------------- data sources
 
 # The column that dates a row of each input (none: the register has no year).

@@ -92,6 +92,13 @@ def test_bullet_list_escapes_both_routes():
     assert BulletList([])._repr_html_() == ""
 
 
+def test_bullet_list_keeps_non_breaking_spaces():
+    bullets = BulletList([f"17,5{NBSP}% i 2013"])
+    assert f"17,5{NBSP}%" in bullets._repr_html_()
+    assert f"17\\,5{NBSP}\\%" in bullets._repr_markdown_()
+    assert repr(bullets) == f"- 17,5{NBSP}% i 2013"
+
+
 def test_data_sources_table(sample_dataset):
     frame = data_sources_table(data_sources(sample_dataset)).to_frame()
     assert list(frame.columns) == ["Inddata", "Fil", "Rækker", "Fra år", "Til år"]

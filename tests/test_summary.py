@@ -16,7 +16,7 @@ from sikkerby.dataset import Dataset
 from sikkerby.evidence import KATEGORIER, MODEL_STATUSES, model_overview
 from sikkerby.formatting import NBSP
 from sikkerby.summary import (
-    data_sources, describe_development, development_messages, developments, evidence_messages, introduction,
+    baseline_note, data_sources, describe_development, development_messages, developments, evidence_messages, introduction,
     key_messages, programme_year_text,
 )
 
@@ -302,3 +302,11 @@ def test_data_sources(typed_frame, tmp_path):
     assert pd.isna(sources.loc["aktiviteter", "foerste_aar"])  # the register has no year
     assert sources.loc["bandelog", "raekker"] == 0 and pd.isna(sources.loc["bandelog", "sidste_aar"])
     assert str(tmp_path) not in " ".join(sources["fil"])  # the file's name only, no folder
+
+
+def test_baseline_note():
+    assert baseline_note([]) == ("Data for basisåret stemmer overens med de offentliggjorte basisværdier for alle "
+                                 "målepunkter, der har en offentliggjort basisværdi.")
+    assert baseline_note(["a", "b"]) == ("For 2 målepunkter giver data for basisåret en anden værdi end den "
+                                         "offentliggjorte basisværdi:")
+    assert baseline_note(iter(["a"])).startswith("For 1 målepunkt giver")
