@@ -1,0 +1,178 @@
+"""Content of the goal-area chapters, 01_oeget_tryghed and 02_mindre_kriminalitet, executed on the sample.
+
+For 2014 and 2017: the sample-data banner, the goal area's text, one section per
+målepunkt of the area (heading = the målepunkt's title) with a status line and a
+status sentence that agree with ``goals.maalstatus`` for that year, one series
+chart with alt text, the breakdown tables; no error outputs and no Python words
+(``nan``, ``None`` …) or English-formatted numbers in the text a reader sees.
+The notebooks are executed once per session by the ``executed_notebook`` fixture.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sikkerby import goals
+from sikkerby.formatting import label
+from sikkerby.measures.survey import UAFKLARET, ci_side
+from sikkerby.render.chapters import front_matter
+
+CHAPTERS = {"01_oeget_tryghed": ("tryghed", "Øget tryghed"), "02_mindre_kriminalitet": ("kriminalitet", "Mindre kriminalitet")}
+YEARS = (2014, 2017)
+CASES = [(stem, year) for stem in CHAPTERS for year in YEARS]
+TEXT_TYPES = ("text/plain", "text/markdown", "text/html")
+PYTHON_WORDS = re.compile(r"\b(nan|NaN|None|NaT|NA|null|True|False|inf)\b|<NA>")
+ENGLISH_DECIMAL = re.compile(r"\d\.\d{1,2}\s?%")  # 17.5 % instead of 17,5 %
+
+
+def _text(output, mime):
+    value = output.get("data", {}).get(mime, "")
+    return "".join(value) if isinstance(value, list) else value
+
+
+def stream(nb):
+    """The notebook as the reader meets it: ("md", source) for markdown cells, ("out", output) for outputs."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            yield "md", cell.source
+        elif cell.cell_type == "code":
+            for output in cell.outputs:
+                yield "out", output
+
+
+def is_h2(kind, item):
+    if kind == "md":
+        return item.lstrip().startswith("## ")
+    return _text(item, "text/html").startswith("<h2")
+
+
+def sections_of(nb):
+    """{heading text: [outputs up to the next level-2 heading]} for headings displayed by the package."""
+    found, current = {}, None
+    for kind, item in stream(nb):
+        if is_h2(kind, item):
+            current = _text(item, "text/plain") if kind == "out" else None
+            if current is not None:
+                found[current] = []
+            continue
+        if current is not None and kind == "out":
+            found[current].append(item)
+    return found
+
+
+@pytest.fixture(scope="module")
+def maalstatus_of(sample_dataset, programme):
+    cache = {}
+
+    def get(year):
+        if year not in cache:
+            cache[year] = goals.maalstatus(sample_dataset, programme, year)
+        return cache[year]
+    return get
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem, year", CASES)
+def test_no_errors_and_the_banner(stem, year, executed_notebook, programme):
+    nb = executed_notebook(stem, year)
+    outputs = [o for kind, o in stream(nb) if kind == "out"]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    plain = [_text(o, "text/plain") for o in outputs]
+    assert any(t.startswith("Eksempeldata: tallene er syntetiske") for t in plain)
+    area, title = CHAPTERS[stem]
+    assert front_matter(nb.cells[0])["title"] == title
+    assert " ".join(programme.goal_areas[area]["text"].split()) in plain
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem, year", CASES)
+def test_every_maalepunkt_has_its_section_with_the_right_status(stem, year, executed_notebook, programme,
+                                                                maalstatus_of):
+    nb = executed_notebook(stem, year)
+    found = sections_of(nb)
+    area, _ = CHAPTERS[stem]
+    maalepunkter = programme.maalepunkter_for(area)
+    assert list(found) == [m.title for m in maalepunkter]
+    status = maalstatus_of(year).set_index("maalepunkt_id")
+    for m in maalepunkter:
+        outputs = found[m.title]
+        plain = [_text(o, "text/plain") for o in outputs]
+        expected = label("status", status.loc[m.id, "status"])
+        assert f"Status {year}: {expected.text}" in plain, m.id
+        line = next(o for o in outputs if _text(o, "text/plain").startswith(f"Status {year}:"))
+        assert f"background-color:{expected.colour}" in _text(line, "text/html")
+        sentences = [t for t in plain if t.startswith((f"I {year} var", f"For {year} er der ingen"))]
+        assert len(sentences) == 1, (m.id, plain)
+        verdict = ("kan ikke vurderes" if status.loc[m.id, "status"] == "ikke_vurderbar"
+                   else f"er {expected.word.lower()}")
+        assert re.search(rf"{verdict}[.,]", sentences[0]), (m.id, sentences[0])
+        assert any(t.startswith("Hvad måles: ") and m.measure in t for t in plain), m.id
+        assert any(t.startswith("Udgangspunkt, mål og frist: ") for t in plain), m.id
+        charts = [o for o in outputs if "image/png" in o.get("data", {})
+                  and o.metadata["image/png"]["alt"].startswith("Linjediagram")]
+        assert len(charts) == 1, m.id
+        assert any(t.startswith(f"Figur: {m.title}") for t in plain), m.id
+        assert any('<table class="sb-table">' in _text(o, "text/html") for o in outputs), f"{m.id}: no breakdown"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("year", YEARS)
+def test_survey_section_says_whether_the_comparison_is_clear(year, executed_notebook, maalstatus_of):
+    row = maalstatus_of(year).set_index("maalepunkt_id").loc["utryghed_aften"]
+    reference = row["maalvaerdi"] if year >= row["maalaar"] else row["sti_vaerdi"]
+    clear = ci_side(row["ci_nedre"], row["ci_oevre"], reference) != UAFKLARET
+    section = sections_of(executed_notebook("01_oeget_tryghed", year))["Færre utrygge københavnere om aftenen og natten"]
+    notes = [_text(o, "text/plain") for o in section if _text(o, "text/plain").startswith("Statistisk usikkerhed:")]
+    assert len(notes) == 1
+    assert ("statistisk klart" in notes[0]) == clear and ("ikke statistisk klar" in notes[0]) == (not clear)
+    bydele = next(o for o in section if "pr. bydel" in _text(o, "text/plain"))
+    assert _text(bydele, "text/html").count("<tr>") == 1 + 10  # header + Copenhagen's ten bydele
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem, year", CASES)
+def test_images_have_alt_text_and_text_is_danish(stem, year, executed_notebook):
+    nb = executed_notebook(stem, year)
+    for kind, output in stream(nb):
+        if kind != "out":
+            continue
+        if "image/png" in output.get("data", {}):
+            assert output.metadata["image/png"]["alt"].strip()
+        for mime in TEXT_TYPES:
+            text = _text(output, mime)
+            assert not PYTHON_WORDS.search(text), (mime, PYTHON_WORDS.search(text).group(), text[:200])
+            assert not ENGLISH_DECIMAL.search(text), (mime, text[:200])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem, year", CASES)
+def test_summary_counts_the_areas_statuses(stem, year, executed_notebook, programme, maalstatus_of):
+    nb = executed_notebook(stem, year)
+    area, title = CHAPTERS[stem]
+    rows = maalstatus_of(year)
+    statuses = rows.loc[rows["maalomraade"] == area, "status"].tolist()
+    plain = [_text(o, "text/plain") for kind, o in stream(nb) if kind == "out"]
+    summary = [t for t in plain if t.startswith(f"Af {len(statuses)} målepunkter er ")]
+    assert len(summary) == 1
+    for status, words in (("naaet", "nået"), ("ikke_naaet", "ikke nået"), ("paa_sporet", "på sporet"),
+                          ("ikke_paa_sporet", "ikke på sporet")):
+        if statuses.count(status):
+            assert re.search(rf"\b{statuses.count(status)} {words}\b", summary[0]), summary[0]
+    assert any(t.startswith(f"{title}: status for {year}") for t in plain)
+
+
+def test_inputs_are_hidden_and_setup_cells_excluded():
+    import json
+
+    from sikkerby.paths import notebooks_dir
+    from sikkerby.render.notebook import cell_options
+
+    for stem in CHAPTERS:
+        cells = json.loads((notebooks_dir() / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
+        assert front_matter(cells[0])["execute"]["echo"] is False
+        assert front_matter(cells[0])["lang"] == "da"
+        setup = [c for c in cells if "open_chapter" in "".join(c["source"])]
+        assert len(setup) == 1 and cell_options(setup[0]).get("include") is False
