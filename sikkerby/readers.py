@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from sikkerby.errors import LIST_LIMIT, Problem, row_problems
 from sikkerby.parsing import by_unique
@@ -308,15 +307,21 @@ def _labels(header: list[str], width: int) -> list[str]:
     seen: set[str] = set()
     for position in range(width):
         name = header[position] if position < len(header) else ""
-        letter = get_column_letter(position + 1)
         if name == "":
-            labels.append(f"(kolonne {letter})")
+            labels.append(f"(kolonne {_column_letter(position)})")
         elif normalise_name(name) in seen:
-            labels.append(f"{name} (kolonne {letter})")
+            labels.append(f"{name} (kolonne {_column_letter(position)})")
         else:
             labels.append(name)
         seen.add(normalise_name(name))
     return labels
+
+
+def _column_letter(position: int) -> str:
+    """The spreadsheet's letter for a column position (0 -> A); openpyxl is imported only when needed."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(position + 1)
 
 
 def _header_row_below(grid: pd.DataFrame, wanted: set[str], in_row_1: int) -> int | None:
