@@ -1,0 +1,182 @@
+"""DATA.md §5 through the real command: every bad input of the corpus (tests/bad_inputs.py).
+
+For each case ``sikkerby run --year 2017 --data <bad> --out <out>`` runs as a
+separate process, as a user would start it, and must
+
+- exit with status 1 before any notebook executes (the notebooks folder is a
+  fixture whose only notebook leaves a marker file when it runs);
+- print one line per problem naming the file, the row, the column and the rule,
+  and no Python traceback;
+- never print a CPR number, neither as found nor without its dash;
+- leave ``<out>`` exactly as it was: a last good publication in ``<out>/2017/``
+  (pages, CSVs, PDF, nested notebooks) byte for byte, and nothing added beside it.
+
+The processes run in parallel (one per CPU) so ~90 start-ups take well under a minute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from bad_inputs import CORPUS, BadInput
+from sikkerby.paths import PROJECT_DIR
+
+CPR_LIKE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder`` (hidden ones too): relative path -> SHA-256 or 'dir'."""
+    result = {}
+    for path in sorted(folder.rglob("*")):
+        key = path.relative_to(folder).as_posix()
+        result[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return result
+
+
+def write_last_good_publication(out: Path, year: int = 2017) -> Path:
+    """A stand-in for the last good publication: the files a reader and other tools use."""
+    pub = out / str(year)
+    (pub / "notebooks" / "figurer").mkdir(parents=True)
+    (pub / "index.html").write_text('<!DOCTYPE html><html lang="da"><body><h1>Sikker By – status 2017</h1>'
+                                    "<p>Sidste gode udgave.</p></body></html>\n", encoding="utf-8")
+    (pub / "01_oeget_tryghed.html").write_text("<html><body>Øget tryghed</body></html>\n", encoding="utf-8")
+    (pub / "maalstatus.csv").write_text("maalepunkt_id,aar,vaerdi,status\nutryghed_aften,2017,14.2,ikke_naaet\n",
+                                        encoding="utf-8")
+    (pub / "aktivitetsscorer.csv").write_text("aktivitet_id,navn,samlet_score\nA1,Natteravne,71.5\n",
+                                              encoding="utf-8")
+    (pub / f"sikkerby-status-{year}.pdf").write_bytes(b"%PDF-1.7\n% sidste gode udgave\n%%EOF\n")
+    (pub / "manifest.json").write_text('{"aar": 2017, "cache_key": "gammel"}\n', encoding="utf-8")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Forside")]),
+                   pub / "notebooks" / "00_sammenfatning.ipynb")
+    (pub / "notebooks" / "figurer" / "figur-1.png").write_bytes(b"\x89PNG\r\n\x1a\nikke et rigtigt billede")
+    return out
+
+
+def marker_notebooks(folder: Path) -> Path:
+    """A notebooks folder whose one chapter leaves ``executed-<data folder name>`` behind when it runs."""
+    folder.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_raw_cell("---\ntitle: Markør\n---"),
+        nbformat.v4.new_code_cell('aar = 2017\ndata_dir = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("from pathlib import Path\n"
+                                  "Path('executed-' + Path(data_dir).name).write_text(str(aar))"),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "00_forside.ipynb")
+    return folder
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    before: dict[str, str]
+    after: dict[str, str]
+    executed: bool
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def sikkerby_run(data: Path, out: Path, notebooks: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SIKKERBY_NOTEBOOKS": str(notebooks)}
+    return subprocess.run([sys.executable, "-m", "sikkerby", "run", "--year", "2017", "--data", str(data),
+                           "--out", str(out)], capture_output=True, text=True, encoding="utf-8",
+                          errors="replace", cwd=PROJECT_DIR, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def corpus_results(tmp_path_factory) -> dict[str, CliResult]:
+    """Every case through the real CLI, in parallel; results by case id."""
+    root = tmp_path_factory.mktemp("corpus")
+    good = write_last_good_publication(root / "last-good")
+    notebooks = marker_notebooks(root / "notebooks")
+
+    def run(case: BadInput) -> tuple[str, CliResult]:
+        data, out = root / "data" / case.id, root / "out" / case.id
+        case.build(data)
+        shutil.copytree(good, out)
+        before = tree_digest(out)
+        done = sikkerby_run(data, out, notebooks)
+        executed = (notebooks / f"executed-{case.id}").exists()
+        return case.id, CliResult(done.returncode, done.stdout, done.stderr, before, tree_digest(out), executed)
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        results = dict(pool.map(run, CORPUS))
+    assert not list(notebooks.glob("executed-*")), "a notebook executed for bad input"
+    return results
+
+
+def test_the_corpus_covers_every_input_and_kind_of_problem():
+    assert len(CORPUS) >= 60
+    inputs = {case.file.rsplit(".", 1)[0] for case in CORPUS}
+    assert inputs == {"tryghedsundersoegelse", "tryghedsindeks", "lukninger", "sigtelser", "bandelog",
+                      "aktiviteter", "succeskriterier"}
+    for name in inputs:
+        rules = " ".join(c.rule for c in CORPUS if c.file.startswith(name + "."))
+        assert "CPR-nummer" in rules or "personoplysninger" in rules, name
+        assert "skal være" in rules, name  # type, range or vocabulary
+    kinds = ("kolonnen mangler", "personoplysninger", "CPR-nummer", "skal være et helt tal", "skal være et tal",
+             "skal være en gyldig dato", "ja/nej", "skal være mellem", "skal være mindst", "større end 0",
+             "entydig", "skal være en af:", "programmets bydele", "må ikke være tom", "slutdato skal",
+             "sigtede må ikke", "baseline skal være den samme", "maal skal være den samme", "lig baseline",
+             "retning skal passe", "findes ikke i", "filen er tom", "filen mangler", "ingen datarækker",
+             "blandede tegnsæt", "hverken læses som UTF-8", "andet antal felter", "skal stå i række 1",
+             "Excel-fil", "mere end én gang", "NUL-tegn", "flere filer")
+    for kind in kinds:
+        assert any(kind in case.rule for case in CORPUS), kind
+    cpr_columns = {(c.file.rsplit(".", 1)[0], c.column) for c in CORPUS if "CPR-nummer" in c.rule}
+    for free_text in (("aktiviteter", "navn"), ("lukninger", "aarsag"), ("succeskriterier", "beskrivelse"),
+                      ("tryghedsindeks", "omraade"), ("bandelog", "omraade")):
+        assert free_text in cpr_columns, free_text
+    secrets = [s for case in CORPUS for s in case.secrets]
+    assert any("-" in s for s in secrets) and any(re.fullmatch(r"\d{10}", s) for s in secrets)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.id)
+def test_bad_input_is_refused_before_any_notebook_and_nothing_is_lost(case, corpus_results):
+    result = corpus_results[case.id]
+    assert result.returncode == 1, result.output
+    assert "Traceback" not in result.output
+    assert re.search(r"^Inddata er ikke i orden: \d+ problem\(er\)\.$", result.stderr, re.M), result.stderr
+    line = case.expected_line(result.stderr)
+    assert line is not None, f"expected a line starting {case.location!r} with {case.rule!r}:\n{result.stderr}"
+    assert not result.executed and "Kører" not in result.output
+    assert result.after == result.before  # the last good publication byte for byte, nothing added
+    for secret in case.secrets:
+        assert secret not in result.output
+        assert secret.replace("-", "") not in result.output
+    assert CPR_LIKE.search(result.output) is None
+
+
+def test_validation_fails_before_the_notebook_libraries_are_imported(tmp_path):
+    """The run stops at validation without importing papermill, nbconvert or a kernel client."""
+    case = next(c for c in CORPUS if c.id == "closures-end-before-start")
+    case.build(tmp_path / "data")
+    code = ("import sys\n"
+            "from sikkerby.cli import main\n"
+            f"rc = main(['run', '--year', '2017', '--data', {str(tmp_path / 'data')!r}, "
+            f"'--out', {str(tmp_path / 'out')!r}])\n"
+            "heavy = sorted(m for m in ('papermill', 'nbconvert', 'nbclient', 'jupyter_client', 'nbformat', "
+            "'matplotlib') if m in sys.modules)\n"
+            "print(rc, heavy)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                          cwd=PROJECT_DIR, timeout=300)
+    assert done.stdout.strip() == "1 []", done.stdout + done.stderr
+    assert case.expected_line(done.stderr)
+    assert not (tmp_path / "out").exists()  # not even the output folder was made
+
