@@ -67,8 +67,10 @@ def ranked_scores(scores: pd.DataFrame) -> pd.DataFrame:
     1, 1, 3). Scores closer than :data:`sikkerby.evidence.TOLERANCE` count as equal.
     """
     scored = scores[scores["samlet_score"].notna()]
-    ordered = scored.sort_values("aktivitet_id", kind="stable")
-    ordered = ordered.sort_values("samlet_score", ascending=False, kind="stable").reset_index(drop=True)
+    # sort on the score rounded to the tolerance, so that noise does not beat the aktivitet_id order
+    key = scored["samlet_score"].astype("float64").round(9)
+    ordered = (scored.assign(_key=key).sort_values(["_key", "aktivitet_id"], ascending=[False, True], kind="stable")
+               .drop(columns="_key").reset_index(drop=True))
     # a new rank starts where the score drops by more than the tolerance from the previous row
     values = ordered["samlet_score"].astype("float64").to_numpy()
     ranks: list[int] = []

@@ -1,0 +1,338 @@
+"""The effect-and-evidence chapter's sentences and tables, on small cases worked out by hand."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sikkerby import evidence, evidence_report
+from sikkerby.display import Paragraph, Table
+from sikkerby.formatting import NBSP
+
+Y = 2016
+
+
+def activity(aid, first=None, expected=None, evidens="effektiv", theory=True, forvaltning="SOF", omraade="I",
+             navn=None):
+    return {"aktivitet_id": aid, "navn": navn or f"Aktivitet {aid}", "forvaltning": forvaltning,
+            "indsatsomraade": omraade, "foerste_aar_i_model": first, "forventet_aar_i_model": expected,
+            "forandringsteori": theory, "evidensniveau": evidens}
+
+
+def criterion(aid, kid, baseline, maal, values, resultat="uddannelse"):
+    retning = "op" if maal > (baseline if baseline is not None else -math.inf) else "ned"
+    return [{"aktivitet_id": aid, "kriterie_id": kid, "aar": year, "beskrivelse": f"{kid} i {year}",
+             "resultat": resultat, "retning": retning, "baseline": baseline, "maal": maal, "vaerdi": value}
+            for year, value in values.items()]
+
+
+# Year 2016, default model (0,5/0,5; effektiv 100, lovende 67, skadelig 0; groen ≥ 70, gul ≥ 40):
+ACTIVITIES = [
+    activity("A1", first=2014, evidens="effektiv", forvaltning="BUF", omraade="I"),   # 0,5·80 + 0,5·100 = 90 groen
+    activity("A2", first=2015, evidens="lovende", forvaltning="SOF", omraade="II"),   # 0,5·13 + 0,5·67 = 40 gul
+    activity("A3", first=2014, evidens="skadelig", forvaltning="SOF", omraade="II"),  # 0,5·20 + 0 = 10 roed
+    activity("A4", first=2016, evidens="lovende", theory=False, omraade="III"),      # foermaaling, no theory
+    activity("A5", expected=2017, forvaltning="ØKF", omraade="V"),                   # godt_paa_vej
+    activity("A6", expected=2015, forvaltning="XYZ", omraade="IV"),                  # forsinket
+    activity("A7", omraade="IV"),                                                    # no expected year
+    activity("A8", first=2014, theory=False, omraade="IV", navn="Tom & <Jerry>"),    # no baseline: no score
+]
+CRITERIA = [
+    *criterion("A1", "K1", 0, 100, {2016: 80}),
+    *criterion("A2", "K1", 0, 100, {2016: 13}, resultat="misbrug"),
+    *criterion("A3", "K1", 0, 100, {2016: 20}, resultat="misbrug"),
+    *criterion("A8", "K1", None, 10, {2016: 5}, resultat="koordination"),
+]
+
+
+@pytest.fixture
+def dataset(typed_frame):
+    return SimpleNamespace(aktiviteter=typed_frame("aktiviteter", ACTIVITIES),
+                           succeskriterier=typed_frame("succeskriterier", CRITERIA))
+
+
+@pytest.fixture
+def result(dataset, programme):
+    return evidence.evaluate(dataset, programme, Y)
+
+
+def empty_result(typed_frame, programme, activities, criteria=()):
+    data = SimpleNamespace(aktiviteter=typed_frame("aktiviteter", activities),
+                           succeskriterier=typed_frame("succeskriterier", list(criteria)))
+    return evidence.evaluate(data, programme, Y)
+
+
+def cells(table: Table, header: str) -> list[str]:
+    return table.to_frame()[header].tolist()
+
+
+# --- selections -------------------------------------------------------------------
+
+def scores_frame(rows):
+    return pd.DataFrame(rows, columns=["aktivitet_id", "navn", "model_status", "samlet_score"])
+
+
+def test_ranked_scores_best_first_ties_share_a_rank():
+    scores = scores_frame([
+        ("A", "a", "i_model", 50.0),
+        ("B", "b", "i_model", 83.5),
+        ("C", "c", "i_model", 83.5),
+        ("D", "d", "i_model", np.nan),
+        ("E", "e", "ikke_i_model", np.nan),
+        ("F", "f", "i_model", 50.0 + 1e-12),  # floating-point noise: ties with A
+        ("G", "g", "i_model", 10.0),
+    ])
+    ranked = evidence_report.ranked_scores(scores)
+    assert ranked["aktivitet_id"].tolist() == ["B", "C", "A", "F", "G"]
+    assert ranked["rang"].tolist() == [1, 1, 3, 3, 5]
+
+
+def test_ranked_scores_of_nothing_is_empty():
+    ranked = evidence_report.ranked_scores(scores_frame([("E", "e", "ikke_i_model", np.nan)]))
+    assert ranked.empty and "rang" in ranked.columns
+
+
+def test_scatter_scores_are_the_scored_then_the_unscored(result):
+    frame = evidence_report.scatter_scores(result.scores)
+    assert frame["aktivitet_id"].tolist() == ["A1", "A2", "A3", "A8"]
+    assert frame["rang"].tolist()[:3] == [1, 2, 3] and pd.isna(frame["rang"].iloc[3])
+    assert evidence_report.unscored_in_model(result.scores)["aktivitet_id"].tolist() == ["A8"]
+
+
+# --- the model's rules ------------------------------------------------------------
+
+def test_describe_weights_default(result):
+    assert evidence_report.describe_weights(result.params) == (
+        "Den samlede score er 0,5 × resultatscoren + 0,5 × evidensscoren. Kategorien er grøn ved en "
+        "samlet score på 70 eller mere, gul ved 40 eller mere og rød under 40.")
+
+
+def test_describe_weights_follows_the_parameters():
+    params = evidence.ModelParams(
+        evidence_points={"effektiv": 90, "lovende": 60, "utilstraekkelig": 30.5, "ingen_effekt": 0, "skadelig": 0},
+        weight_resultat=0.6, weight_evidens=0.4,
+        categories=(("groen", 75.0), ("gul", 50.0), ("roed", None)))
+    assert evidence_report.describe_weights(params) == (
+        "Den samlede score er 0,6 × resultatscoren + 0,4 × evidensscoren. Kategorien er grøn ved en "
+        "samlet score på 75 eller mere, gul ved 50 eller mere og rød under 50.")
+    table = evidence_report.evidence_points_table(params)
+    assert cells(table, "Evidensniveau") == ["Effektiv", "Lovende", "Utilstrækkelig", "Ingen effekt", "Skadelig"]
+    assert cells(table, "Evidensscore") == ["90", "60", "30,5", "0", "0"]
+
+
+# --- summary ------------------------------------------------------------------------
+
+def test_describe_summary_by_hand(result):
+    # in the model: A1, A2, A3, A8 (i_model) + A4 (foermaaling) = 5 of 8; scored: A1 groen, A2 gul, A3 roed
+    assert evidence_report.describe_summary(result) == (
+        "I 2016 indgår 5 af programmets 8 aktiviteter i effekt- og evidensmodellen: 4 afrapporterer "
+        "resultater, og 1 er i førmåling. 1 aktivitet er godt på vej mod modellen, og 1 er forsinket. "
+        "Af de 3 aktiviteter med en samlet score ligger 1 i grøn kategori, 1 i gul og 1 i rød. "
+        "1 aktivitet i modellen har ingen samlet score (Tom & <Jerry>), fordi ingen af dens "
+        "succeskriterier har både en baseline og en målt værdi for 2016.")
+
+
+def test_describe_summary_with_nothing_in_the_model(typed_frame, programme):
+    res = empty_result(typed_frame, programme, [activity("X", expected=2019), activity("Z")])
+    assert evidence_report.describe_summary(res) == (
+        "I 2016 indgår ingen af programmets 2 aktiviteter i effekt- og evidensmodellen. "
+        "Ingen aktiviteter er godt på vej mod modellen, og ingen er forsinket.")
+
+
+def test_describe_summary_zero_categories_say_ingen(typed_frame, programme):
+    res = empty_result(typed_frame, programme,
+                       [activity("X", first=2014, evidens="effektiv"), activity("Z", first=2014, evidens="effektiv")],
+                       [*criterion("X", "K1", 0, 10, {2016: 10}), *criterion("Z", "K1", 0, 10, {2016: 9})])
+    assert evidence_report.describe_summary(res) == (
+        "I 2016 indgår alle programmets 2 aktiviteter i effekt- og evidensmodellen: 2 afrapporterer "
+        "resultater, og ingen er i førmåling. Ingen aktiviteter er godt på vej mod modellen, og ingen er "
+        "forsinket. Af de 2 aktiviteter med en samlet score ligger 2 i grøn kategori, ingen i gul og ingen i rød.")
+
+
+# --- ranked table ----------------------------------------------------------------
+
+def test_ranked_table_shows_category_word_symbol_and_danish_scores(result):
+    table = evidence_report.ranked_table(result)
+    frame = table.to_frame()
+    assert frame["Aktivitet"].tolist() == ["Aktivitet A1", "Aktivitet A2", "Aktivitet A3"]
+    assert frame["Nr."].tolist() == ["1", "2", "3"]
+    assert frame["Samlet score"].tolist() == ["90,0", "40,0", "10,0"]
+    assert frame["Evidensscore"].tolist() == ["100,0", "67,0", "0,0"]
+    assert frame["Kategori"].tolist() == ["● Grøn", "■ Gul", "▼ Rød"]
+    html = table._repr_html_()
+    assert "sb-kategori-groen" in html and "sb-kategori-roed" in html
+    assert "2016" in table.caption
+
+
+# --- lists ---------------------------------------------------------------------
+
+def test_foermaaling_sentence_and_table(result):
+    assert evidence_report.describe_foermaaling(result) == (
+        "1 aktivitet er i førmåling i 2016: den udarbejder forandringsteori og opstiller baseline for sine "
+        "succeskriterier og får en resultatscore fra 2017. Den har endnu ikke en forandringsteori.")
+    table = evidence_report.foermaaling_table(result)
+    assert cells(table, "Aktivitet") == ["Aktivitet A4"]
+    assert cells(table, "Forandringsteori") == ["Nej"]
+    assert cells(table, "Indsatsområde") == ["III (tertiær)"]
+
+
+def test_godt_paa_vej_sentence_and_table(result):
+    assert evidence_report.describe_godt_paa_vej(result) == (
+        "1 aktivitet er godt på vej med effektarbejdet og forventes at indgå i effekt- og evidensmodellen "
+        "i 2017. Listen forelægges Økonomiudvalget sammen med denne afrapportering.")
+    table = evidence_report.godt_paa_vej_table(result)
+    assert cells(table, "Aktivitet") == ["Aktivitet A5"]
+    assert cells(table, "Forventet i modellen") == ["2017"]
+
+
+def test_forsinket_sentence_and_table(result):
+    assert evidence_report.describe_forsinket(result) == (
+        "1 aktivitet var forventet i modellen senest i 2016 men indgår ikke, og 1 aktivitet uden for "
+        "modellen mangler et forventet år for, hvornår den kan indgå.")
+    table = evidence_report.forsinket_table(result)
+    assert dict(zip(cells(table, "Aktivitet"), cells(table, "Bemærkning"))) == {
+        "Aktivitet A6": "Forsinket", "Aktivitet A7": "Mangler forventet år i modellen"}
+    assert dict(zip(cells(table, "Aktivitet"), cells(table, "Forventet i modellen"))) == {
+        "Aktivitet A6": "2015", "Aktivitet A7": "–"}
+
+
+def test_flags_sentence_and_table(result):
+    # A4 (foermaaling) and A8 lack a theory of change; A8's K1 lacks a baseline
+    assert evidence_report.describe_flags(result) == (
+        "2 aktiviteter i modellen har ingen forandringsteori i 2016, og 1 succeskriterium hos 1 aktivitet "
+        "i modellen mangler en baseline og indgår derfor ikke i resultatscoren.")
+    table = evidence_report.flags_table(result)
+    assert cells(table, "Aktivitet") == ["Aktivitet A4", "Tom & <Jerry>", "Tom & <Jerry>"]
+    assert cells(table, "Status i modellen") == ["◆ Førmåling", "● I modellen", "● I modellen"]
+
+
+def test_empty_lists_are_said_in_a_sentence_without_a_table(typed_frame, programme):
+    res = empty_result(typed_frame, programme, [activity("X", first=2014), activity("Z", expected=2019)],
+                       criterion("X", "K1", 0, 10, {2016: 5}))
+    assert evidence_report.describe_foermaaling(res) == "Ingen aktiviteter er i førmåling i 2016."
+    assert evidence_report.describe_godt_paa_vej(res) == (
+        "Ingen aktiviteter er godt på vej med effektarbejdet, så ingen forventes at indgå i modellen i 2017.")
+    assert evidence_report.describe_forsinket(res) == (
+        "Ingen aktiviteter er forsinket i 2016, og alle aktiviteter uden for modellen har et forventet år "
+        "for, hvornår de kan indgå.")
+    assert evidence_report.describe_flags(res) == (
+        "Alle aktiviteter i modellen har i 2016 en forandringsteori, og alle deres succeskriterier har en baseline.")
+    for sentence, table in [
+        (evidence_report.describe_godt_paa_vej(res), evidence_report.godt_paa_vej_table(res)),
+        (evidence_report.describe_forsinket(res), evidence_report.forsinket_table(res)),
+    ]:
+        parts = evidence_report.list_parts(sentence, table)
+        assert len(parts) == 1 and isinstance(parts[0], Paragraph) and parts[0].text == sentence
+
+
+def test_a_list_with_rows_shows_sentence_and_table(result):
+    parts = evidence_report.list_parts("x", evidence_report.godt_paa_vej_table(result))
+    assert [type(p) for p in parts] == [Paragraph, Table]
+
+
+# --- breakdowns ------------------------------------------------------------------
+
+def test_breakdown_tables_use_danish_names(result, programme):
+    table = evidence_report.indsatsomraade_table(result)
+    assert cells(table, "Indsatsområde") == [
+        "I (primær)", "II (sekundær)", "III (tertiær)", "IV (lokalområder)", "V (koordination)"]
+    assert cells(table, "Aktiviteter") == ["1", "2", "1", "3", "1"]
+    assert cells(table, "Gns. samlet score") == ["90,0", "25,0", "–", "–", "–"]  # II: (40 + 10) / 2
+    assert cells(table, "Grøn") == ["1", "0", "0", "0", "0"]
+    table = evidence_report.forvaltning_table(result, programme.forvaltninger)
+    names = cells(table, "Forvaltning")
+    assert names[0] == "Børne- og Ungdomsforvaltningen (BUF)"
+    assert names[-1] == "XYZ"  # not one of the programme's: shown as delivered
+
+
+def test_forvaltning_name():
+    assert evidence_report.forvaltning_name("SOF", {"SOF": "Socialforvaltningen"}) == "Socialforvaltningen (SOF)"
+    assert evidence_report.forvaltning_name("ABC", {"SOF": "Socialforvaltningen"}) == "ABC"
+
+
+def test_describe_indsatsomraader_by_hand(result):
+    assert evidence_report.describe_indsatsomraader(result) == (
+        "Blandt indsatsområderne har indsatsområde I (primær) den højeste gennemsnitlige samlede score "
+        "(90,0), og indsatsområde II (sekundær) den laveste (25,0).")
+
+
+def test_describe_resultater_uses_attainment(result):
+    # uddannelse: A1 80; misbrug: A2 13, A3 20 -> 16,5; koordination: A8 has no baseline -> no mean
+    assert evidence_report.describe_resultater(result) == (
+        "Blandt resultaterne i forandringsteorien har uddannelse den højeste gennemsnitlige målopfyldelse "
+        f"(80,0{NBSP}%), og misbrug den laveste (16,5{NBSP}%).")
+
+
+def test_describe_extremes_ties_single_and_none():
+    frame = pd.DataFrame({"k": ["a", "b", "c", "d"], "v": [60.0, 50.0, np.nan, 60.0]})
+    say = lambda f: evidence_report.describe_extremes(f, "k", "v", str.upper, "grupperne", "værdi")  # noqa: E731
+    assert say(frame) == "Blandt grupperne har A og D den højeste værdi (60,0), og B den laveste (50,0)."
+    assert say(frame.iloc[[0, 3]]) == "Blandt grupperne er den værdi den samme for alle (60,0)."
+    assert say(frame.iloc[[1]]) == "Kun B har en værdi (50,0)."
+    assert say(frame.iloc[[2]]) == "Blandt grupperne har ingen en værdi i året."
+    close = pd.DataFrame({"k": ["a", "b"], "v": [50.04, 50.01]})
+    assert say(close) == "Blandt grupperne har A den højeste værdi (50,04), og B den laveste (50,01)."
+
+
+# --- development potential --------------------------------------------------------
+
+def test_potential_parts_group_the_activities(result):
+    # A1: 80 vs 100 -> resultater; A2: 13 vs 67 -> resultater; A3: 20 vs 0 -> evidens
+    parts = evidence_report.potential_parts(result)
+    assert [type(p) for p in parts] == [Paragraph, Paragraph, Table, Paragraph, Table]
+    assert parts[0].text == ("Af de 3 aktiviteter med en samlet score har 1 det største udviklingspotentiale i "
+                             "evidensen og 2 i resultaterne.")
+    assert parts[1].text == ("Udviklingspotentialet ligger i resultaterne for 2 aktiviteter: deres resultatscore "
+                             "er lavere end evidensscoren, så de især kan udvikles ved at nå længere med deres "
+                             "succeskriterier.")
+    assert cells(parts[2], "Aktivitet") == ["Aktivitet A1", "Aktivitet A2"]
+    assert cells(parts[2], "Resultatscore") == ["80,0", "13,0"]
+    assert parts[3].text == ("Udviklingspotentialet ligger i evidensen for 1 aktivitet: dens evidensscore er "
+                             "lavere end resultatscoren, så den især kan udvikles ved at bygge på metoder med "
+                             "bedre dokumenteret effekt.")
+    assert cells(parts[4], "Aktivitet") == ["Aktivitet A3"]
+
+
+def test_potential_group_begge(result):
+    rows = pd.DataFrame({"resultatscore": [100.0, 67.0], "evidensscore": [100.0, 67.0]})
+    say = evidence_report.describe_potential_group
+    assert say(rows.iloc[[0]], "begge", result.params) == (
+        "1 aktivitet har den højest mulige score for både resultater og evidens og har ikke et særligt "
+        "udviklingspotentiale.")
+    assert say(rows.iloc[[1]], "begge", result.params) == (
+        "For 1 aktivitet er resultatscoren og evidensscoren lige store, så udviklingspotentialet ligger i "
+        "begge dele.")
+    assert say(rows, "begge", result.params) == (
+        "For 2 aktiviteter er resultatscoren og evidensscoren lige store, så udviklingspotentialet ligger i "
+        "begge dele; 1 af dem har den højest mulige score for både resultater og evidens og har ikke et "
+        "særligt udviklingspotentiale.")
+    with pytest.raises(ValueError):
+        say(rows, "noget", result.params)
+
+
+def test_describe_potentials_with_begge(typed_frame, programme):
+    res = empty_result(typed_frame, programme, [activity("X", first=2014, evidens="lovende")],
+                       criterion("X", "K1", 0, 100, {2016: 67}))
+    assert evidence_report.describe_potentials(res) == (
+        "Den ene aktivitet med en samlet score har ingen det største udviklingspotentiale i evidensen og "
+        "ingen i resultaterne, mens resultat- og evidensscore er lige store for 1.")
+
+
+# --- overview ----------------------------------------------------------------------
+
+def test_activity_overview_shows_the_relevant_year(result, dataset):
+    overview = evidence_report.activity_overview(result, dataset.aktiviteter).set_index("aktivitet_id")
+    assert overview.loc["A1", "foerste_aar_i_model"] == 2014 and pd.isna(overview.loc["A1", "forventet_aar_i_model"])
+    assert overview.loc["A5", "forventet_aar_i_model"] == 2017 and pd.isna(overview.loc["A5", "foerste_aar_i_model"])
+    table = evidence_report.overview_table(result, dataset.aktiviteter)
+    frame = table.to_frame().set_index("Aktivitet")
+    assert frame.loc["Aktivitet A4", "Status i modellen"] == "◆ Førmåling"
+    assert frame.loc["Aktivitet A6", "Forventet i modellen"] == "2015"
+    assert frame.loc["Aktivitet A6", "I modellen fra"] == "–"
+    assert frame.loc["Tom & <Jerry>", "Forandringsteori"] == "Nej"
+    html = table._repr_html_()
+    assert "Tom &amp; &lt;Jerry&gt;" in html and "<Jerry>" not in html
