@@ -162,8 +162,14 @@ def _mark_html(lab: Label) -> str:
 
 
 def _mark_markdown(lab: Label, css: str) -> str:
-    """A status symbol as a pandoc span, ``[✓]{.sb-mark .sb-status-naaet}`` (empty without a symbol)."""
-    return f"[{escape_markdown(lab.symbol)}]{{.sb-mark .{css}}} " if lab.symbol else ""
+    """A status symbol as a pandoc span with its colours (empty without a symbol).
+
+    ``[✓]{.sb-mark .sb-status-naaet fill="#009E73" ink="#000000"}``: the PDF's pandoc
+    filter draws the symbol on ``fill``; other readers show the plain symbol.
+    """
+    if not lab.symbol:
+        return ""
+    return f'[{escape_markdown(lab.symbol)}]{{.sb-mark .{css} fill="{lab.colour}" ink="{lab.ink}"}} '
 
 
 class Table:

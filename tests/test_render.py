@@ -202,3 +202,16 @@ def test_quarto_project_file(tmp_path):
     assert config["lang"] == "da"
     assert set(config["format"]) == {"html", "typst"}
     assert (tmp_path / "index.ipynb").read_bytes() == (tmp_path / "notebooks" / "00_forside.ipynb").read_bytes()
+
+
+def test_pdf_filter_draws_status_symbols_on_their_colour():
+    """A status mark from sikkerby.display reaches Typst as a coloured box; the word stays text."""
+    import pypandoc
+
+    from sikkerby.display import StatusLine
+    from sikkerby.render.pdf import FILTER
+
+    markdown = StatusLine("Status 2017", "naaet")._repr_markdown_()
+    typst = pypandoc.convert_text(markdown, "typst", format="markdown", extra_args=[f"--lua-filter={FILTER}"])
+    assert '#box(fill: rgb("#009E73")' in typst
+    assert "[✓]" in typst and "Nået" in typst

@@ -32,3 +32,15 @@ function Div(el)
     return el.content
   end
 end
+
+
+-- Status symbols from sikkerby.display: [✓]{.sb-mark fill="#hex" ink="#hex"} drawn on their colour.
+function Span(el)
+  local fill, ink = el.attributes['fill'], el.attributes['ink']
+  if el.classes:includes('sb-mark') and fill and fill:match('^#%x+$') and ink and ink:match('^#%x+$') then
+    local symbol = pandoc.utils.stringify(el.content)
+    return pandoc.RawInline('typst', string.format(
+      '#box(fill: rgb("%s"), inset: (x: 2pt), outset: (y: 2pt), radius: 2pt)[#text(fill: rgb("%s"))[%s]]',
+      fill, ink, symbol:gsub('[%[%]#\\]', '')))
+  end
+end
