@@ -1,0 +1,1 @@
+"""Benchmarks of the yearly run (``make bench``); not part of the installed package."""
