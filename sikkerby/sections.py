@@ -139,7 +139,7 @@ def disclosure_note(programme: Programme, shares: bool = False) -> str:
     n = programme.disclosure_min_count
     text = f"Antal fra 1 til {n - 1} vises som »<{n}« af hensyn til diskretion"
     if shares:
-        text += f"; andele og intervaller beregnet af dem vises som »{HIDDEN_SHARE}«"
+        text += f"; andele beregnet af dem vises som »{HIDDEN_SHARE}«"
     return text + "."
 
 
@@ -200,11 +200,14 @@ def forvaltning_columns(programme: Programme) -> list[ColumnSpec]:
     ]
 
 
-def late_plan_columns(programme: Programme) -> list[ColumnSpec]:
-    """:func:`sikkerby.measures.handleplan.sene_handleplaner` for readers (dates in Danish)."""
+def late_plan_columns() -> list[ColumnSpec]:
+    """:func:`sikkerby.measures.handleplan.sene_handleplaner` for readers (dates in Danish).
+
+    The forvaltning is shown by its short name (``BUF``), which keeps the seven columns narrow.
+    """
     return [
         ColumnSpec("institution", "Institution/serviceydelse"),
-        ColumnSpec("forvaltning", "Forvaltning", formatter=_forvaltning(programme)),
+        ColumnSpec("forvaltning", "Forvaltning"),
         ColumnSpec("startdato", "Lukket fra", kind="date"),
         ColumnSpec("frist", "Frist for handleplan", kind="date"),
         ColumnSpec("handleplan_dato", "Handleplan lavet", kind="date"),
