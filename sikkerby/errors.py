@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -72,3 +74,37 @@ class InputError(SikkerByError):
         lines = [f"Inddata er ikke i orden: {len(self.problems)} problem(er)."]
         lines += [f"- {p}" for p in self.problems]
         return "\n".join(lines)
+
+
+# What a failed file operation means, for a Danish message (the OS's own text is English).
+_OS_REASONS = {
+    errno.ENOSPC: "der er ikke mere plads på disken",
+    errno.EDQUOT: "diskkvoten er brugt op",
+    errno.EFBIG: "filen kan ikke blive større – disken eller kvoten er fuld, eller filen er større end tilladt",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.EACCES: "der er ikke adgang til at skrive her",
+    errno.EPERM: "det er ikke tilladt at skrive her",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.EEXIST: "der ligger allerede en fil med det navn",
+    errno.EISDIR: "der ligger en mappe, hvor der skal skrives en fil",
+    errno.ENOENT: "filen eller mappen findes ikke",
+}
+_OS_ERROR_IN_TEXT = re.compile(r"\(os error (\d+)\)")  # how Rust tools (typst) report an OS error
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception as text for a Danish message.
+
+    File-system errors (an :class:`OSError`, or a tool's message ending in
+    ``(os error 28)``) become a Danish reason and the file concerned; anything
+    else is its own message.
+    """
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code is None:
+        found = _OS_ERROR_IN_TEXT.search(str(exc))
+        code = int(found.group(1)) if found else None
+    reason = _OS_REASONS.get(code)
+    if reason is None:
+        return (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+    filename = getattr(exc, "filename", None)
+    return f"{reason} ({filename})" if filename else reason

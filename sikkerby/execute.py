@@ -24,6 +24,7 @@ import papermill
 from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
+from sikkerby.errors import error_text
 from sikkerby.render.chapters import Chapter, cell_source
 from sikkerby.render.notebook import first_source_line
 
@@ -159,7 +160,7 @@ def _failure_from(job: NotebookJob, exc: BaseException) -> NotebookFailure:
         index = _source_cell_index(job.output_path, job.chapter.source, exc.cell_index)
         source = exc.source if isinstance(exc.source, str) else cell_source({"source": exc.source})
         return NotebookFailure(job.chapter.name, index, first_source_line(source), exc.ename, str(exc.evalue))
-    return NotebookFailure(job.chapter.name, None, "", type(exc).__name__, str(exc))
+    return NotebookFailure(job.chapter.name, None, "", type(exc).__name__, error_text(exc))
 
 
 def execute_one(job: NotebookJob, on_start: Callable[[NotebookJob], None] | None = None) -> NotebookResult:

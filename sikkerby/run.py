@@ -30,7 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sikkerby import cache
-from sikkerby.errors import SikkerByError
+from sikkerby.errors import SikkerByError, error_text
 from sikkerby.paths import is_sample_data, notebooks_dir as default_notebooks_dir, params_dir, resolve_data_dir
 from sikkerby.progress import Progress, RunLog, seconds_da
 from sikkerby.render.chapters import Chapter, discover_chapters
@@ -287,15 +287,21 @@ class _Run:
         from sikkerby.execute import NotebookJob
         from sikkerby.programme import load_year_params
 
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        builds = {}
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            for year in years:
+                lock = _YearLock(self.out_dir, year)
+                lock.acquire()
+                self.locks.append(lock)
+                clean_stale(self.out_dir, year, self.log)
+                builds[year] = self.out_dir / f".{year}.build-{secrets.token_hex(4)}"
+                (builds[year] / "notebooks").mkdir(parents=True)
+        except OSError as exc:  # before any notebook runs; an empty build folder is removed by the next run
+            raise SikkerByError(f"Outputmappen {self.rel(self.out_dir)} kan ikke bruges: {error_text(exc)}. "
+                                "Publikationen er ikke ændret.") from None
         work = []
-        for year in years:
-            lock = _YearLock(self.out_dir, year)
-            lock.acquire()
-            self.locks.append(lock)
-            clean_stale(self.out_dir, year, self.log)
-            build = self.out_dir / f".{year}.build-{secrets.token_hex(4)}"
-            (build / "notebooks").mkdir(parents=True)
+        for year, build in builds.items():
             yb = YearBuild(year, self.keys[year], self.out_dir / str(year), build, load_year_params(year),
                            datetime.now().astimezone().isoformat(timespec="seconds"))
             self.builds[year] = yb
@@ -315,6 +321,9 @@ class _Run:
             self.log("CSV-filerne er skrevet.", yb.year)
         except SikkerByError as exc:
             yb.problems.append(str(exc))
+        except OSError as exc:
+            yb.problems.append(f"CSV-filerne kunne ikke skrives: {error_text(exc)}")
+            self.log(_traceback(exc), yb.year)
         except Exception as exc:  # noqa: BLE001 - reported, the year is not published
             yb.problems.append(f"Beregningen af CSV-filerne fejlede: {type(exc).__name__}: {exc}")
             self.log(_traceback(exc), yb.year)
@@ -345,7 +354,7 @@ class _Run:
             nb = nbformat.read(yb.build / "notebooks" / chapter.name, as_version=4)
             self.html.write(chapter, nb, yb.build)
         except Exception as exc:  # noqa: BLE001 - reported, the year is not published
-            yb.problems.append(f"Siden for {chapter.name} kunne ikke laves: {exc}")
+            yb.problems.append(f"Siden for {chapter.name} kunne ikke laves: {error_text(exc)}")
             self.log(_traceback(exc), yb.year)
 
     def pdf_metadata(self, yb: YearBuild) -> dict:
@@ -384,7 +393,7 @@ class _Run:
                 render_pdf(chapters, yb.build / pdf_name(yb.year), self.pdf_metadata(yb))
             self.log(f"PDF lavet ({seconds_da(time.perf_counter() - t0)}).", yb.year)
         except Exception as exc:  # noqa: BLE001 - reported, the year is not published
-            yb.problems.append(f"PDF'en kunne ikke laves: {exc}")
+            yb.problems.append(f"PDF'en kunne ikke laves: {error_text(exc)}")
             self.log(_traceback(exc), yb.year)
 
     # -- phase 6: manifest, log, swap
@@ -424,7 +433,7 @@ class _Run:
             try:
                 write_manifest(yb.build / "manifest.json", self.manifest(yb))
             except Exception as exc:  # noqa: BLE001
-                yb.problems.append(f"manifest.json kunne ikke skrives: {exc}")
+                yb.problems.append(f"manifest.json kunne ikke skrives: {error_text(exc)}")
         if yb.failed:
             self.fail(yb)
             return False
@@ -446,10 +455,13 @@ class _Run:
             self.log(problem, yb.year)
         try:
             (yb.build / "run.log").write_text(self.log.text_for(yb.year), encoding="utf-8")
+        except OSError:  # e.g. a full disk: the message below still says what happened
+            pass
+        try:
             os.rename(yb.build, failed)
             kept = f"Byggemappen med de kørte notebooks og loggen er gemt i {self.rel(failed)}/"
         except OSError as exc:
-            kept = f"(byggemappen {yb.build} kunne ikke gemmes: {exc})"
+            kept = f"(byggemappen {yb.build} kunne ikke gemmes: {error_text(exc)})"
         lines = [f"{yb.year}: publikationen blev IKKE opdateret – {self.rel(yb.final)} er uændret."]
         lines += [f"  {p}" for p in yb.problems]
         lines.append(f"  {kept}")
@@ -549,7 +561,8 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
             run.log(_traceback(exc))
             for yb in run.builds.values():
                 if yb.build is not None and yb.build.exists():
-                    run.fail(yb, f"Kørslen stoppede med en uventet fejl: {type(exc).__name__}: {exc}")
+                    run.fail(yb, f"Kørslen stoppede: {error_text(exc)}" if isinstance(exc, OSError)
+                             else f"Kørslen stoppede med en uventet fejl: {type(exc).__name__}: {exc}")
             return EXIT_FAILED
         failed = len(run.builds) - published
         return EXIT_FAILED if failed else 0
