@@ -169,7 +169,8 @@ def _mark_markdown(lab: Label, css: str) -> str:
     """
     if not lab.symbol:
         return ""
-    return f'[{escape_markdown(lab.symbol)}]{{.sb-mark .{css} fill="{lab.colour}" ink="{lab.ink}"}} '
+    # a non-breaking space keeps the symbol on the line of its word
+    return f'[{escape_markdown(lab.symbol)}]{{.sb-mark .{css} fill="{lab.colour}" ink="{lab.ink}"}}\u00a0'
 
 
 class Table:

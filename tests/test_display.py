@@ -132,7 +132,7 @@ def test_table_markdown_to_typst_keeps_data_as_text():
     typst = pypandoc.convert_text(evil_table()._repr_markdown_(), "typst", format="markdown")
     assert "#figure(" in typst and "kind: table" in typst
     assert "\\#import" in typst  # data text is escaped for Typst too, never code
-    assert "✓ Nået" in typst
+    assert "✓~Nået" in typst  # symbol and word joined by a non-breaking space
 
 
 def test_paragraph_caption_and_callout_are_escaped_on_both_routes():
@@ -175,7 +175,7 @@ def test_column_kinds_format_in_danish():
     assert '<td class="sb-num">1.234</td>' in html
     assert 'class="sb-status sb-kategori-roed"' in html and 'class="sb-status sb-status-paa_sporet"' in html
     markdown = table._repr_markdown_()
-    assert '[■]{.sb-mark .sb-kategori-gul fill="#F0E442" ink="#000000"} Gul' in markdown
+    assert '[■]{.sb-mark .sb-kategori-gul fill="#F0E442" ink="#000000"}\u00a0Gul' in markdown
     header_rule = markdown.splitlines()[1]
     assert header_rule.split("|")[2].endswith(":")  # numbers right-aligned
     assert header_rule.split("|")[1].startswith(":")  # text left-aligned
@@ -303,7 +303,7 @@ def test_show_functions_in_a_kernel():
     assert sorted(outputs[4].data) == ["text/html", "text/markdown", "text/plain"]
     assert outputs[4].data["text/html"] == '<p class="sb-text">I 2014 var andelen &lt;16,4 %&gt;.</p>'
     assert "sb-status-naaet" in outputs[5].data["text/html"]
-    assert '[✓]{.sb-mark .sb-status-naaet fill="#009E73" ink="#000000"} Nået' in outputs[5].data["text/markdown"]
+    assert '[✓]{.sb-mark .sb-status-naaet fill="#009E73" ink="#000000"}\u00a0Nået' in outputs[5].data["text/markdown"]
 
 
 def test_show_chart_closes_pyplot_figures():

@@ -51,7 +51,7 @@ def test_status_line_is_symbol_word_and_colour():
     assert "sb-status-ikke_paa_sporet" in html and "background-color:#E69F00" in html
     assert ">⚠</span> Ikke på sporet</span></p>" in html
     assert s._repr_markdown_() == ('**Status 2017:** [⚠]{.sb-mark .sb-status-ikke_paa_sporet fill="#E69F00" ink="#000000"}'
-            " Ikke på sporet\n")
+            "\u00a0Ikke på sporet\n")
     assert repr(s) == "Status 2017: ⚠ Ikke på sporet"
     typst = pypandoc.convert_text(s._repr_markdown_(), "typst", format="markdown")
     assert "⚠" in typst and "Ikke på sporet" in typst

@@ -6,7 +6,9 @@
 -- * charts fill the text width.
 function RawBlock(el)
   if el.format == 'markdown' then
-    return pandoc.read(el.text, 'markdown').blocks
+    -- blocks made here are not visited again by this filter: colour their status marks now
+    -- wide columns: pipe tables get natural (auto) column widths instead of dash-count ratios
+    return pandoc.read(el.text, 'markdown', {columns = 100000}).blocks:walk({Span = Span})
   end
   if el.format ~= 'typst' then
     return {}
