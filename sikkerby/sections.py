@@ -203,7 +203,8 @@ def forvaltning_columns(programme: Programme) -> list[ColumnSpec]:
 def late_plan_columns() -> list[ColumnSpec]:
     """:func:`sikkerby.measures.handleplan.sene_handleplaner` for readers (dates in Danish).
 
-    The forvaltning is shown by its short name (``BUF``), which keeps the seven columns narrow.
+    The forvaltning is shown by its short name (``BUF``) and the working days are left out (the
+    dates and the problem say it), which keeps the table narrow enough for a PDF page.
     """
     return [
         ColumnSpec("institution", "Institution/serviceydelse"),
@@ -211,7 +212,6 @@ def late_plan_columns() -> list[ColumnSpec]:
         ColumnSpec("startdato", "Lukket fra", kind="date"),
         ColumnSpec("frist", "Frist for handleplan", kind="date"),
         ColumnSpec("handleplan_dato", "Handleplan lavet", kind="date"),
-        ColumnSpec("arbejdsdage", "Arbejdsdage", kind="number"),
         ColumnSpec("problem", "Problem", kind="status", vocabulary="handleplan_problem"),
     ]
 
