@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from sikkerby import evidence
-from sikkerby.contract import EVIDENSNIVEAUER
+from sikkerby.contract import EVIDENSNIVEAUER, INDSATSOMRAADER
 from sikkerby.display import ColumnSpec, Paragraph, Table
 from sikkerby.formatting import (
     MISSING, distinguishing_decimals, exact_decimals, fmt_count, fmt_list, fmt_number, fmt_pct, is_missing, word,
@@ -531,14 +531,23 @@ def activity_overview(result: evidence.EvidenceModelResult, aktiviteter: pd.Data
     return table.sort_values("aktivitet_id", kind="stable").reset_index(drop=True)
 
 
-def overview_table(result: evidence.EvidenceModelResult, aktiviteter: pd.DataFrame) -> Table:
-    """All activities in the register and where they stand in the model."""
-    return Table(activity_overview(result, aktiviteter), [
+def overview_parts(result: evidence.EvidenceModelResult, aktiviteter: pd.DataFrame) -> list[Table]:
+    """All activities in the register and where they stand in the model: one table per indsatsområde
+    (I-V, in order; an indsatsområde without activities is left out)."""
+    overview = activity_overview(result, aktiviteter)
+    columns = [
         ColumnSpec("navn", "Aktivitet"),
         ColumnSpec("forvaltning", "Forvaltning"),
-        ColumnSpec("indsatsomraade", "Indsatsområde", kind="label", vocabulary="indsatsomraade"),
         ColumnSpec("model_status", "Status i modellen", kind="status", vocabulary="model_status"),
         ColumnSpec("foerste_aar_i_model", "I modellen fra", formatter=_year_cell, align="right"),
         ColumnSpec("forventet_aar_i_model", "Forventet i modellen", formatter=_year_cell, align="right"),
         ColumnSpec("forandringsteori", "Forandringsteori", formatter=_yes_no),
-    ], caption=f"Alle aktiviteter i Sikker By programmet og deres status i modellen, {result.year}")
+    ]
+    order = list(INDSATSOMRAADER) + sorted(set(overview["indsatsomraade"].dropna()) - set(INDSATSOMRAADER))
+    tables = []
+    for omraade in order:
+        rows = overview[overview["indsatsomraade"] == omraade]
+        if len(rows):
+            name = word("indsatsomraade", omraade) if omraade in INDSATSOMRAADER else str(omraade)
+            tables.append(Table(rows, columns, caption=f"Indsatsområde {name}: aktiviteterne i {result.year}"))
+    return tables

@@ -328,11 +328,24 @@ def test_activity_overview_shows_the_relevant_year(result, dataset):
     overview = evidence_report.activity_overview(result, dataset.aktiviteter).set_index("aktivitet_id")
     assert overview.loc["A1", "foerste_aar_i_model"] == 2014 and pd.isna(overview.loc["A1", "forventet_aar_i_model"])
     assert overview.loc["A5", "forventet_aar_i_model"] == 2017 and pd.isna(overview.loc["A5", "foerste_aar_i_model"])
-    table = evidence_report.overview_table(result, dataset.aktiviteter)
-    frame = table.to_frame().set_index("Aktivitet")
+    tables = evidence_report.overview_parts(result, dataset.aktiviteter)
+    # A1 (I); A2, A3 (II); A4 (III); A6, A7, A8 (IV); A5 (V)
+    assert [t.caption for t in tables] == [f"Indsatsområde {name}: aktiviteterne i 2016" for name in (
+        "I (primær)", "II (sekundær)", "III (tertiær)", "IV (lokalområder)", "V (koordination)")]
+    assert [cells(t, "Aktivitet") for t in tables] == [
+        ["Aktivitet A1"], ["Aktivitet A2", "Aktivitet A3"], ["Aktivitet A4"],
+        ["Aktivitet A6", "Aktivitet A7", "Tom & <Jerry>"], ["Aktivitet A5"]]
+    frame = pd.concat([t.to_frame() for t in tables]).set_index("Aktivitet")
     assert frame.loc["Aktivitet A4", "Status i modellen"] == "◆ Førmåling"
     assert frame.loc["Aktivitet A6", "Forventet i modellen"] == "2015"
     assert frame.loc["Aktivitet A6", "I modellen fra"] == "–"
     assert frame.loc["Tom & <Jerry>", "Forandringsteori"] == "Nej"
-    html = table._repr_html_()
+    html = tables[3]._repr_html_()
     assert "Tom &amp; &lt;Jerry&gt;" in html and "<Jerry>" not in html
+
+
+def test_overview_leaves_out_an_empty_indsatsomraade(typed_frame, programme):
+    rows = [activity("X", omraade="II"), activity("Z", omraade="V")]
+    res = empty_result(typed_frame, programme, rows)
+    tables = evidence_report.overview_parts(res, typed_frame("aktiviteter", rows))
+    assert [t.caption.split(":")[0] for t in tables] == ["Indsatsområde II (sekundær)", "Indsatsområde V (koordination)"]
