@@ -5,7 +5,7 @@ Every object renders on both publication routes:
 - HTML (nbconvert prefers ``text/html``): ``_repr_html_``, all data text through
   :func:`html.escape`; classes ``sb-table``, ``sb-num``, ``sb-status``,
   ``sb-<vocabulary>-<value>``, ``sb-mark``, ``sb-callout``, ``sb-figcaption``
-  (styles in :data:`CSS`);
+  (styled by the HTML template's ``sikkerby.css``);
 - PDF (pandoc reads the executed notebook and writes Typst; raw HTML is lost
   there): ``_repr_markdown_``, pandoc Markdown — pipe tables with a ``: caption``
   line, every ASCII punctuation character in data text backslash-escaped
@@ -40,16 +40,6 @@ from sikkerby.programme import Programme
 
 _MARKDOWN_SPECIAL = frozenset(string.punctuation)  # every ASCII punctuation character is escapable
 _LINE_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\u2028\u2029]+[ \t]*")
-
-CSS = """\
-.sb-table td.sb-num, .sb-table th.sb-num { text-align: right; font-variant-numeric: tabular-nums; }
-.sb-mark { display: inline-block; min-width: 1.3em; padding: 0 .25em; border-radius: .25em;
-           text-align: center; font-weight: 700; }
-.sb-table-note, .sb-figcaption { font-size: .9em; color: #444; }
-.sb-figcaption { margin-top: .2em; }
-.sb-callout { border-left: .35em solid #E69F00; background: #FFF6E0; padding: .6em 1em; margin: 1em 0; }
-"""
-
 
 def escape_html(text: Any) -> str:
     """Data text for HTML: ``& < > " '`` become entities."""
@@ -232,7 +222,9 @@ class Table:
         body = [[markdown(cell) for cell in row] for row in self.rows]
         # pandoc sizes wrapped columns by the dashes under the header: make them follow the shown text
         shown = [[s.title for s in self.columns], *self.to_frame().itertuples(index=False)]
-        widths = [min(max(max(len(str(c)) for c in column), 6), 40) for column in zip(*shown)]
+        longest_word = [max((len(w) for w in str(s.title).split()), default=0) for s in self.columns]
+        widths = [min(max(max(len(str(c)) for c in column), 6, word), 40) + 2  # +2: cell padding
+                  for column, word in zip(zip(*shown), longest_word)]
         lines = ["| " + " | ".join(header) + " |",
                  "|" + "|".join(("-" * w + ":") if s.right else (":" + "-" * w)
                                 for s, w in zip(self.columns, widths)) + "|"]

@@ -7,8 +7,7 @@
 function RawBlock(el)
   if el.format == 'markdown' then
     -- blocks made here are not visited again by this filter: colour their status marks now
-    -- wide columns: pipe tables get natural (auto) column widths instead of dash-count ratios
-    return pandoc.read(el.text, 'markdown', {columns = 100000}).blocks:walk({Span = Span})
+    return pandoc.read(el.text, 'markdown').blocks:walk({Span = Span})
   end
   if el.format ~= 'typst' then
     return {}
