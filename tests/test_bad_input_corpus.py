@@ -16,7 +16,6 @@ The processes run in parallel (one per CPU) so ~90 start-ups take well under a m
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -30,37 +29,10 @@ import nbformat
 import pytest
 
 from bad_inputs import CORPUS, BadInput
+from run_helpers import run_sikkerby, tree_digest, write_last_good_publication
 from sikkerby.paths import PROJECT_DIR
 
 CPR_LIKE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """Every file and folder under ``folder`` (hidden ones too): relative path -> SHA-256 or 'dir'."""
-    result = {}
-    for path in sorted(folder.rglob("*")):
-        key = path.relative_to(folder).as_posix()
-        result[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
-    return result
-
-
-def write_last_good_publication(out: Path, year: int = 2017) -> Path:
-    """A stand-in for the last good publication: the files a reader and other tools use."""
-    pub = out / str(year)
-    (pub / "notebooks" / "figurer").mkdir(parents=True)
-    (pub / "index.html").write_text('<!DOCTYPE html><html lang="da"><body><h1>Sikker By – status 2017</h1>'
-                                    "<p>Sidste gode udgave.</p></body></html>\n", encoding="utf-8")
-    (pub / "01_oeget_tryghed.html").write_text("<html><body>Øget tryghed</body></html>\n", encoding="utf-8")
-    (pub / "maalstatus.csv").write_text("maalepunkt_id,aar,vaerdi,status\nutryghed_aften,2017,14.2,ikke_naaet\n",
-                                        encoding="utf-8")
-    (pub / "aktivitetsscorer.csv").write_text("aktivitet_id,navn,samlet_score\nA1,Natteravne,71.5\n",
-                                              encoding="utf-8")
-    (pub / f"sikkerby-status-{year}.pdf").write_bytes(b"%PDF-1.7\n% sidste gode udgave\n%%EOF\n")
-    (pub / "manifest.json").write_text('{"aar": 2017, "cache_key": "gammel"}\n', encoding="utf-8")
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Forside")]),
-                   pub / "notebooks" / "00_sammenfatning.ipynb")
-    (pub / "notebooks" / "figurer" / "figur-1.png").write_bytes(b"\x89PNG\r\n\x1a\nikke et rigtigt billede")
-    return out
 
 
 def marker_notebooks(folder: Path) -> Path:
@@ -92,13 +64,6 @@ class CliResult:
         return self.stdout + self.stderr
 
 
-def sikkerby_run(data: Path, out: Path, notebooks: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SIKKERBY_NOTEBOOKS": str(notebooks)}
-    return subprocess.run([sys.executable, "-m", "sikkerby", "run", "--year", "2017", "--data", str(data),
-                           "--out", str(out)], capture_output=True, text=True, encoding="utf-8",
-                          errors="replace", cwd=PROJECT_DIR, env=env, timeout=300)
-
-
 @pytest.fixture(scope="module")
 def corpus_results(tmp_path_factory) -> dict[str, CliResult]:
     """Every case through the real CLI, in parallel; results by case id."""
@@ -111,7 +76,8 @@ def corpus_results(tmp_path_factory) -> dict[str, CliResult]:
         case.build(data)
         shutil.copytree(good, out)
         before = tree_digest(out)
-        done = sikkerby_run(data, out, notebooks)
+        done = run_sikkerby("run", "--year", "2017", "--data", data, "--out", out,
+                            env={"SIKKERBY_NOTEBOOKS": str(notebooks)})
         executed = (notebooks / f"executed-{case.id}").exists()
         return case.id, CliResult(done.returncode, done.stdout, done.stderr, before, tree_digest(out), executed)
 
@@ -161,6 +127,19 @@ def test_bad_input_is_refused_before_any_notebook_and_nothing_is_lost(case, corp
         assert secret not in result.output
         assert secret.replace("-", "") not in result.output
     assert CPR_LIKE.search(result.output) is None
+
+
+@pytest.mark.slow
+def test_the_marker_notebook_does_leave_its_mark_on_good_input(tmp_path):
+    """The control for ``executed``: on a valid folder the same notebook runs and leaves its marker."""
+    from factories import write_folder
+
+    notebooks = marker_notebooks(tmp_path / "notebooks")
+    data = write_folder(tmp_path / "good-data")
+    done = run_sikkerby("run", "--year", "2017", "--data", data, "--out", tmp_path / "out", "--quiet",
+                        env={"SIKKERBY_NOTEBOOKS": str(notebooks)})
+    assert done.returncode == 0, done.stderr
+    assert (notebooks / "executed-good-data").read_text() == "2017"
 
 
 def test_validation_fails_before_the_notebook_libraries_are_imported(tmp_path):
