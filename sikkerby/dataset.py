@@ -30,19 +30,33 @@ class Dataset:
         return getattr(self, name)
 
 
-def load_dataset(data_dir=None, programme=None) -> Dataset:
+def load_dataset(data_dir=None, programme=None, *, reuse: bool = True) -> Dataset:
     """Read and validate every input in ``data_dir`` (empty/None: the bundled sample).
 
+    A dataset validated before from byte-identical inputs, under the same
+    programme and package code, is read back from :mod:`sikkerby.dataset_cache`
+    instead (each notebook of a run reuses the run's validation); ``reuse=False``
+    validates afresh and refreshes the stored dataset.
     Raises :class:`sikkerby.errors.InputError` listing every problem found.
     """
+    from sikkerby import dataset_cache
     from sikkerby.paths import resolve_data_dir
     from sikkerby.programme import load_programme
     from sikkerby.validation import validate_folder
 
     programme = programme or load_programme()
-    dataset, problems = validate_folder(resolve_data_dir(data_dir), programme)
+    folder = resolve_data_dir(data_dir)
+    key = dataset_cache.dataset_key(folder, programme)
+    if reuse and key is not None:
+        stored = dataset_cache.load(key)
+        if isinstance(stored, Dataset):
+            return stored
+    dataset, problems = validate_folder(folder, programme)
     if problems:
         from sikkerby.errors import InputError
 
         raise InputError(problems)
+    # stored only if no input changed while it was being read
+    if key is not None and dataset_cache.dataset_key(folder, programme) == key:
+        dataset_cache.store(key, dataset)
     return dataset

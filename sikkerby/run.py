@@ -58,9 +58,14 @@ def _function(module: str, name: str):
         raise SikkerByError(f"{module}.{name} mangler i pakken ({exc}); kørslen kan ikke lave publikationen.") from None
 
 
-def load_inputs(data_dir: str, programme):
-    """Read and validate every input file (raises :class:`sikkerby.errors.InputError`)."""
-    return _function("sikkerby.dataset", "load_dataset")(data_dir or None, programme)
+def load_inputs(data_dir: str, programme, reuse: bool = True):
+    """Read and validate every input file (raises :class:`sikkerby.errors.InputError`).
+
+    ``reuse=False`` (``--force``) validates afresh instead of reading a dataset
+    validated before from the same inputs (:mod:`sikkerby.dataset_cache`); the
+    notebooks then reuse this validation.
+    """
+    return _function("sikkerby.dataset", "load_dataset")(data_dir or None, programme, reuse=reuse)
 
 
 def output_tables(dataset, programme, year: int) -> dict:
@@ -201,6 +206,18 @@ class YearBuild:
         return bool(self.problems)
 
 
+def publication_date(year_params: dict) -> str:
+    """The title page's date: ``dato`` of ``params/<Y>.yaml`` in Danish (``1. juni 2018``), else none.
+
+    Never the day of the run, so the same inputs give the same publication;
+    when the run happened is recorded in ``manifest.json``.
+    """
+    day = year_params.get("dato")
+    if not day:
+        return ""
+    return _danish_date(day if isinstance(day, date) else date.fromisoformat(str(day)))
+
+
 def _danish_date(day: date) -> str:
     try:
         from babel.dates import format_date
@@ -279,7 +296,7 @@ class _Run:
         self.say(f"Validerer inddata i {'de medfølgende eksempeldata' if self.sample else self.rel(self.data_path)} …")
         t0 = time.perf_counter()
         self.programme = load_programme()
-        self.dataset = load_inputs(self.data_arg, self.programme)
+        self.dataset = load_inputs(self.data_arg, self.programme, reuse=not self.force)
         self.log(f"Inddata er i orden ({seconds_da(time.perf_counter() - t0)}).")
 
     # -- phase 3: build folders and jobs
@@ -368,7 +385,7 @@ class _Run:
             "forelaeggelse": str(yb.params.get("forelaeggelse", "")),
             "secretariat": raw.get("secretariat", ""),
             "aar": str(yb.year),
-            "date": _danish_date(date.today()),
+            "date": publication_date(yb.params),
             "lang": "da",
             "toc-title": "Indhold",
             "sample-data": self.sample,

@@ -106,3 +106,18 @@ def executed_notebook(tmp_path_factory):
         return cache[key]
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_dataset_cache(tmp_path_factory):
+    """Validated datasets (sikkerby.dataset_cache) of this test session go to a folder of its own, not ~/.cache
+    (notebook kernels and `sikkerby run` subprocesses inherit the setting)."""
+    import os
+
+    previous = os.environ.get("SIKKERBY_CACHE_DIR")
+    os.environ["SIKKERBY_CACHE_DIR"] = str(tmp_path_factory.mktemp("sikkerby-cache"))
+    yield os.environ["SIKKERBY_CACHE_DIR"]
+    if previous is None:
+        os.environ.pop("SIKKERBY_CACHE_DIR", None)
+    else:
+        os.environ["SIKKERBY_CACHE_DIR"] = previous
