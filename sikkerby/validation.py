@@ -141,16 +141,24 @@ def _number(value: float) -> str:
 
 
 def _problems(file: str, column: str | None, rule: str, mask: pd.Series,
-              shown: pd.Series | None = None) -> list[Problem]:
+              shown: pd.Series | Callable[[pd.Index], pd.Series] | None = None) -> list[Problem]:
     """Problems for the rows where ``mask`` (index = spreadsheet rows) is true.
 
-    ``shown`` (same index) gives the value each row's message shows.
+    ``shown`` gives the value each row's message shows: a Series (same index),
+    or a function that builds them for the given rows only (it is called with
+    the first rows a message lists, so a large file's texts are not all built).
     """
     hit = mask.to_numpy(dtype=bool, na_value=False)
     if not hit.any():
         return []
-    first = None if shown is None else [show(v) for v in shown[hit].iloc[:LIST_LIMIT]]
-    return row_problems(file, column, rule, mask.index[hit], first)
+    rows = mask.index[hit]
+    if shown is None:
+        first = None
+    elif callable(shown):
+        first = [show(v) for v in shown(rows[:LIST_LIMIT])]
+    else:
+        first = [show(v) for v in shown[hit].iloc[:LIST_LIMIT]]
+    return row_problems(file, column, rule, rows, first)
 
 
 def range_rule(column: Column) -> str | None:
@@ -246,7 +254,10 @@ def check_unique(table: CheckedTable, keys: tuple[str, ...]) -> list[Problem]:
 def _slutdato_not_before_startdato(table: CheckedTable) -> list[Problem]:
     f = table.frame
     before = (f["slutdato"] < f["startdato"]).fillna(False)
-    shown = f["slutdato"].map(show) + " er før startdato " + f["startdato"].map(show)
+
+    def shown(rows: pd.Index) -> pd.Series:
+        return f.loc[rows, "slutdato"].map(show) + " er før startdato " + f.loc[rows, "startdato"].map(show)
+
     return _problems(table.file, "slutdato", "slutdato skal være samme dag som startdato eller senere",
                      before, shown)
 
@@ -254,7 +265,10 @@ def _slutdato_not_before_startdato(table: CheckedTable) -> list[Problem]:
 def _sigtede_not_above_befolkning(table: CheckedTable) -> list[Problem]:
     f = table.frame
     above = (f["sigtede"] > f["befolkning"]).fillna(False)
-    shown = f["sigtede"].map(show) + " sigtede, befolkning " + f["befolkning"].map(show)
+
+    def shown(rows: pd.Index) -> pd.Series:
+        return f.loc[rows, "sigtede"].map(show) + " sigtede, befolkning " + f.loc[rows, "befolkning"].map(show)
+
     return _problems(table.file, "sigtede", "sigtede må ikke være større end befolkning", above, shown)
 
 
@@ -277,7 +291,11 @@ def _criterion_values_constant(table: CheckedTable) -> list[Problem]:
         same = (value == reference).fillna(False) | (value.isna() & reference.isna())
         usable = table.usable(column)[keyed.to_numpy()]
         differs = ~same & usable & usable.reindex(first_row.to_numpy()).to_numpy()
-        shown = value.map(show) + ", men " + reference.map(show) + " i række " + first_row.astype(str)
+
+        def shown(rows: pd.Index, value=value, reference=reference) -> pd.Series:
+            return (value[rows].map(show) + ", men " + reference[rows].map(show) + " i række "
+                    + first_row[rows].astype(str))
+
         problems += _problems(table.file, column,
                               f"{column} skal være den samme i alle rækker for samme kriterium "
                               f"(aktivitet_id og kriterie_id)", differs, shown)
@@ -296,8 +314,12 @@ def _retning_agrees(table: CheckedTable) -> list[Problem]:
     expected = pd.Series(np.where(f["maal"] > f["baseline"], "op", "ned"), index=f.index)
     checkable = f["maal"].notna() & f["baseline"].notna() & (f["maal"] != f["baseline"]) & f["retning"].notna()
     wrong = checkable & (f["retning"] != expected)
-    shown = (f["retning"].astype(object).map(show) + " (baseline " + f["baseline"].map(show)
-             + ", maal " + f["maal"].map(show) + ")")
+
+    def shown(rows: pd.Index) -> pd.Series:
+        g = f.loc[rows]
+        return (g["retning"].astype(object).map(show) + " (baseline " + g["baseline"].map(show)
+                + ", maal " + g["maal"].map(show) + ")")
+
     return _problems(table.file, "retning",
                      "retning skal passe med baseline og maal: 'op' når maal er større end baseline, "
                      "'ned' når maal er mindre", wrong, shown)
