@@ -32,32 +32,41 @@ def chapter_notebook(chapter: Chapter, nb: dict) -> dict:
 
 
 def pandoc_to_typst(notebooks: list[Path], metadata: dict, work_dir: Path) -> Path:
-    """Run pandoc once over every chapter notebook; returns the ``.typ`` file (media beside it)."""
+    """Run pandoc once over every chapter notebook; returns the ``.typ`` file (media beside it).
+
+    The notebooks must lie in ``work_dir``: pandoc reads them by file name from
+    there, because ``--file-scope`` builds each chapter's link anchors from the
+    path it is given, and a temporary folder's random name would make every
+    PDF different. (``pypandoc.convert_file`` always passes absolute paths, so
+    the pandoc binary it ships is called directly.)
+    """
+    import subprocess
+
     import pypandoc
 
     meta_file = work_dir / "metadata.json"
     meta_file.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
     out = work_dir / "publication.typ"
+    args = [
+        "--from=ipynb",
+        "--to=typst",
+        f"--output={out.name}",
+        "--standalone",
+        "--file-scope",
+        "--ipynb-output=all",
+        f"--template={TEMPLATE}",
+        f"--lua-filter={FILTER}",
+        "--extract-media=media",
+        f"--metadata-file={meta_file.name}",
+        *[p.relative_to(work_dir).as_posix() for p in notebooks],
+    ]
     try:
-        pypandoc.convert_file(
-            [str(p) for p in notebooks],
-            to="typst",
-            format="ipynb",
-            outputfile=str(out),
-            extra_args=[
-                "--standalone",
-                "--file-scope",
-                "--ipynb-output=all",
-                f"--template={TEMPLATE}",
-                f"--lua-filter={FILTER}",
-                "--extract-media=media",
-                f"--metadata-file={meta_file}",
-            ],
-            cworkdir=str(work_dir),
-            sort_files=False,
-        )
-    except (RuntimeError, OSError) as exc:
-        raise RenderError(f"pandoc kunne ikke omsætte notebooks til Typst: {exc}") from None
+        done = subprocess.run([pypandoc.get_pandoc_path(), *args], cwd=work_dir, capture_output=True,
+                              text=True, encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise RenderError(f"pandoc kunne ikke startes: {exc}") from None
+    if done.returncode != 0:
+        raise RenderError(f"pandoc kunne ikke omsætte notebooks til Typst: {done.stderr.strip()}")
     return out
 
 
