@@ -441,8 +441,9 @@ def aktivitetsscorer_table(scores: pd.DataFrame, caption: str = "") -> Table:
 
 
 def maalstatus_by_goal_area(maalstatus: pd.DataFrame, programme: Programme) -> list[Table]:
-    """:func:`maalstatus_table` once per goal area, in the programme's order, captioned
-    ``<goal area title>: status for <year>`` (the year column is left out).
+    """:func:`maalstatus_table` once per goal area, in the programme's order, without the year
+    column and captioned ``<goal area title> – status for <year>`` (no colon: the PDF writes
+    ``Tabel 1:`` before a caption).
 
     Goal areas without rows are skipped; rows of a goal area the programme does not
     name come last, captioned with the area's id.
@@ -450,7 +451,7 @@ def maalstatus_by_goal_area(maalstatus: pd.DataFrame, programme: Programme) -> l
     areas = list(programme.goal_areas)
     areas += [a for a in dict.fromkeys(maalstatus["maalomraade"]) if a not in areas]
     years = sorted({int(y) for y in maalstatus["aar"]})
-    when = f": status for {fmt_list(str(y) for y in years)}" if years else ""
+    when = f" – status for {fmt_list(str(y) for y in years)}" if years else ""
     tables = []
     for area in areas:
         rows = maalstatus[maalstatus["maalomraade"] == area]

@@ -31,7 +31,7 @@ def test_maalstatus_table_can_leave_out_the_year(status_2017, programme):
 
 def test_maalstatus_by_goal_area_groups_in_programme_order(status_2017, programme):
     tables = maalstatus_by_goal_area(status_2017, programme)
-    assert [t.caption for t in tables] == ["Øget tryghed: status for 2017", "Mindre kriminalitet: status for 2017"]
+    assert [t.caption for t in tables] == ["Øget tryghed – status for 2017", "Mindre kriminalitet – status for 2017"]
     for table, area in zip(tables, ("tryghed", "kriminalitet")):
         frame = table.to_frame()
         assert frame["Målepunkt"].tolist() == [m.title for m in programme.maalepunkter_for(area)]
@@ -50,7 +50,7 @@ def test_maalstatus_by_goal_area_status_words(programme):
         {"id": "utryghed_aften", "vaerdi": None, "basisaar": 2013, "basisvaerdi": 17.5, "status": "ikke_vurderbar"},
     ])
     tables = maalstatus_by_goal_area(table, programme)
-    assert [t.caption for t in tables] == ["Øget tryghed: status for 2016", "Mindre kriminalitet: status for 2016"]
+    assert [t.caption for t in tables] == ["Øget tryghed – status for 2016", "Mindre kriminalitet – status for 2016"]
     assert tables[0].to_frame()["Status"].tolist() == ["? Kan ikke vurderes"]
     assert tables[1].to_frame()["Status"].tolist() == ["⚠ Ikke på sporet"]
     assert 'class="sb-status sb-status-ikke_paa_sporet"' in tables[1]._repr_html_()
@@ -60,7 +60,7 @@ def test_maalstatus_by_goal_area_skips_empty_areas(programme):
     table = status_table(programme, 2015, [
         {"id": "lukkedage", "vaerdi": 250, "basisaar": 2013, "basisvaerdi": 283, "status": "paa_sporet"}])
     tables = maalstatus_by_goal_area(table, programme)
-    assert [t.caption for t in tables] == ["Øget tryghed: status for 2015"]
+    assert [t.caption for t in tables] == ["Øget tryghed – status for 2015"]
 
 
 def test_model_overview_table():

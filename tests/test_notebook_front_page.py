@@ -139,7 +139,7 @@ def test_overview_lists_every_maalepunkt_with_its_status(executed_notebook, samp
     nb = executed_notebook(STEM, year)
     tables = [t for t in html_tables(nb) if t["caption"].endswith(f"status for {year}")]
     titles = [programme.goal_areas[area]["title"] for area in programme.goal_areas]
-    assert [t["caption"] for t in tables] == [f"{title}: status for {year}" for title in titles]
+    assert [t["caption"] for t in tables] == [f"{title} – status for {year}" for title in titles]
     shown = {}
     for t in tables:
         for row in t["rows"]:
