@@ -3,10 +3,11 @@
 A cell looks like a CPR number when it holds ``DDMMYY-XXXX`` or ten digits in a
 row whose first six form a valid date ``DDMMYY`` (digits glued to other digits
 do not count). A CPR number typed into an Excel number cell loses its leading
-zero (``0101901234`` is stored as ``101901234``): a nine-digit whole number
-from a number cell is checked with the zero put back. Messages show only a
-masked form (``******-****``); the number itself is never printed, and
-:func:`screen` masks it in the cells so no later message can echo it either.
+zero (for anyone born on the 1st to 9th day of a month only nine digits are
+left): a nine-digit whole number from a number cell is checked with the zero
+put back. Messages show only a masked form (``******-****``); the number itself
+is never printed, and :func:`screen` masks it in the cells so no later message
+can echo it either.
 """
 
 from __future__ import annotations
