@@ -11,7 +11,7 @@ separate process, as a user would start it, and must
 - leave ``<out>`` exactly as it was: a last good publication in ``<out>/2017/``
   (pages, CSVs, PDF, nested notebooks) byte for byte, and nothing added beside it.
 
-The processes run in parallel (one per CPU) so ~90 start-ups take well under a minute.
+The processes run in parallel (one per CPU): ~90 start-ups of about a second of CPU each.
 """
 
 from __future__ import annotations
