@@ -9,12 +9,13 @@ from typing import Any
 
 import yaml
 
+from sikkerby.errors import SikkerByError
 from sikkerby.paths import params_dir
 
 KINDS = ("sti", "retning", "krav")
 
 
-class ProgrammeError(ValueError):
+class ProgrammeError(SikkerByError, ValueError):
     """params/*.yaml is missing something or contradicts itself."""
 
 
@@ -82,6 +83,16 @@ class Programme:
         return tuple(m for m in self.maalepunkter if m.goal_area == goal_area)
 
 
+def _read_yaml(fh, path: Path) -> Any:
+    """YAML from ``fh`` with the safe loader; a syntax error names the file and line, no traceback."""
+    try:
+        return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}, linje {mark.line + 1}" if mark is not None else str(path)
+        raise ProgrammeError(f"{where}: kan ikke læses som YAML ({getattr(exc, 'problem', None) or exc})") from None
+
+
 def _require(mapping: dict, key: str, where: str) -> Any:
     if key not in mapping:
         raise ProgrammeError(f"{where}: '{key}' is missing")
@@ -134,7 +145,7 @@ def load_programme(path: str | Path | None = None) -> Programme:
     """Read ``program.yaml`` (safe loader) into a :class:`Programme`."""
     path = Path(path) if path is not None else params_dir() / "program.yaml"
     with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+        raw = _read_yaml(fh, path)
     where = str(path)
     prog = _require(raw, "programme", where)
     period = _require(prog, "period", where)
@@ -171,4 +182,4 @@ def load_year_params(year: int, directory: str | Path | None = None) -> dict[str
     if not path.exists():
         return defaults
     with open(path, encoding="utf-8") as fh:
-        return defaults | (yaml.safe_load(fh) or {})
+        return defaults | (_read_yaml(fh, path) or {})
