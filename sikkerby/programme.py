@@ -21,14 +21,13 @@ class ProgrammeError(SikkerByError, ValueError):
 
 @dataclass(frozen=True)
 class YearlyRequirement:
-    """V(Y) must fall from V(Y-1) by at least ``min_fall`` (by more than it when ``strict``)."""
+    """V(Y) must fall from V(Y-1) by at least ``min_fall`` (by more than it when ``strict``).
+
+    The check itself is :func:`sikkerby.goal_status.requirement_holds`.
+    """
 
     min_fall: float
     strict: bool
-
-    def holds(self, value: float, previous: float) -> bool:
-        fall = previous - value
-        return fall > self.min_fall if self.strict else fall >= self.min_fall
 
 
 @dataclass(frozen=True)
@@ -142,11 +141,27 @@ def _maalepunkt(raw: dict) -> Maalepunkt:
 
 
 def load_programme(path: str | Path | None = None) -> Programme:
-    """Read ``program.yaml`` (safe loader) into a :class:`Programme`."""
+    """Read ``program.yaml`` (safe loader) into a :class:`Programme`.
+
+    Anything missing or of the wrong kind raises :class:`ProgrammeError` naming the file.
+    """
     path = Path(path) if path is not None else params_dir() / "program.yaml"
-    with open(path, encoding="utf-8") as fh:
-        raw = _read_yaml(fh, path)
-    where = str(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            raw = _read_yaml(fh, path)
+    except OSError as exc:
+        raise ProgrammeError(f"{path}: kan ikke læses ({exc.strerror})") from None
+    try:
+        return _programme(raw, str(path))
+    except ProgrammeError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise ProgrammeError(f"{path}: en værdi mangler eller har forkert form ({type(exc).__name__}: {exc})") from None
+
+
+def _programme(raw: Any, where: str) -> Programme:
+    if not isinstance(raw, dict):
+        raise ProgrammeError(f"{where}: the file must hold a mapping with 'programme', 'maalepunkter', …")
     prog = _require(raw, "programme", where)
     period = _require(prog, "period", where)
     model = _require(raw, "evidence_model", where)

@@ -37,3 +37,24 @@ def test_programme_error_is_reported_by_the_cli_without_traceback(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "kind 'kurve' is not one of sti, retning, krav" in proc.stderr
+
+
+@pytest.mark.parametrize("text", ["", "programme: [1, 2]\n", "- just\n- a list\n"])
+def test_malformed_programme_is_a_programme_error(tmp_path, text):
+    path = tmp_path / "program.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProgrammeError, match="program.yaml"):
+        load_programme(path)
+
+
+def test_wrong_kind_of_value_is_a_programme_error(tmp_path):
+    params = _params_copy(tmp_path)
+    text = (params / "program.yaml").read_text(encoding="utf-8")
+    (params / "program.yaml").write_text(text.replace("decimals: 1\n", "decimals: en\n", 1), encoding="utf-8")
+    with pytest.raises(ProgrammeError, match="forkert form"):
+        load_programme(params / "program.yaml")
+
+
+def test_missing_programme_file_is_a_programme_error(tmp_path):
+    with pytest.raises(ProgrammeError, match="kan ikke læses"):
+        load_programme(tmp_path / "program.yaml")
