@@ -93,3 +93,11 @@ def test_ci_side():
     assert survey.ci_side(12.0, 13.0, 13.0) == survey.UAFKLARET  # touching is not clear
     assert survey.is_clear(10.0, 12.0, 13.0)
     assert not survey.is_clear(12.0, 14.0, 13.0)
+
+
+def test_by_bydel_year_without_valid_answers_has_no_rows(answers):
+    # 2016: only missing answers; 2013: not in the survey at all → no rows, not one "–" row per bydel
+    for year in (2016, 2013):
+        out = survey.utryghed_aften_by_bydel(answers, year, bydele=["Indre By", "Nørrebro", "Valby"])
+        assert out.empty, out
+        assert list(out.columns) == ["bydel", *survey.COLUMNS]

@@ -60,11 +60,12 @@ def utryghed_aften_by_bydel(survey: pd.DataFrame, year: int, bydele: Sequence[st
     """The measure by ``bydel`` for one survey year, columns ``bydel`` + :data:`COLUMNS`.
 
     ``bydele`` (e.g. ``programme.bydele``) fixes the rows and their order; a bydel
-    without valid answers then gets a row with ``n`` = 0 and missing values.
+    without valid answers then gets a row with ``n`` = 0 and missing values. A year
+    without a single valid answer has no rows at all (nothing was measured).
     """
     rows = survey[survey["aar"] == year]
     out = _weighted_share(rows, ["bydel"], z)
-    if bydele is not None:
+    if bydele is not None and len(out):
         out = out.reindex(pd.Index(list(bydele), name="bydel"))
         out["n"] = out["n"].fillna(0).astype("int64")
     return out[COLUMNS].reset_index()
