@@ -69,11 +69,14 @@ def load_inputs(data_dir: str, programme, reuse: bool = True):
 
 
 def output_tables(dataset, programme, year: int) -> dict:
-    """The CSV outputs of DATA.md §4 for ``year``, by file name."""
-    return {
+    """The CSV outputs of DATA.md §4 for ``year``, by file name, each checked against its schema."""
+    from sikkerby.output_schemas import check_output
+
+    tables = {
         "maalstatus.csv": _function("sikkerby.goals", "maalstatus")(dataset, programme, year),
         "aktivitetsscorer.csv": _function("sikkerby.evidence", "aktivitetsscorer")(dataset, programme, year),
     }
+    return {name: check_output(name, table) for name, table in tables.items()}
 
 
 # --- files and folders ----------------------------------------------------------------------------
