@@ -115,6 +115,19 @@ def published_decimals(value: float) -> int:
     return max(0, -int(exponent))
 
 
+def _warning_lead(maalepunkt: Maalepunkt) -> str:
+    return f"{maalepunkt.title}:"
+
+
+def warning_of(maalepunkt: Maalepunkt, warnings: list[str] | tuple[str, ...]) -> str | None:
+    """The målepunkt's sentence among already computed :func:`baseline_warning` sentences, if any.
+
+    The sentences start with the målepunkt's title (unique in a programme), so no recomputation is needed.
+    """
+    lead = _warning_lead(maalepunkt)
+    return next((w for w in warnings if w.startswith(lead + " ")), None)
+
+
 def baseline_warning(maalepunkt: Maalepunkt, series: pd.Series) -> str | None:
     """A Danish sentence when the data's baseline-year value differs from the published baseline.
 
@@ -134,7 +147,7 @@ def baseline_warning(maalepunkt: Maalepunkt, series: pd.Series) -> str | None:
 
     shown = 0 if float(data_value).is_integer() else max(decimals, maalepunkt.decimals) + 1
     return (
-        f"{maalepunkt.title}: basisværdien for {maalepunkt.baseline_year} er offentliggjort som "
+        f"{_warning_lead(maalepunkt)} basisværdien for {maalepunkt.baseline_year} er offentliggjort som "
         f"{_danish(maalepunkt.baseline_value, decimals)}, men data giver "
         f"{_danish(data_value, shown)}. Den offentliggjorte basisværdi bruges."
     )

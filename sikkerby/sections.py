@@ -2,9 +2,9 @@
 
 A goal-area notebook is, per målepunkt, one call of :func:`show_maalepunkt` (the
 section: title, what is measured and why, baseline/target/deadline, the year's
-value and status, the chart) followed by the målepunkt's own breakdowns, which
-the notebook computes with :mod:`sikkerby.measures` and shows with
-:func:`sikkerby.display.show_table` and the column layouts defined here.
+value and status, the chart) followed by the målepunkt's own breakdowns: each is
+one call of a breakdown function here (``bydel_table(ch)`` …), which computes it with
+:mod:`sikkerby.measures`, applies disclosure control and returns a display table.
 :func:`show_goal_area` opens the chapter, :func:`show_goal_area_summary` closes it.
 
 Every sentence comes from :mod:`sikkerby.formatting`; the texts of the programme
@@ -21,12 +21,14 @@ import pandas as pd
 
 from sikkerby import display, goal_status
 from sikkerby.chapter import ChapterContext
-from sikkerby.disclosure import HIDDEN_SHARE
+from sikkerby.disclosure import HIDDEN_SHARE, suppress_small_counts
 from sikkerby.formatting import (
-    NBSP, describe_ci_comparison, describe_status, describe_status_counts, describe_target, fmt_ci,
+    NBSP, describe_ci_comparison, describe_latest_count, describe_status, describe_status_counts,
+    describe_target, fmt_ci,
     is_missing, unit_noun,
 )
 from sikkerby.goals import values_of
+from sikkerby.measures import areas, closures, gang_log, handleplan, survey, youth_crime
 from sikkerby.plotting import series_chart
 from sikkerby.programme import Maalepunkt, Programme
 
@@ -41,7 +43,10 @@ def _row_float(row: Mapping[str, Any], key: str) -> float | None:
 
 
 def previous_value(ch: ChapterContext, maalepunkt: Maalepunkt) -> float | None:
-    """V(Y−1) for the status sentence, as the yearly requirement sees it (``None`` without a requirement)."""
+    """V(Y−1) for the status sentence, as the yearly requirement sees it (``None`` without a requirement).
+
+    The baseline comes from the status row (``basisvaerdi``), not computed again.
+    """
     if maalepunkt.yearly_requirement is None:
         return None
     row = ch.status_row(maalepunkt.id)
@@ -51,11 +56,16 @@ def previous_value(ch: ChapterContext, maalepunkt: Maalepunkt) -> float | None:
 
 def baseline_warning(ch: ChapterContext, maalepunkt: Maalepunkt) -> str | None:
     """The målepunkt's sentence of ``ch.baseline_warnings`` (its data differ from the published baseline), if any."""
-    return goal_status.baseline_warning(maalepunkt, values_of(ch.series, maalepunkt.id))
+    return goal_status.warning_of(maalepunkt, ch.baseline_warnings)
 
 
-def chart_caption(maalepunkt: Maalepunkt, series: pd.DataFrame, year: int) -> str:
-    """``Andelen 2011–2017 med målsti og mål.`` — what the målepunkt's chart shows."""
+def chart_caption(maalepunkt: Maalepunkt, series: pd.DataFrame, year: int,
+                  baseline_value: float | None = None) -> str:
+    """``Andelen 2011–2017 med målsti og mål.`` — what the målepunkt's chart shows.
+
+    ``baseline_value``: the effective baseline (the status row's ``basisvaerdi``); for kind
+    ``retning`` the level of the baseline year is only named when there is one.
+    """
     m = maalepunkt
     noun = unit_noun(m.unit).capitalize()
     years = sorted(int(y) for y in series.loc[series["vaerdi"].notna(), "aar"])
@@ -63,12 +73,14 @@ def chart_caption(maalepunkt: Maalepunkt, series: pd.DataFrame, year: int) -> st
     if m.kind == "sti":
         drawn = f"med målstien fra {m.baseline_year} og målet for {m.target_year}"
     elif m.kind == "retning":
-        drawn = f"med niveauet i basisåret {m.baseline_year}, som {noun.lower()} skal under"
+        drawn = ("" if is_missing(baseline_value)
+                 else f"med niveauet i basisåret {m.baseline_year}, som {noun.lower()} skal under")
     else:
         drawn = "med kravet, der gælder hvert år"
     if series[["ci_nedre", "ci_oevre"]].notna().all(axis=1).any():
-        drawn += f" samt 95{NBSP}%-konfidensintervaller"
-    return f"{m.title}: {noun.lower()} {span} {drawn}."
+        drawn = f"{drawn} samt" if drawn else "med"
+        drawn += f" 95{NBSP}%-konfidensintervaller"
+    return f"{m.title}: {noun.lower()} {span}{' ' + drawn if drawn else ''}."
 
 
 def section_objects(ch: ChapterContext, maalepunkt_id: str, level: int = 2) -> list[Any]:
@@ -105,8 +117,9 @@ def show_maalepunkt(ch: ChapterContext, maalepunkt_id: str, level: int = 2) -> N
     for obj in section_objects(ch, maalepunkt_id, level):
         display.show(obj)
     series = ch.series_of(maalepunkt_id)
-    chart = series_chart(series, m, ch.year, baseline_value=_row_float(ch.status_row(maalepunkt_id), "basisvaerdi"))
-    display.show_chart(chart, caption=chart_caption(m, series, ch.year))
+    baseline = _row_float(ch.status_row(maalepunkt_id), "basisvaerdi")
+    chart = series_chart(series, m, ch.year, baseline_value=baseline)
+    display.show_chart(chart, caption=chart_caption(m, series, ch.year, baseline_value=baseline))
 
 
 # -------------------------------------------------------------- the goal area
@@ -234,3 +247,89 @@ def bandelog_columns() -> list[ColumnSpec]:
         ColumnSpec("dato", "Opgjort", kind="date"),
         ColumnSpec("antal_personer", "Antal personer", kind="number"),
     ]
+
+
+# ----------------------------------------------------------- breakdown tables
+#
+# Each function below is one breakdown of a goal-area chapter, ready to show: the measure for
+# the reporting year, disclosure control (which count columns are suppressed and which shares
+# depend on them) with the programme's min_count, the column layout, caption, note and the
+# text shown when there are no rows. The notebooks call them with ``display.show(...)``.
+
+def bydel_table(ch: ChapterContext) -> display.Table:
+    """``utryghed_aften`` per bydel: answers (``n``) below min_count hide the share and its interval."""
+    frame = survey.utryghed_aften_by_bydel(ch.dataset.tryghedsundersoegelse, ch.year, ch.programme.bydele)
+    frame = suppress_small_counts(frame, ["n"], ch.programme.disclosure_min_count,
+                                  shares={"vaerdi": "n", "ci_nedre": "n", "ci_oevre": "n"})
+    return display.Table(frame, bydel_columns(ch.maalepunkt("utryghed_aften")),
+                         caption=f"Andel utrygge om aftenen og natten pr. bydel, {ch.year}",
+                         note=disclosure_note(ch.programme, shares=True),
+                         empty=f"Ingen gyldige svar i {ch.year}")
+
+
+def area_changes_table(ch: ChapterContext) -> display.Table:
+    """Lokalområder that came into or left the count of ``omraader_indsatsbehov`` (its ``needs`` setting)."""
+    needs = ch.maalepunkt("omraader_indsatsbehov").extra["needs"]
+    changes = areas.omraader_changes(ch.dataset.tryghedsindeks, needs, ch.year)
+    return display.Table(changes, omraade_changes_columns(changes, ch.year),
+                         caption=f"Lokalområder, der er kommet til eller gået ud af opgørelsen, {ch.year}",
+                         empty="Ingen lokalområder er kommet til eller gået ud")
+
+
+def institution_table(ch: ChapterContext) -> display.Table:
+    """Closure days per institution in the reporting year; small day counts suppressed."""
+    frame = closures.lukkedage_by_institution(ch.dataset.lukninger, ch.year)
+    frame = suppress_small_counts(frame, ["lukkedage"], ch.programme.disclosure_min_count)
+    return display.Table(frame, institution_columns(ch.programme),
+                         caption=f"Ikke-planlagte lukkedage pr. institution, {ch.year}",
+                         note=disclosure_note(ch.programme),
+                         empty=f"Ingen ikke-planlagte lukninger i {ch.year}")
+
+
+def forvaltning_table(ch: ChapterContext) -> display.Table:
+    """Closure days and closed institutions per forvaltning; both counts disclosure-controlled."""
+    frame = closures.lukkedage_by_forvaltning(ch.dataset.lukninger, ch.year)
+    frame = suppress_small_counts(frame, ["lukkedage", "lukkede_institutioner"], ch.programme.disclosure_min_count)
+    return display.Table(frame, forvaltning_columns(ch.programme),
+                         caption=f"Ikke-planlagte lukninger pr. forvaltning, {ch.year}",
+                         note=disclosure_note(ch.programme),
+                         empty=f"Ingen ikke-planlagte lukninger i {ch.year}")
+
+
+def late_plans_table(ch: ChapterContext) -> display.Table:
+    """Closures begun in the year whose action plan came late or is missing (the deadline of ``handleplan_3_dage``)."""
+    working_days = ch.maalepunkt("handleplan_3_dage").extra["working_days"]
+    late = handleplan.sene_handleplaner(ch.dataset.lukninger, ch.year, working_days)
+    return display.Table(late, late_plan_columns(),
+                         caption=(f"Ikke-planlagte lukninger begyndt i {ch.year}, hvor handleplanen kom for sent "
+                                  "eller mangler"),
+                         empty=f"Alle lukninger begyndt i {ch.year} fik en rettidig handleplan")
+
+
+def youth_crime_table(ch: ChapterContext) -> display.Table:
+    """Charged young people by age and sex; both counts suppressed, the share hidden when either is."""
+    frame = youth_crime.ungdomskriminalitet_breakdown(ch.dataset.sigtelser, ch.year)
+    frame = suppress_small_counts(frame, ["sigtede", "befolkning"], ch.programme.disclosure_min_count,
+                                  shares={"andel": ["sigtede", "befolkning"]})
+    return display.Table(frame, youth_crime_columns(ch.maalepunkt("ungdomskriminalitet")),
+                         caption=f"Sigtede unge fordelt på alder og køn, {ch.year}",
+                         note=disclosure_note(ch.programme, shares=True),
+                         empty=f"Ingen sigtelser opgjort for {ch.year}")
+
+
+def bandelog_latest_text(ch: ChapterContext) -> str:
+    """The sentence naming the gang log's latest count in the reporting year (the målepunkt's value)."""
+    omraade = ch.programme.bandelog_omraade
+    latest = gang_log.bandelog_latest(ch.dataset.bandelog, omraade, ch.year)
+    return describe_latest_count(ch.year, latest, omraade)
+
+
+def bandelog_table(ch: ChapterContext) -> display.Table:
+    """Every gang-log count of the programme's area up to the reporting year; small counts suppressed."""
+    omraade = ch.programme.bandelog_omraade
+    frame = gang_log.bandelog_series(ch.dataset.bandelog, omraade, through_year=ch.year)
+    frame = suppress_small_counts(frame, ["antal_personer"], ch.programme.disclosure_min_count)
+    return display.Table(frame, bandelog_columns(),
+                         caption=f"Bandelogens opgørelser for {omraade} til og med {ch.year}",
+                         note=disclosure_note(ch.programme),
+                         empty=f"Ingen opgørelser til og med {ch.year}")

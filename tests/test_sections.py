@@ -229,3 +229,119 @@ def test_late_plans_changes_and_gang_log_layouts(programme):
     log = pd.DataFrame({"kvartal": ["2017K4"], "dato": pd.to_datetime(["2017-12-31"]), "antal_personer": [117]})
     assert Table(log, sections.bandelog_columns()).to_frame().values.tolist() == [
         ["2017K4", "31. december 2017", "117"]]
+
+
+# ------------------------------------------------------------ breakdown tables
+
+def _context(programme, dataset, year: int, min_count: int | None = None) -> ChapterContext:
+    import dataclasses
+
+    if min_count is not None:
+        programme = dataclasses.replace(programme, disclosure_min_count=min_count)
+    return ChapterContext(year=year, data_dir="", programme=programme, dataset=dataset)
+
+
+def test_bydel_table_hides_small_bydele_and_says_when_the_year_has_no_answers(programme, typed_frame):
+    import types
+
+    # Valby: 5 answers (1 of 5 unsafe = 20 %), Vanløse: 3 answers (below min_count 5) → "<5" and "–"
+    answers = [("Valby", a) for a in (4, 1, 2, 2, 1)] + [("Vanløse", a) for a in (5, 5, 1)]
+    survey = typed_frame("tryghedsundersoegelse", [
+        dict(aar=2016, respondent_id=f"r{i}", bydel=b, vaegt=1.0, tryghed_aften=a)
+        for i, (b, a) in enumerate(answers)])
+    ch = _context(programme, types.SimpleNamespace(tryghedsundersoegelse=survey), 2016)
+    table = sections.bydel_table(ch)
+    assert table.caption == "Andel utrygge om aftenen og natten pr. bydel, 2016"
+    assert table.note == sections.disclosure_note(programme, shares=True)
+    rows = table.to_frame().set_index("Bydel")
+    assert list(rows.index) == list(programme.bydele)
+    assert rows.loc["Valby"].tolist()[::2] == [f"20,0{NB}%", "5"]
+    assert rows.loc["Vanløse"].tolist() == ["–", "–", "<5"]
+    assert rows.loc["Amager Øst"].tolist()[2] == "0"  # no answers: 0 is not a small count
+    empty = sections.bydel_table(_context(programme, types.SimpleNamespace(tryghedsundersoegelse=survey), 2017))
+    assert empty.rows == [] and empty.empty == "Ingen gyldige svar i 2017"
+    assert "Ingen gyldige svar i 2017" in empty._repr_html_()
+
+
+def test_closure_tables_suppress_every_count_below_min_count(programme, sample_dataset):
+    from sikkerby.measures import closures
+
+    ch = _context(programme, sample_dataset, 2017, min_count=60)
+    institutions = sections.institution_table(ch)
+    assert institutions.caption == "Ikke-planlagte lukkedage pr. institution, 2017"
+    days = closures.lukkedage_by_institution(sample_dataset.lukninger, 2017)["lukkedage"].tolist()
+    assert [row[3] for row in institutions.to_frame().values.tolist()] == [
+        "<60" if 1 <= d < 60 else str(d) for d in days]
+    assert institutions.note == "Antal fra 1 til 59 vises som »<60« af hensyn til diskretion."
+    forvaltninger = sections.forvaltning_table(ch)
+    assert forvaltninger.caption == "Ikke-planlagte lukninger pr. forvaltning, 2017"
+    counts = closures.lukkedage_by_forvaltning(sample_dataset.lukninger, 2017)
+    shown = forvaltninger.to_frame()
+    assert shown["Lukkede institutioner"].tolist() == [
+        "<60" if 1 <= n < 60 else str(n) for n in counts["lukkede_institutioner"]]
+    assert "<60" in shown["Lukkede institutioner"].tolist()  # the case is exercised
+    empty = sections.institution_table(_context(programme, sample_dataset, 2030))
+    assert empty.rows == [] and empty.empty == "Ingen ikke-planlagte lukninger i 2030"
+
+
+def test_youth_crime_table_hides_the_share_of_a_suppressed_count(programme, sample_dataset):
+    from sikkerby.measures import youth_crime
+
+    ch = _context(programme, sample_dataset, 2017, min_count=60)
+    table = sections.youth_crime_table(ch)
+    assert table.caption == "Sigtede unge fordelt på alder og køn, 2017"
+    raw = youth_crime.ungdomskriminalitet_breakdown(sample_dataset.sigtelser, 2017)
+    shown = table.to_frame()
+    small = [(1 <= s < 60) or (1 <= b < 60) for s, b in zip(raw["sigtede"], raw["befolkning"])]
+    assert any(small) and not all(small)
+    assert [a == "–" for a in shown["Andel sigtede"]] == small
+    assert shown["Sigtede"].tolist() == ["<60" if 1 <= s < 60 else f"{s:,}".replace(",", ".")
+                                         for s in raw["sigtede"]]
+
+
+def test_gang_log_text_and_table(programme, sample_dataset):
+    from sikkerby.measures import gang_log
+
+    ch = _context(programme, sample_dataset, 2016, min_count=1000)
+    table = sections.bandelog_table(ch)
+    omraade = programme.bandelog_omraade
+    assert table.caption == f"Bandelogens opgørelser for {omraade} til og med 2016"
+    log = gang_log.bandelog_series(sample_dataset.bandelog, omraade, through_year=2016)
+    assert len(log) and table.to_frame()["Antal personer"].tolist() == ["<1000"] * len(log)
+    latest = gang_log.bandelog_latest(sample_dataset.bandelog, omraade, 2016)
+    assert sections.bandelog_latest_text(ch).startswith("Årets tal er den seneste opgørelse i 2016")
+    assert f"{int(latest['antal_personer'])} personer i {omraade}." in sections.bandelog_latest_text(ch)
+
+
+def test_area_changes_and_late_plans_use_the_programme_settings(programme, sample_dataset):
+    from sikkerby.measures import areas, handleplan
+
+    ch = _context(programme, sample_dataset, 2017)
+    changes = sections.area_changes_table(ch)
+    expected = areas.omraader_changes(sample_dataset.tryghedsindeks,
+                                      programme.maalepunkt("omraader_indsatsbehov").extra["needs"], 2017)
+    assert changes.caption == "Lokalområder, der er kommet til eller gået ud af opgørelsen, 2017"
+    assert changes.to_frame()["Lokalområde"].tolist() == expected["omraade"].tolist()
+    late = sections.late_plans_table(ch)
+    working_days = programme.maalepunkt("handleplan_3_dage").extra["working_days"]
+    assert late.to_frame()["Institution/serviceydelse"].tolist() == handleplan.sene_handleplaner(
+        sample_dataset.lukninger, 2017, working_days)["institution"].tolist()
+    assert late.caption.startswith("Ikke-planlagte lukninger begyndt i 2017, hvor handleplanen")
+
+
+def test_retning_chart_caption_names_the_baseline_level_only_when_there_is_one(programme):
+    m = programme.maalepunkt("bandelog_indre_noerrebro")  # baseline taken from the data (2014)
+    series = pd.DataFrame({"aar": [2015, 2016], "vaerdi": [120.0, 110.0], "ci_nedre": [math.nan] * 2,
+                           "ci_oevre": [math.nan] * 2})
+    assert sections.chart_caption(m, series, 2016, baseline_value=None) == f"{m.title}: antallet 2015–2016."
+    assert sections.chart_caption(m, series, 2016, baseline_value=130.0) == (
+        f"{m.title}: antallet 2015–2016 med niveauet i basisåret 2014, som antallet skal under.")
+
+
+def test_baseline_warning_is_the_chapter_s_own_sentence(programme):
+    ch = hand_context(programme, 2015)
+    m = programme.maalepunkt("utryghed_aften")
+    assert sections.baseline_warning(ch, m) == ch.baseline_warnings[0]  # computed once, for the whole chapter
+    ch.__dict__["baseline_warnings"] = [f"{m.title}: fra kørslens advarsler."]
+    assert sections.baseline_warning(ch, m) == f"{m.title}: fra kørslens advarsler."
+    assert sections.baseline_warning(ch, programme.maalepunkt("lukkedage")) is None
