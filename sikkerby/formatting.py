@@ -132,6 +132,21 @@ def fmt_threshold(value: Any, unit: str, decimals: int) -> str:
     return fmt_value(value, unit, threshold_decimals(value, decimals))
 
 
+def fmt_baseline(maalepunkt: Maalepunkt, value: Any) -> str:
+    """A målepunkt's baseline in its unit: a published baseline as the programme wrote it.
+
+    ``1.1`` published for a målepunkt with 2 decimals is ``1,1 %``, not ``1,10 %``
+    (:func:`sikkerby.goal_status.published_decimals`); a baseline taken from the
+    data (none published) is written like a threshold (:func:`fmt_threshold`).
+    """
+    if is_missing(value):
+        return MISSING
+    published = maalepunkt.baseline_value
+    if published is not None and abs(float(value) - float(published)) <= goal_status.TOLERANCE:
+        return fmt_value(value, maalepunkt.unit, goal_status.published_decimals(published))
+    return fmt_threshold(value, maalepunkt.unit, maalepunkt.decimals)
+
+
 def fmt_year(value: Any) -> str:
     """A year without thousands separator: ``2017``; missing → ``–``."""
     return MISSING if is_missing(value) else str(int(value))
@@ -349,7 +364,7 @@ def fmt_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
         return MISSING if target is None or t is None else f"højst {fmt_threshold(target, m.unit, m.decimals)} i {t}"
     if baseline is None or b is None or t is None:
         return MISSING
-    return f"i {t} lavere end i {b} ({fmt_threshold(baseline, m.unit, m.decimals)})"
+    return f"i {t} lavere end i {b} ({fmt_baseline(m, baseline)})"
 
 
 def _relation(value: float, reference: float) -> str:
@@ -421,7 +436,7 @@ def describe_status(maalepunkt: Maalepunkt, row: Mapping[str, Any], previous_val
         text = f"{first} {year} er basisår, så værdien er udgangspunktet for målet."
         # the same rule as the run's warning: the published figure is not the data's value, rounded
         if goal_status.baseline_warning(m, pd.Series({year: value})) is not None:
-            text += f" Målet regnes fra den offentliggjorte basisværdi, {show_threshold(baseline)}."
+            text += f" Målet regnes fra den offentliggjorte basisværdi, {fmt_baseline(m, baseline)}."
         return text
 
     if m.kind == "krav":
@@ -441,9 +456,9 @@ def describe_status(maalepunkt: Maalepunkt, row: Mapping[str, Any], previous_val
         if reached:
             _check(status == (goal_status.NAAET if better else goal_status.IKKE_NAAET), m, year, status)
             return (f"{first} Målet var, at {noun} i {t} skulle være lavere end i {b} "
-                    f"({show_threshold(baseline)}), så målet er {verdict}.")
+                    f"({fmt_baseline(m, baseline)}), så målet er {verdict}.")
         _check(status == (goal_status.PAA_SPORET if better else goal_status.IKKE_PAA_SPORET), m, year, status)
-        return (f"{first} Målet er, at {noun} i {t} er lavere end i {b} ({show_threshold(baseline)}). "
+        return (f"{first} Målet er, at {noun} i {t} er lavere end i {b} ({fmt_baseline(m, baseline)}). "
                 f"{noun.capitalize()} ligger {relation} niveauet i {b}, så målepunktet er {verdict}.")
 
     if m.kind != "sti":
@@ -464,6 +479,11 @@ def describe_status(maalepunkt: Maalepunkt, row: Mapping[str, Any], previous_val
         since = f" ({noun} var {show(previous_value)} i {year - 1})"
     if relation == "over":
         _check(status == goal_status.IKKE_PAA_SPORET, m, year, status)
+        if (requirement is not None and previous_value is not None
+                and not goal_status.requirement_holds(requirement, value, previous_value)):
+            return (f"{text} {noun.capitalize()} ligger over stien, og "
+                    f"{_requirement_text(requirement, m.unit, m.decimals)} er heller ikke opfyldt{since}, "
+                    f"så målepunktet er {verdict}.")
         return f"{text} {noun.capitalize()} ligger over stien, så målepunktet er {verdict}."
     if status == goal_status.PAA_SPORET:
         kept = f", og {_requirement_text(requirement, m.unit, m.decimals)} er opfyldt{since}" if requirement else ""
@@ -550,10 +570,10 @@ def describe_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
     elif baseline is None:
         start = f"Programmet angiver ingen basisværdi, og data har ingen værdi for basisåret {b}."
     elif m.baseline_value is None:
-        start = (f"Udgangspunktet er {show(baseline)} i {b}. Programmet fastsætter ikke selv værdien; "
+        start = (f"Udgangspunktet er {fmt_baseline(m, baseline)} i {b}. Programmet fastsætter ikke selv værdien; "
                  f"den er taget fra data for {b}.")
     else:
-        start = f"Udgangspunktet er {show(baseline)} i {b}."
+        start = f"Udgangspunktet er {fmt_baseline(m, baseline)} i {b}."
     if t is None:
         return f"{start} Programmet angiver ingen frist for målet."
     if m.kind == "sti":
@@ -603,7 +623,7 @@ def describe_ci_comparison(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> st
         return None
     d = max(distinguishing_decimals(x, (reference,), m.decimals, thresholds=True) for x in (lo, hi))
     interval = fmt_ci(lo, hi, m.unit, d)
-    ref = fmt_threshold(reference, m.unit, d)
+    ref = fmt_baseline(m, reference) if m.kind == "retning" else fmt_threshold(reference, m.unit, d)
     noun = unit_noun(m.unit)
     side = ci_side(lo, hi, reference)
     if side in (UNDER, OVER):

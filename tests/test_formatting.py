@@ -285,11 +285,41 @@ def test_retning(programme):
 
 
 def test_retning_percent_with_two_decimals(programme):
-    # 1,0987 < 1,1: at two decimals both read 1,10 %, so three are shown
+    # 1,0987 < 1,1: at two decimals the value would read 1,10 %, so three are shown;
+    # the baseline is written as the programme published it: 1,1 %, not 1,100 %
     m = programme.maalepunkt("ungdomskriminalitet")
     r = row(m.id, 2015, 1.0987, "paa_sporet", basisaar=2013, basisvaerdi=1.1, maalaar=2017)
     assert describe_status(m, r).startswith(f"I 2015 var andelen 1,099{NB}%. Målet er, at andelen i 2017 "
-                                            f"er lavere end i 2013 (1,100{NB}%).")
+                                            f"er lavere end i 2013 (1,1{NB}%).")
+
+
+def test_a_published_baseline_is_written_as_published(programme):
+    from sikkerby.formatting import describe_target, fmt_baseline, fmt_target
+
+    m = programme.maalepunkt("ungdomskriminalitet")  # 2 decimals, baseline published as 1.1
+    assert fmt_baseline(m, 1.1) == f"1,1{NB}%"
+    assert fmt_baseline(programme.maalepunkt("lukkedage"), 283.0) == "283"
+    assert fmt_baseline(programme.maalepunkt("utryghed_aften"), 17.5) == f"17,5{NB}%"
+    bandelog = programme.maalepunkt("bandelog_indre_noerrebro")  # no published baseline: from the data
+    assert fmt_baseline(bandelog, 130.0) == "130" and fmt_baseline(bandelog, None) == "–"
+    r = row(m.id, 2016, 0.9, "paa_sporet", basisaar=2013, basisvaerdi=1.1, maalaar=2017)
+    assert describe_target(m, r).startswith(f"Udgangspunktet er 1,1{NB}% i 2013.")
+    assert fmt_target(m, r) == f"i 2017 lavere end i 2013 (1,1{NB}%)"
+    assert f"(1,1{NB}%)" in describe_status(m, r) and "1,10" not in describe_status(m, r)
+
+
+def test_sti_above_path_and_yearly_requirement_failed_says_both(programme):
+    # lukkedage 2016: P(2016) = 283 + (189,61 - 283)·3/4 = 212,9575; 243 > 212,96 and 243 rose from 238
+    m = programme.maalepunkt("lukkedage")
+    r = row("lukkedage", 2016, 243, "ikke_paa_sporet", basisaar=2013, basisvaerdi=283, maalaar=2017,
+            maalvaerdi=189.61, sti_vaerdi=212.9575)
+    assert describe_status(m, r, previous_value=238) == (
+        "I 2016 var antallet 243. Målet er højst 189,61 i 2017, og stien mod målet giver 212,96 i 2016. "
+        "Antallet ligger over stien, og kravet om et fald fra året før er heller ikke opfyldt "
+        "(antallet var 238 i 2015), så målepunktet er ikke på sporet.")
+    # only the path missed: 243 fell from 250, so only the path is named
+    assert describe_status(m, r, previous_value=250).endswith(
+        "Antallet ligger over stien, så målepunktet er ikke på sporet.")
 
 
 def test_krav(programme):
