@@ -28,7 +28,8 @@ from sikkerby import goal_status
 from sikkerby.contract import INPUTS_BY_NAME
 from sikkerby.evidence import KATEGORIER, model_overview
 from sikkerby.formatting import (
-    distinguishing_decimals, describe_status_counts, fmt_change, fmt_count, fmt_list, fmt_number, fmt_pct,
+    distinguishing_decimals, describe_status_counts, fmt_baseline, fmt_change, fmt_count, fmt_list, fmt_number,
+    fmt_pct,
     fmt_threshold, fmt_value, is_missing, label, unit_noun, word,
 )
 from sikkerby.programme import Maalepunkt, Programme
@@ -128,7 +129,7 @@ def describe_development(maalepunkt: Maalepunkt, development: Development) -> st
     m, d = maalepunkt, development
     noun = unit_noun(m.unit)
     decimals = distinguishing_decimals(d.value, (d.baseline,), m.decimals, thresholds=True)
-    value, baseline = fmt_value(d.value, m.unit, decimals), fmt_threshold(d.baseline, m.unit, decimals)
+    value, baseline = fmt_value(d.value, m.unit, decimals), fmt_baseline(m, d.baseline)
     diff = d.value - d.baseline
     if abs(diff) <= goal_status.TOLERANCE:
         change = f"uændret {value} i både {d.baseline_year} og {d.year}"
@@ -154,11 +155,25 @@ def development_messages(maalstatus: pd.DataFrame, programme: Programme) -> list
                 f"{describe_development(programme.maalepunkt(d.maalepunkt_id), d)}, og {_status_clause(d.status)}."]
     best, worst = found[0], found[-1]
     return [
-        f"Den bedste udvikling siden basisåret (relativ ændring) har "
+        f"{_development_lead(best, best=True)} siden basisåret (relativ ændring) har "
         f"{describe_development(programme.maalepunkt(best.maalepunkt_id), best)}, og {_status_clause(best.status)}.",
-        f"Den svageste udvikling siden basisåret har "
+        f"{_development_lead(worst, best=False)} siden basisåret har "
         f"{describe_development(programme.maalepunkt(worst.maalepunkt_id), worst)}, og {_status_clause(worst.status)}.",
     ]
+
+
+def _development_lead(d: Development, best: bool) -> str:
+    """What the best/last of the compared developments is called, by its direction.
+
+    The last is ``Den svageste udvikling`` only when it is a worsening; when every development
+    is an improvement it is ``Den mindste forbedring``. Likewise the first is ``Den mindste
+    forværring`` when every development is a worsening.
+    """
+    if d.improvement > goal_status.TOLERANCE:
+        return "Den bedste udvikling" if best else "Den mindste forbedring"
+    if d.improvement < -goal_status.TOLERANCE:
+        return "Den mindste forværring" if best else "Den svageste udvikling"
+    return "Den bedste udvikling" if best else "Den svageste udvikling"  # unchanged
 
 
 # ------------------------------------------------------------- the evidence model
@@ -235,6 +250,43 @@ def baseline_note(baseline_warnings: Iterable[str]) -> str:
             f"offentliggjorte basisværdi:")
 
 
+def data_sources_caption(year: int) -> str:
+    """The caption of the data-sources table: the publication uses data up to and including ``year``."""
+    return f"Inddata bag publikationen (data til og med {year})"
+
+
+# ---------------------------------------------------------------- chapter guide
+
+EVIDENCE_CHAPTER = ("Effekt og evidens", "viser effekt- og evidensmodellen: aktiviteternes scorer, de aktiviteter, "
+                    "der er godt på vej ind i modellen, og hvor aktiviteterne har deres udviklingspotentiale")
+
+
+def chapter_guide(programme: Programme) -> tuple[str, list[str]]:
+    """'Sådan læses publikationen': an opening sentence and one bullet per chapter, from the programme.
+
+    One chapter per goal area (its title, how many målepunkter and their titles) and the
+    effect-and-evidence chapter last.
+    """
+    bullets = []
+    for key, area in programme.goal_areas.items():
+        titles = [f"»{m.title}«" for m in programme.maalepunkter_for(key)]
+        title = str(area.get("title", key))
+        if not titles:
+            bullets.append(f"{title} har ingen målepunkter i programmet.")
+            continue
+        which = "målepunktet" if len(titles) == 1 else f"programmets {fmt_count(len(titles), 'målepunkt', 'målepunkter')}"
+        bullets.append(f"{title} gennemgår {which} {fmt_list(titles)}.")
+    bullets.append(f"{EVIDENCE_CHAPTER[0]} {EVIDENCE_CHAPTER[1]}.")
+    n = len(bullets)
+    words = _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else fmt_number(n)
+    opening = (f"Denne sammenfatning giver overblikket. Bagefter følger {words} "
+               f"{'kapitel' if n == 1 else 'kapitler'}, som kan læses hver for sig:")
+    return opening, bullets
+
+
+_COUNT_WORDS = ("nul", "ét", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti")
+
+
 # ---------------------------------------------------------------- data sources
 
 # The column that dates a row of each input (none: the register has no year).
@@ -255,18 +307,22 @@ def _years(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values)
 
 
-def data_sources(dataset) -> pd.DataFrame:
+def data_sources(dataset, year: int | None = None) -> pd.DataFrame:
     """One row per input of a :class:`~sikkerby.dataset.Dataset`: what it is and what it holds.
 
     Columns: ``input`` (base name), ``titel`` (the contract's Danish title), ``fil``
     (the file's name, no folder), ``raekker``, ``foerste_aar``, ``sidste_aar``
-    (from :data:`YEAR_COLUMNS`; ``<NA>`` for the activity register).
+    (from :data:`YEAR_COLUMNS`; ``<NA>`` for the activity register). With ``year``
+    (the reporting year) the years are those the publication uses: rows dated
+    after ``year`` are left out of ``foerste_aar``/``sidste_aar``.
     """
     rows = []
     for name in dataset.table_names():
         table = dataset.table(name)
         column = YEAR_COLUMNS.get(name)
         years = _years(table[column]).dropna() if column else pd.Series(dtype="float64")
+        if year is not None:
+            years = years[years <= year]
         path = dataset.source_files.get(name)
         rows.append({
             "input": name,

@@ -168,8 +168,10 @@ def test_model_table_and_data_sources(executed_notebook, evidence_results, year)
     assert len(rows) == 5
     i_model = rows[0]
     assert i_model[0][0].endswith("I modellen") and int(i_model[1][0]) == counts.get("i_model", 0)
-    sources = tables["Inddata bag publikationen"]
+    sources = tables[f"Inddata bag publikationen (data til og med {year})"]
     files = [r[1][0] for r in sources["rows"] if r]
+    last_years = [r[4][0] for r in sources["rows"] if r]
+    assert all(y in ("–", "") or int(y) <= year for y in last_years), last_years  # no year after the publication
     assert files == [f"{name}.csv" for name in ("tryghedsundersoegelse", "tryghedsindeks", "lukninger",
                                                   "sigtelser", "bandelog", "aktiviteter", "succeskriterier")]
 
@@ -185,3 +187,16 @@ def test_no_banner_for_delivered_data(executed_notebook, sample_copy):
     assert sum(1 for t in tables for r in t["rows"] if r) == 7
     first = " ".join(texts(outputs(nb)[0]))
     assert first.startswith("Sikker By – status 2017 er den årlige status")
+
+
+@pytest.mark.slow
+def test_chapter_guide_is_generated_from_the_programme(executed_notebook, programme):
+    from sikkerby.summary import chapter_guide
+
+    nb = executed_notebook(STEM, 2017)
+    opening, chapters = chapter_guide(programme)
+    plain = [o.get("data", {}).get("text/plain", "") for o in outputs(nb)]
+    assert opening in plain
+    assert "\n".join(f"- {c}" for c in chapters) in plain
+    sources = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "tre kapitler" not in sources and "fem målepunkter" not in sources

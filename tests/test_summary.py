@@ -16,7 +16,7 @@ from sikkerby.dataset import Dataset
 from sikkerby.evidence import KATEGORIER, MODEL_STATUSES, model_overview
 from sikkerby.formatting import NBSP
 from sikkerby.summary import (
-    baseline_note, data_sources, describe_development, development_messages, developments, evidence_messages, introduction,
+    baseline_note, chapter_guide, data_sources, data_sources_caption, describe_development, development_messages, developments, evidence_messages, introduction,
     key_messages, programme_year_text,
 )
 
@@ -141,17 +141,29 @@ def test_development_sentences_in_the_target_year(programme, table_2017):
         # 283 - 185 = 98; 98/283 = 34,63 % -> 35 %
         f"Den bedste udvikling siden basisåret (relativ ændring) har »{LUKKEDAGE}«: antallet er faldet med 98 "
         f"(35{NB}% af basisværdien) fra 283 i 2013 til 185 i 2017, og målet er nået.",
-        # 17,5 - 13,3 = 4,2 points; 4,2/17,5 = 24 %
-        f"Den svageste udvikling siden basisåret har »{UTRYGHED}«: andelen er faldet med 4,2{NB}procentpoint "
+        # 17,5 - 13,3 = 4,2 points; 4,2/17,5 = 24 %: an improvement too, so not "the weakest development"
+        f"Den mindste forbedring siden basisåret har »{UTRYGHED}«: andelen er faldet med 4,2{NB}procentpoint "
         f"(24{NB}% af basisværdien) fra 17,5{NB}% i 2013 til 13,3{NB}% i 2017, og målet er ikke nået.",
     ]
 
 
+def test_when_every_development_is_a_worsening_the_best_is_the_smallest_worsening(programme):
+    table = status_table(programme, 2016, [
+        # 300 - 283 = 17 → 6 % worse; 19,25 - 17,5 = 1,75 → 10 % worse
+        {"id": "lukkedage", "vaerdi": 300, "basisaar": 2013, "basisvaerdi": 283, "status": "ikke_paa_sporet"},
+        {"id": "utryghed_aften", "vaerdi": 19.25, "basisaar": 2013, "basisvaerdi": 17.5, "status": "ikke_paa_sporet"},
+    ])
+    first, last = development_messages(table, programme)
+    assert first.startswith(f"Den mindste forværring siden basisåret (relativ ændring) har »{LUKKEDAGE}«")
+    assert last.startswith(f"Den svageste udvikling siden basisåret har »{UTRYGHED}«: andelen er steget")
+
+
 def test_only_one_comparable_development(programme, table_2014):
-    # 1,10 - 1,04 = 0,06 points (two decimals, as the målepunkt); 0,06/1,1 = 5,45 % -> 5 %
+    # 1,10 - 1,04 = 0,06 points (two decimals, as the målepunkt); 0,06/1,1 = 5,45 % -> 5 %;
+    # the baseline is written as published (1,1 %), the value with the målepunkt's decimals
     assert development_messages(table_2014, programme) == [
         f"Udviklingen siden basisåret kan kun opgøres for ét målepunkt, »{UNGDOM}«: andelen er faldet med "
-        f"0,06{NB}procentpoint (5{NB}% af basisværdien) fra 1,10{NB}% i 2013 til 1,04{NB}% i 2014, "
+        f"0,06{NB}procentpoint (5{NB}% af basisværdien) fra 1,1{NB}% i 2013 til 1,04{NB}% i 2014, "
         f"og målepunktet er på sporet."
     ]
 
@@ -173,10 +185,11 @@ def test_development_never_shows_two_equal_numbers_for_different_values(programm
         {"id": "utryghed_aften", "vaerdi": 17.46, "basisaar": 2013, "basisvaerdi": 17.5, "status": "ikke_paa_sporet"},
     ])
     d = developments(table, programme)[0]
-    # with one decimal both would read 17,5 %: two decimals; 0,04/17,5 = 0,23 % -> 0,2 % (not 0 %)
+    # with one decimal the value would read 17,5 %: two decimals (the published baseline stays 17,5 %);
+    # 0,04/17,5 = 0,23 % -> 0,2 % (not 0 %)
     assert describe_development(programme.maalepunkt("utryghed_aften"), d) == (
         f"»{UTRYGHED}«: andelen er faldet med 0,04{NB}procentpoint (0,2{NB}% af basisværdien) "
-        f"fra 17,50{NB}% i 2013 til 17,46{NB}% i 2014"
+        f"fra 17,5{NB}% i 2013 til 17,46{NB}% i 2014"
     )
 
 
@@ -302,6 +315,31 @@ def test_data_sources(typed_frame, tmp_path):
     assert pd.isna(sources.loc["aktiviteter", "foerste_aar"])  # the register has no year
     assert sources.loc["bandelog", "raekker"] == 0 and pd.isna(sources.loc["bandelog", "sidste_aar"])
     assert str(tmp_path) not in " ".join(sources["fil"])  # the file's name only, no folder
+    # the 2015 publication uses data up to and including 2015: the 2016 closure start is not counted
+    capped = data_sources(dataset, 2015).set_index("input")
+    assert capped.loc["lukninger", ["raekker", "foerste_aar", "sidste_aar"]].tolist() == [2, 2015, 2015]
+    assert capped.loc["tryghedsundersoegelse", ["foerste_aar", "sidste_aar"]].tolist() == [2013, 2014]
+    assert data_sources(dataset, 2013).set_index("input").loc["tryghedsundersoegelse", "sidste_aar"] == 2013
+    assert pd.isna(data_sources(dataset, 2014).set_index("input").loc["lukninger", "sidste_aar"])
+    assert data_sources_caption(2016) == "Inddata bag publikationen (data til og med 2016)"
+
+
+def test_chapter_guide_comes_from_the_programme(programme):
+    import dataclasses
+
+    opening, bullets = chapter_guide(programme)
+    assert opening == ("Denne sammenfatning giver overblikket. Bagefter følger tre kapitler, "
+                       "som kan læses hver for sig:")
+    crime = [f"»{m.title}«" for m in programme.maalepunkter_for("kriminalitet")]
+    assert bullets[1] == f"Mindre kriminalitet gennemgår programmets 2 målepunkter {crime[0]} og {crime[1]}."
+    assert bullets[0].startswith("Øget tryghed gennemgår programmets 5 målepunkter »")
+    assert bullets[-1].startswith("Effekt og evidens viser effekt- og evidensmodellen")
+    # one goal area with one målepunkt: two chapters, the målepunkt named alone
+    single = dataclasses.replace(programme, goal_areas={"kriminalitet": programme.goal_areas["kriminalitet"]},
+                                 maalepunkter=tuple(programme.maalepunkter_for("kriminalitet"))[:1])
+    opening, bullets = chapter_guide(single)
+    assert opening.endswith("Bagefter følger to kapitler, som kan læses hver for sig:")
+    assert bullets[0] == f"Mindre kriminalitet gennemgår målepunktet {crime[0]}."
 
 
 def test_baseline_note():
