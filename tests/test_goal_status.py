@@ -254,3 +254,14 @@ def test_previous_value_is_the_baseline_after_the_baseline_year():
     assert gs.previous_value(STI, series, 2015) == 16.4
     assert gs.previous_value(STI, series, 2017) == 14.0
     assert gs.previous_value(STI, series, 2016) is None  # 2015 missing
+
+
+def test_warning_of_finds_a_målepunkt_s_sentence_among_computed_warnings():
+    import dataclasses
+
+    strict = dataclasses.replace(STI_STRICT, id="y", title="Testmål i antal")  # starts like STI's title
+    msg = gs.baseline_warning(STI, s(y2013=17.56))
+    other = gs.baseline_warning(strict, s(y2013=280))
+    assert gs.warning_of(STI, [other, msg]) == msg
+    assert gs.warning_of(strict, [other, msg]) == other
+    assert gs.warning_of(STI, [other]) is None and gs.warning_of(STI, []) is None
