@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 T = TypeVar("T", pd.Series, tuple)
@@ -50,6 +51,35 @@ def by_unique(text: pd.Series, func: Callable[[pd.Series], T]) -> T:
         return pd.Series(series.array.take(codes), index=text.index, name=text.name)
 
     return tuple(spread(r) for r in result) if isinstance(result, tuple) else spread(result)
+
+
+# What str.strip() removes, among the ASCII characters
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+
+
+def ascii_cells(text: pd.Series) -> np.ndarray | None:
+    """Every cell of ``text`` in one array of bytes: NUL, cell, NUL, cell, ..., NUL.
+
+    For checks of a whole column without a Python step per cell (a survey
+    column holds millions of cells). ``None`` when a cell is not a ``str`` or
+    holds a character outside ASCII; the caller then takes its general path.
+    A NUL inside a cell only adds a boundary, so boundary checks stay on the
+    safe side.
+    """
+    try:
+        joined = "\x00".join(text.to_numpy(dtype=object))
+    except TypeError:  # a cell that is not a str
+        return None
+    if not joined.isascii():
+        return None
+    return np.frombuffer(b"\x00" + joined.encode("ascii") + b"\x00", dtype=np.uint8)
+
+
+def edge_whitespace(cells: np.ndarray) -> bool:
+    """True when a cell of :func:`ascii_cells` output begins or ends with what ``str.strip`` removes."""
+    nul = np.flatnonzero(cells == 0)
+    return bool(_ASCII_SPACE[cells[nul[:-1] + 1]].any() or _ASCII_SPACE[cells[nul[1:] - 1]].any())
 
 
 def _numeric_text(text: pd.Series, decimal_comma: bool) -> pd.Series:
@@ -107,6 +137,8 @@ PARSERS: dict[str, Callable[[pd.Series, bool], tuple[pd.Series, pd.Series]]] = {
 
 def parse(text: pd.Series, type_: str, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
     """Parse ``text`` as contract type ``type_`` (int, float, date, bool, text)."""
+    if type_ == "text":  # no string work per value, so distinct values would save nothing
+        return parse_text(text, decimal_comma)
     return by_unique(text, lambda distinct: PARSERS[type_](distinct, decimal_comma))
 
 

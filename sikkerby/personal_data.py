@@ -19,7 +19,7 @@ import pandas as pd
 
 from sikkerby.contract import PERSONAL_DATA_COLUMN_PATTERNS
 from sikkerby.errors import LIST_LIMIT, Problem, row_problems
-from sikkerby.parsing import by_unique
+from sikkerby.parsing import ascii_cells, by_unique
 
 CPR_PATTERN = r"(?<!\d)(\d{2})(\d{2})(\d{2})(-?)\d{4}(?!\d)"
 _QUICK = r"\d{6}-?\d{4}"  # cheap pre-filter; candidates are checked with CPR_PATTERN
@@ -31,6 +31,8 @@ COLUMN_RULE = ("kolonnenavnet tyder på personoplysninger (CPR-nummer eller pers
 CELL_RULE = "cellen ser ud til at indeholde et CPR-nummer; personoplysninger må ikke leveres"
 
 _DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_ASCII_DIGIT = np.zeros(256, dtype=np.int8)
+_ASCII_DIGIT[ord("0"):ord("9") + 1] = 1
 
 
 def normalise_column_name(name: str) -> str:
@@ -54,7 +56,26 @@ def _valid_ddmmyy(day: np.ndarray, month: np.ndarray, year: np.ndarray) -> np.nd
 
 def cpr_cells(text: pd.Series) -> pd.Series:
     """Boolean mask of the cells of ``text`` (strings) that contain a CPR-like number."""
+    cells = ascii_cells(text)
+    if cells is not None and not _may_match_quick(cells):
+        return pd.Series(False, index=text.index, name=text.name)
     return by_unique(text, _cpr_cells)
+
+
+def _may_match_quick(cells: np.ndarray) -> bool:
+    """Whether :data:`_QUICK` can match in a cell of :func:`sikkerby.parsing.ascii_cells` output.
+
+    It needs ten digits in a row, or six digits, ``-`` and four digits: found
+    from the runs of digits of the whole column at once (a NUL ends every cell,
+    so no run spans two cells).
+    """
+    edges = np.diff(_ASCII_DIGIT[cells], prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    lengths = ends - starts
+    if (lengths >= 10).any():
+        return True
+    i = np.flatnonzero(lengths[:-1] >= 6)
+    return bool(((cells[ends[i]] == ord("-")) & (starts[i + 1] == ends[i] + 1) & (lengths[i + 1] >= 4)).any())
 
 
 def _cpr_cells(text: pd.Series) -> pd.Series:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sikkerby.errors import LIST_LIMIT, Problem, row_problems
-from sikkerby.parsing import by_unique
+from sikkerby.parsing import ascii_cells, by_unique, edge_whitespace
 
 SUFFIXES = (".csv", ".xlsx")
 SEPARATORS = (",", ";", "\t")
@@ -173,8 +173,7 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
     try:
         # Field counts per record (quotes respected) find ragged rows; the C
         # parser then reads the cells, wide enough for the widest record.
-        lengths = np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""), delimiter=separator)),
-                              dtype=np.int64)
+        lengths = field_counts(text, separator)
         grid = pd.read_csv(io.StringIO(text, newline=""), sep=separator, header=None,
                            names=range(max(int(lengths.max()), 1)), dtype=object, na_filter=False,
                            skip_blank_lines=False, engine="c")
@@ -186,6 +185,26 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
     grid.index = np.arange(1, len(grid) + 1)
     meta = {"decimal_comma": separator == ";", "encoding": encoding, "separator": separator}
     return grid, lengths, meta
+
+
+def field_counts(text: str, separator: str) -> np.ndarray:
+    """The number of fields of every CSV record, as ``csv.reader`` counts them (0 for a blank line).
+
+    Without quotes and carriage returns a record is a line and its fields are
+    the separators plus one: counted on the UTF-8 bytes at once (separators and
+    line feeds are single bytes there), not by the csv module record by record.
+    """
+    if text and '"' not in text and "\r" not in text:
+        raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        newlines = np.flatnonzero(raw == ord("\n"))
+        ends = newlines if text.endswith("\n") else np.append(newlines, raw.size)
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        sizes = ends - starts
+        if sizes.max() <= csv.field_size_limit():  # else csv.reader gives its own error
+            before_end = np.searchsorted(np.flatnonzero(raw == ord(separator)), ends)  # separators before each line end
+            separators = np.diff(before_end, prepend=0)
+            return np.where(sizes > 0, separators + 1, 0).astype(np.int64)
+    return np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""), delimiter=separator)), dtype=np.int64)
 
 
 # ------------------------------------------------------------------- Excel
@@ -264,7 +283,10 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
 
     body = grid.iloc[1:]
     # Completely empty rows (blank lines, ";;;;" from Excel) are skipped; row numbers are kept.
-    blank = (body == "").all(axis=1).to_numpy(copy=True)
+    blank = np.zeros(len(body), dtype=bool)
+    if body.shape[1]:
+        maybe = (body.iloc[:, 0] == "").to_numpy()  # only rows whose first cell is empty can be blank
+        blank[maybe] = (body[maybe] == "").all(axis=1).to_numpy()
     if lengths is None:
         ragged = np.zeros(len(body), dtype=bool)
     else:
@@ -298,6 +320,10 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
 
 def _strip_column(column: pd.Series) -> pd.Series:
     """Strip spaces and normalise Unicode (NFC: 'å' typed as a + ring equals 'å')."""
+    cells = ascii_cells(column)
+    if cells is not None and not edge_whitespace(cells):
+        # ASCII text is already NFC, and there is nothing to strip: the cells as by_unique would give them
+        return pd.Series(column.array, index=column.index, name=column.name)
     return by_unique(column, lambda distinct: distinct.str.strip().str.normalize("NFC").astype(object))
 
 
