@@ -31,7 +31,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sikkerby.formatting import (
-    MISSING, NBSP, Label, fmt_count, fmt_date, fmt_list, fmt_number, fmt_pct, fmt_pp, fmt_target, fmt_threshold,
+    MISSING, NBSP, Label, fmt_baseline, fmt_count, fmt_date, fmt_list, fmt_number, fmt_pct, fmt_pp, fmt_target, fmt_threshold,
     fmt_value, fmt_year, is_missing, label, word,
 )
 from sikkerby.paths import is_sample_data
@@ -404,7 +404,7 @@ def maalstatus_table(maalstatus: pd.DataFrame, programme: Programme, caption: st
     def baseline(v: Any, row: Mapping[str, Any]) -> str:
         if is_missing(v):
             return MISSING
-        return f"{fmt_threshold(v, m(row).unit, m(row).decimals)} ({fmt_year(row['basisaar'])})"
+        return f"{fmt_baseline(m(row), v)} ({fmt_year(row['basisaar'])})"
 
     columns = [
         ColumnSpec("maalepunkt_id", "Målepunkt", formatter=lambda v, row: m(row).title),

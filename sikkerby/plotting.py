@@ -30,7 +30,7 @@ from matplotlib.ticker import Formatter
 
 from sikkerby.formatting import (
     GREY, OKABE_ITO, distinguishing_decimals, exact_decimals, fmt_count, fmt_list, fmt_number, fmt_pct,
-    fmt_threshold, fmt_value, fmt_year, is_missing, label, unit_noun,
+    fmt_baseline, fmt_threshold, fmt_value, fmt_year, is_missing, label, unit_noun,
 )
 from sikkerby.programme import Maalepunkt
 
@@ -232,7 +232,7 @@ def _series_alt_text(m: Maalepunkt, data: pd.DataFrame, year: int, B: float | No
                      f"og målstien fra {b} er en stiplet linje")
     elif m.kind == "retning" and B is not None:
         parts.append(f"målet er, at {noun} i {t} er lavere end i {b} "
-                     f"({fmt_threshold(B, m.unit, m.decimals)}, prikket linje)")
+                     f"({fmt_baseline(m, B)}, prikket linje)")
     elif m.kind == "krav":
         parts.append(f"kravet er {fmt_threshold(T, m.unit, m.decimals)} hvert år")
     if has_ci:

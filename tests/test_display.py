@@ -317,3 +317,13 @@ def test_show_chart_closes_pyplot_figures():
     assert plt.fignum_exists(fig.number)
     show_chart(fig, "Figurtekst", alt="Alt")
     assert not plt.fignum_exists(fig.number)
+
+
+def test_status_table_writes_published_baselines_as_published(sample_dataset, programme):
+    """The programme published 1,1 % for youth crime (2 decimals elsewhere): the table keeps 1,1."""
+    from sikkerby import goals
+
+    table = maalstatus_table(goals.maalstatus(sample_dataset, programme, 2017), programme).to_frame()
+    baselines = dict(zip(goals.maalstatus(sample_dataset, programme, 2017)["maalepunkt_id"], table["Basisværdi (år)"]))
+    assert baselines["ungdomskriminalitet"] == f"1,1{NB}% (2013)"
+    assert baselines["utryghed_aften"] == f"17,5{NB}% (2013)"
