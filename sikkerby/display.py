@@ -539,16 +539,6 @@ def show_markdown(text: str, lead: str = "") -> None:
     _display(Paragraph(text, lead=lead))
 
 
-def show_heading(text: str, level: int = 2) -> None:
-    """Display a heading whose text comes from data (see :class:`Heading`)."""
-    _display(Heading(text, level))
-
-
-def show_status(lead: str, value: str, vocabulary: str = "status") -> None:
-    """Display a :class:`StatusLine`: ``Status 2017: ✓ Nået``."""
-    _display(StatusLine(lead, value, vocabulary))
-
-
 def show_table(df: pd.DataFrame, columns: Sequence[ColumnSpec | str] | None = None,
                caption: str = "", note: str = "", empty: str = "Ingen data") -> None:
     """Display ``Table(df, columns, caption, note, empty)``."""
