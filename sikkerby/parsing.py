@@ -25,6 +25,18 @@ TYPE_RULES = {
     "text": "skal være tekst",
 }
 
+# Dates outside these years are refused: the programme's data lie well inside them,
+# and a year such as 9999 or 0001 is a typing error (or a placeholder for "open end").
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# Whole numbers with more digits are refused (int64 holds 18 digits safely; no count here comes near).
+MAX_INT_DIGITS = 18
+# What a data deliverer reads when a cell is well-formed but beyond what its column's type can hold.
+LIMIT_RULES = {
+    "int": f"tallet er for stort (højst {MAX_INT_DIGITS} cifre)",
+    "float": "tallet er for stort",
+    "date": f"dato uden for det tilladte interval (år {FIRST_YEAR}-{LAST_YEAR})",
+}
+
 _INT = r"[+-]?\d+(?:\.0*)?"
 _FLOAT = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 # (pattern, strptime format) for every accepted date spelling
@@ -86,34 +98,83 @@ def _numeric_text(text: pd.Series, decimal_comma: bool) -> pd.Series:
     return text.str.replace(",", ".", regex=False) if decimal_comma else text
 
 
+def _int_cells(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole-number spellings: ``(well_formed, too_many_digits)``."""
+    well_formed = text.str.fullmatch(_INT).astype(bool)
+    digits = text.str.replace(r"^[+-]?0*|\.0*$", "", regex=True).str.len()
+    return well_formed, well_formed & (digits > MAX_INT_DIGITS)
+
+
 def parse_int(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers -> ``Int64``; ``17`` and ``17.0`` (Excel) are 17, ``2,5`` is invalid."""
+    """Whole numbers -> ``Int64``; ``17`` and ``17.0`` (Excel) are 17, ``2,5`` is invalid.
+
+    More than :data:`MAX_INT_DIGITS` digits is invalid too (see :func:`beyond_limits`).
+    """
     text = _numeric_text(text, decimal_comma)
     empty = text == ""
-    ok = text.str.fullmatch(_INT).astype(bool) & ~empty
-    numbers = pd.to_numeric(text.where(ok).str.replace(r"\.0*$", "", regex=True), errors="coerce")
-    return numbers.astype("Int64"), ~ok & ~empty
+    well_formed, too_big = _int_cells(text)
+    ok = well_formed & ~too_big & ~empty
+    # every cell converted is a whole number of at most 18 digits, so int64 holds it exactly (no float step)
+    numbers = pd.to_numeric(text.where(ok, "0").str.replace(r"\.0*$", "", regex=True)).astype("Int64")
+    return numbers.where(ok), ~ok & ~empty
+
+
+def _float_cells(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Decimal-number spellings: ``(numbers, well_formed)``; a well-formed number may overflow to inf."""
+    well_formed = text.str.fullmatch(_FLOAT).astype(bool)
+    return pd.to_numeric(text.where(well_formed), errors="coerce").astype("float64"), well_formed
 
 
 def parse_float(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Decimal numbers -> ``float64``; decimal comma accepted when ``decimal_comma``."""
+    """Decimal numbers -> ``float64``, finite values only; decimal comma accepted when ``decimal_comma``.
+
+    ``1e400`` (inf in floating point) is invalid (see :func:`beyond_limits`); so are ``nan`` and ``inf``.
+    """
     text = _numeric_text(text, decimal_comma)
     empty = text == ""
-    ok = text.str.fullmatch(_FLOAT).astype(bool) & ~empty
-    numbers = pd.to_numeric(text.where(ok), errors="coerce").astype("float64")
-    return numbers, ~ok & ~empty
+    numbers, well_formed = _float_cells(text)
+    ok = well_formed & np.isfinite(numbers) & ~empty
+    return numbers.where(ok), ~ok & ~empty
 
 
-def parse_date(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Dates -> ``datetime64[ns]``; impossible dates such as 2017-02-30 are invalid."""
-    empty = text == ""
-    values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+def _date_cells(text: pd.Series) -> pd.Series:
+    """Every accepted date spelling as a date of any year (microsecond resolution holds years 1-9999);
+    missing where the cell is no accepted spelling or no calendar date (2017-02-30)."""
+    values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     for pattern, fmt in DATE_FORMATS:
         match = text.str.fullmatch(pattern).astype(bool)
         if match.any():
-            parsed = pd.to_datetime(text[match], format=fmt, errors="coerce")
-            values[match] = parsed.astype("datetime64[ns]")
+            values[match] = pd.to_datetime(text[match], format=fmt, errors="coerce").astype("datetime64[us]")
+    return values
+
+
+def _years_allowed(dates: pd.Series) -> pd.Series:
+    return dates.dt.year.between(FIRST_YEAR, LAST_YEAR).fillna(False).astype(bool)
+
+
+def parse_date(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Dates -> ``datetime64[ns]``; impossible dates such as 2017-02-30 are invalid, and so are
+    dates outside the years :data:`FIRST_YEAR`-:data:`LAST_YEAR` (see :func:`beyond_limits`)."""
+    empty = text == ""
+    dates = _date_cells(text)
+    values = dates.where(_years_allowed(dates)).astype("datetime64[ns]")
     return values, values.isna() & ~empty
+
+
+def beyond_limits(text: pd.Series, type_: str, decimal_comma: bool = False) -> pd.Series:
+    """True where a cell is a well-formed value of ``type_`` that the type cannot hold
+    (:data:`LIMIT_RULES`): an int of too many digits, a float that overflows, a date outside
+    the allowed years. Such cells are also invalid for the parser; this tells them apart from
+    misspelt ones (call it on the invalid cells only: it is no fast path)."""
+    if type_ == "int":
+        return _int_cells(_numeric_text(text, decimal_comma))[1]
+    if type_ == "float":
+        numbers, well_formed = _float_cells(_numeric_text(text, decimal_comma))
+        return well_formed & ~np.isfinite(numbers)
+    if type_ == "date":
+        dates = _date_cells(text)
+        return dates.notna() & ~_years_allowed(dates)
+    return pd.Series(False, index=text.index)
 
 
 def parse_bool(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:

@@ -8,7 +8,8 @@ the file, the spreadsheet row, the column and the rule (in Danish). The order:
 2. refuse personal data and mask CPR-like numbers (:mod:`sikkerby.personal_data`);
 3. per column: type, emptiness, missing-value codes, vocabulary, bydel, range
    (:func:`check_column`, the rules as data in :mod:`sikkerby.contract`);
-4. per file: unique column groups and rules across columns (:data:`TABLE_RULES`);
+4. per file: the programme's bandelog area (:func:`check_programme_area`), unique
+   column groups and rules across columns (:data:`TABLE_RULES`);
 5. across files: every ``succeskriterier.aktivitet_id`` exists in ``aktiviteter``.
 
 All checks are vectorised; a rule broken in many rows lists the first rows and
@@ -25,10 +26,10 @@ import numpy as np
 import pandas as pd
 from babel.numbers import format_decimal
 
-from sikkerby.contract import INPUT_FILES, Column, InputFile
+from sikkerby.contract import BANDELOG, INPUT_FILES, Column, InputFile
 from sikkerby.dataset import Dataset
 from sikkerby.errors import LIST_LIMIT, Problem, row_problems
-from sikkerby.parsing import TYPE_RULES, by_unique, empty_column, final_dtype, parse
+from sikkerby.parsing import LIMIT_RULES, TYPE_RULES, beyond_limits, by_unique, empty_column, final_dtype, parse
 from sikkerby.personal_data import screen
 from sikkerby.readers import find_input, normalise_name, read_table
 
@@ -110,6 +111,9 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
             cells.iloc[:, positions[column.name]], column, raw.file, raw.decimal_comma, programme.bydele,
             refused.iloc[:, positions[column.name]])
         problems += found
+    if spec.name == BANDELOG.name and "omraade" not in absent:
+        values["omraade"], found = check_programme_area(values["omraade"], programme.bandelog_omraade, raw.file)
+        problems += found
 
     table = CheckedTable(spec, raw.file, pd.DataFrame(values, index=cells.index),
                          pd.DataFrame(unusable, index=cells.index), absent)
@@ -190,7 +194,12 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
     refused = pd.Series(False, index=text.index) if refused is None else refused.astype(bool)
     values, invalid = parse(text, column.type, decimal_comma)
     invalid &= ~refused
-    problems = _problems(file, column.name, TYPE_RULES[column.type], invalid, text)
+    beyond = pd.Series(False, index=text.index)  # well-formed, but more than the type holds (1e400, 9999-12-31)
+    if column.type in LIMIT_RULES and invalid.any():  # only the few invalid cells are looked at again
+        beyond[invalid] = beyond_limits(text[invalid], column.type, decimal_comma).to_numpy(dtype=bool)
+    problems = _problems(file, column.name, TYPE_RULES[column.type], invalid & ~beyond, text)
+    if beyond.any():
+        problems += _problems(file, column.name, LIMIT_RULES[column.type], beyond, text)
     empty = text == ""
     if not column.nullable:
         problems += _problems(file, column.name, "må ikke være tom", empty)
@@ -231,6 +240,20 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
 
 # ------------------------------------------------------------------- tables
 
+PROGRAMME_AREA_SETTING = "params/program.yaml: bandelog_omraade"
+
+
+def check_programme_area(areas: pd.Series, area: str, file: str) -> tuple[pd.Series, list[Problem]]:
+    """``bandelog.omraade``: the programme's area (``programme.bandelog_omraade``) in any case and
+    spacing is spelt as the programme spells it, so the measure finds it; a file without a single
+    row for it is a problem (the målepunkt would otherwise silently become ``ikke_vurderbar``)."""
+    same = (areas.str.strip().str.casefold() == area.strip().casefold()).fillna(False).astype(bool)
+    if same.any():
+        return areas.mask(same, area), []
+    return areas, [Problem(file, None, "omraade",
+                           f"ingen opgørelser for programmets område '{area}' ({PROGRAMME_AREA_SETTING})")]
+
+
 def check_unique(table: CheckedTable, keys: tuple[str, ...]) -> list[Problem]:
     """Rows repeating an earlier row's values in the column group ``keys``."""
     usable = table.usable(*keys)
@@ -251,15 +274,24 @@ def check_unique(table: CheckedTable, keys: tuple[str, ...]) -> list[Problem]:
     return row_problems(table.file, ", ".join(keys), rule, frame.index[repeated.to_numpy()], shown)
 
 
-def _slutdato_not_before_startdato(table: CheckedTable) -> list[Problem]:
+def _not_before_startdato(table: CheckedTable, column: str, rule: str) -> list[Problem]:
+    """Rows whose date in ``column`` is earlier than their ``startdato``."""
     f = table.frame
-    before = (f["slutdato"] < f["startdato"]).fillna(False)
+    before = (f[column] < f["startdato"]).fillna(False)
 
     def shown(rows: pd.Index) -> pd.Series:
-        return f.loc[rows, "slutdato"].map(show) + " er før startdato " + f.loc[rows, "startdato"].map(show)
+        return f.loc[rows, column].map(show) + " er før startdato " + f.loc[rows, "startdato"].map(show)
 
-    return _problems(table.file, "slutdato", "slutdato skal være samme dag som startdato eller senere",
-                     before, shown)
+    return _problems(table.file, column, rule, before, shown)
+
+
+def _slutdato_not_before_startdato(table: CheckedTable) -> list[Problem]:
+    return _not_before_startdato(table, "slutdato", "slutdato skal være samme dag som startdato eller senere")
+
+
+def _handleplan_not_before_startdato(table: CheckedTable) -> list[Problem]:
+    """A plan dated before the closure began is a typing error; it would count as on time."""
+    return _not_before_startdato(table, "handleplan_dato", "handleplan_dato ligger før startdato")
 
 
 def _sigtede_not_above_befolkning(table: CheckedTable) -> list[Problem]:
@@ -326,7 +358,7 @@ def _retning_agrees(table: CheckedTable) -> list[Problem]:
 
 
 TABLE_RULES: dict[str, tuple[Callable[[CheckedTable], list[Problem]], ...]] = {
-    "lukninger": (_slutdato_not_before_startdato,),
+    "lukninger": (_slutdato_not_before_startdato, _handleplan_not_before_startdato),
     "sigtelser": (_sigtede_not_above_befolkning,),
     "succeskriterier": (_criterion_values_constant, _maal_differs_from_baseline, _retning_agrees),
 }

@@ -144,6 +144,15 @@ def with_line(name: str, line_number: int, line: str, sep: str = ",") -> bytes:
     return "\r\n".join(lines).encode("utf-8")
 
 
+def _gang_log_without_programme_area() -> Tables:
+    """bandelog with every 'Indre Nørrebro' row (the programme's area) moved to another area."""
+    t = valid_tables()
+    for row in t["bandelog"]:
+        if row["omraade"] == "Indre Nørrebro":
+            row["omraade"] = "Ydre Nørrebro"
+    return t
+
+
 def _survey_duplicate() -> Tables:
     t = valid_tables()
     return with_rows(t, "tryghedsundersoegelse", dict(t["tryghedsundersoegelse"][2], bydel="Valby"))
@@ -180,6 +189,8 @@ CORPUS: tuple[BadInput, ...] = (
     BadInput("survey-respondent-id-cpr", changed(S, 4, respondent_id="0707451234"), f"{S}.csv", r(4),
              "respondent_id", CPR_RULE, ("0707451234",)),
     BadInput("survey-empty-file", replaced(S, b""), f"{S}.csv", None, None, "filen er tom"),
+    BadInput("survey-vaegt-overflows", changed(S, 2, vaegt="1e400"), f"{S}.csv", r(2), "vaegt",
+             "tallet er for stort"),
     BadInput("survey-ragged-row", replaced(S, with_line(S, 4, "2013,R3,Nørrebro,1.25,5,k,22,ekstra")),
              f"{S}.csv", 4, None, "rækken har et andet antal felter end overskriftsrækken"),
 
@@ -215,6 +226,10 @@ CORPUS: tuple[BadInput, ...] = (
              "handleplan_dato", "skal være en gyldig dato"),
     BadInput("closures-end-before-start", changed(L, 1, slutdato=D(2013, 12, 1)), f"{L}.csv", r(1), "slutdato",
              "slutdato skal være samme dag som startdato eller senere"),
+    BadInput("closures-slutdato-year-9999", changed(L, 1, slutdato="9999-12-31"), f"{L}.csv", r(1), "slutdato",
+             "dato uden for det tilladte interval (år 1900-2100)"),
+    BadInput("closures-handleplan-before-start", changed(L, 3, handleplan_dato=D(2016, 3, 17)), f"{L}.csv", r(3),
+             "handleplan_dato", "handleplan_dato ligger før startdato"),
     BadInput("closures-planlagt-maybe", changed(L, 2, planlagt="måske"), f"{L}.csv", r(2), "planlagt",
              "skal være ja/nej, true/false eller 1/0"),
     BadInput("closures-duplicate-id", changed(L, 3, lukning_id="L1"), f"{L}.csv", r(3), "lukning_id",
@@ -246,6 +261,8 @@ CORPUS: tuple[BadInput, ...] = (
              "skal være et helt tal"),
     BadInput("charges-befolkning-negative", changed(G, 2, befolkning=-1), f"{G}.csv", r(2), "befolkning",
              "skal være mindst 0"),
+    BadInput("charges-befolkning-beyond-int64", changed(G, 1, befolkning="99999999999999999999999"), f"{G}.csv",
+             r(1), "befolkning", "tallet er for stort (højst 18 cifre)"),
     BadInput("charges-sigtede-above-befolkning", changed(G, 4, sigtede=1011), f"{G}.csv", r(4), "sigtede",
              "sigtede må ikke være større end befolkning"),
     BadInput("charges-duplicate-group", changed(G, 1, koen="k"), f"{G}.csv", r(1), "aar, alder, koen",
@@ -273,6 +290,9 @@ CORPUS: tuple[BadInput, ...] = (
              f"{B}.csv", 1, "antal_personer", MISSING_COLUMN),
     BadInput("gang-log-omraade-cpr", changed(B, 2, omraade="Tingbjerg 030303-3333"), f"{B}.csv", r(2), "omraade",
              CPR_RULE, ("030303-3333", "0303033333")),
+    BadInput("gang-log-no-row-for-programme-area", folder(_gang_log_without_programme_area()), f"{B}.csv", None,
+             "omraade", "ingen opgørelser for programmets område 'Indre Nørrebro' (params/program.yaml: "
+             "bandelog_omraade)"),
     BadInput("gang-log-blank-lines-only", replaced(B, b"\r\n\r\n  \r\n"), f"{B}.csv", None, None, "filen er tom"),
     BadInput("gang-log-excel-empty-sheet", folder({**valid_tables(), B: []}, excel=(B,)), f"{B}.xlsx", None, None,
              "det første ark er tomt"),

@@ -311,3 +311,91 @@ def test_factories_valid_folder_is_valid_in_every_format(tmp_path, programme):
         dataset, problems = validate_folder(folder, programme)
         assert problems == [], options
         assert len(dataset.tryghedsundersoegelse) == len(valid_tables()["tryghedsundersoegelse"])
+
+
+# Values the type cannot hold: well-formed, but beyond its limits (not a traceback, not a silent inf)
+LIMITS = [
+    ("lukninger", 0, {"slutdato": "9999-12-31"}, "slutdato",
+     "dato uden for det tilladte interval (år 1900-2100)", "9999-12-31"),
+    ("lukninger", 0, {"startdato": "0001-01-01"}, "startdato",
+     "dato uden for det tilladte interval (år 1900-2100)", "0001-01-01"),
+    ("lukninger", 3, {"handleplan_dato": "31.12.1899"}, "handleplan_dato",
+     "dato uden for det tilladte interval (år 1900-2100)", "31.12.1899"),
+    ("bandelog", 1, {"dato": "01-01-2101"}, "dato", "dato uden for det tilladte interval (år 1900-2100)",
+     "01-01-2101"),
+    ("sigtelser", 0, {"befolkning": "99999999999999999999999"}, "befolkning", "tallet er for stort (højst 18 cifre)",
+     "99999999999999999999999"),
+    ("sigtelser", 0, {"sigtede": "-1234567890123456789.0"}, "sigtede", "tallet er for stort (højst 18 cifre)",
+     "-1234567890123456789.0"),
+    ("tryghedsundersoegelse", 3, {"vaegt": "1e400"}, "vaegt", "tallet er for stort", "1e400"),
+    ("succeskriterier", 2, {"vaerdi": "-1e400"}, "vaerdi", "tallet er for stort", "-1e400"),
+    ("tryghedsundersoegelse", 3, {"vaegt": "nan"}, "vaegt",
+     "skal være et tal (fx 17.5, eller 17,5 i en semikolonsepareret fil)", "nan"),
+    ("tryghedsundersoegelse", 3, {"vaegt": "inf"}, "vaegt",
+     "skal være et tal (fx 17.5, eller 17,5 i en semikolonsepareret fil)", "inf"),
+    ("lukninger", 0, {"startdato": "9999-02-30"}, "startdato",  # no such day: misspelt, whatever the year
+     "skal være en gyldig dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)", "9999-02-30"),
+]
+
+
+@pytest.mark.parametrize("name, index, changes, column, rule, value", LIMITS,
+                         ids=[f"{r[0]}-{list(r[2].values())[0]}" for r in LIMITS])
+def test_values_beyond_the_types_limits_are_problems(tmp_path, programme, name, index, changes, column, rule,
+                                                     value):
+    problems = problems_of(tmp_path, with_changes(valid_tables(), name, index, **changes), programme)
+    assert problems == [Problem(f"{name}.csv", spreadsheet_row(index), column, rule, value)]
+
+
+def test_values_at_the_limits_load_exactly(tmp_path, programme):
+    tables = with_changes(valid_tables(), "lukninger", 2, startdato="1900-01-01", slutdato="31.12.2100")
+    tables = with_changes(tables, "sigtelser", 0, befolkning="999999999999999999", sigtede="-0")
+    tables = with_changes(tables, "tryghedsundersoegelse", 0, vaegt="1e300")
+    dataset = load(tmp_path, tables, programme)
+    assert dataset.lukninger["startdato"][2] == pd.Timestamp(1900, 1, 1)
+    assert dataset.lukninger["slutdato"][2] == pd.Timestamp(2100, 12, 31)
+    assert dataset.sigtelser["befolkning"][0] == 999_999_999_999_999_999  # 18 digits, no float rounding
+    assert dataset.sigtelser["sigtede"][0] == 0
+    assert dataset.tryghedsundersoegelse["vaegt"][0] == 1e300
+
+
+def test_handleplan_before_startdato_is_refused(tmp_path, programme):
+    # L4 starts Friday 2016-03-18 (spreadsheet row 5); a plan the day before would count as on time
+    tables = with_changes(valid_tables(), "lukninger", 3, handleplan_dato=D(2016, 3, 17))
+    assert problems_of(tmp_path, tables, programme) == [
+        Problem("lukninger.csv", 5, "handleplan_dato", "handleplan_dato ligger før startdato",
+                "2016-03-17 er før startdato 2016-03-18")]
+
+
+def test_handleplan_on_the_start_day_is_allowed(tmp_path, programme):
+    tables = with_changes(valid_tables(), "lukninger", 3, handleplan_dato=D(2016, 3, 18))
+    assert load(tmp_path, tables, programme).lukninger["handleplan_dato"][3] == pd.Timestamp(2016, 3, 18)
+
+
+def test_bandelog_without_the_programmes_area_is_refused(tmp_path, programme):
+    tables = valid_tables()
+    for row in tables["bandelog"]:
+        row["omraade"] = "Tingbjerg" if row["omraade"] == "Indre Nørrebro" else "Mjølnerparken"
+    tables["bandelog"] = [dict(r, dato=D(2014 + i, 6, 30)) for i, r in enumerate(tables["bandelog"])]
+    assert problems_of(tmp_path, tables, programme) == [
+        Problem("bandelog.csv", None, "omraade",
+                "ingen opgørelser for programmets område 'Indre Nørrebro' (params/program.yaml: bandelog_omraade)")]
+
+
+def test_bandelog_area_is_spelt_as_the_programme_spells_it(tmp_path, programme):
+    from sikkerby.measures.gang_log import bandelog_latest_per_year
+
+    tables = with_changes(valid_tables(), "bandelog", 0, omraade="indre nørrebro")
+    tables = with_changes(tables, "bandelog", 3, omraade="INDRE NØRREBRO")
+    dataset = load(tmp_path, tables, programme)
+    assert dataset.bandelog["omraade"].tolist() == ["Indre Nørrebro", "Indre Nørrebro", "Tingbjerg", "Indre Nørrebro"]
+    # 2014: the latest count (2014-12-31) is 35; 2015: 30 (the one row, spelt in capitals in the file)
+    assert bandelog_latest_per_year(dataset.bandelog, programme.bandelog_omraade).to_dict() == {2014: 35, 2015: 30}
+
+
+def test_bandelog_area_spellings_count_as_one_area_for_uniqueness(tmp_path, programme):
+    # row 1 (2014-12-31, Indre Nørrebro) repeated as row 5 in another case
+    tables = with_rows(valid_tables(), "bandelog", {"dato": D(2014, 12, 31), "omraade": "indre nørrebro",
+                                                    "antal_personer": 36})
+    [problem] = problems_of(tmp_path, tables, programme)
+    assert (problem.file, problem.row, problem.column) == ("bandelog.csv", 6, "dato, omraade")
+    assert problem.value == "2014-12-31 / Indre Nørrebro (som række 3)"
