@@ -246,7 +246,10 @@ PROGRAMME_AREA_SETTING = "params/program.yaml: bandelog_omraade"
 def check_programme_area(areas: pd.Series, area: str, file: str) -> tuple[pd.Series, list[Problem]]:
     """``bandelog.omraade``: the programme's area (``programme.bandelog_omraade``) in any case and
     spacing is spelt as the programme spells it, so the measure finds it; a file without a single
-    row for it is a problem (the målepunkt would otherwise silently become ``ikke_vurderbar``)."""
+    row for it is a problem (the målepunkt would otherwise silently become ``ikke_vurderbar``).
+    A file without data rows is not checked: it has its own problem already."""
+    if areas.empty:
+        return areas, []
     same = (areas.str.strip().str.casefold() == area.strip().casefold()).fillna(False).astype(bool)
     if same.any():
         return areas.mask(same, area), []
