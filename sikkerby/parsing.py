@@ -101,8 +101,11 @@ def _numeric_text(text: pd.Series, decimal_comma: bool) -> pd.Series:
 def _int_cells(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole-number spellings: ``(well_formed, too_many_digits)``."""
     well_formed = text.str.fullmatch(_INT).astype(bool)
-    digits = text.str.replace(r"^[+-]?0*|\.0*$", "", regex=True).str.len()
-    return well_formed, well_formed & (digits > MAX_INT_DIGITS)
+    too_many = well_formed & (text.str.len() > MAX_INT_DIGITS)  # the digits are counted for long cells only
+    if too_many.any():
+        digits = text[too_many].str.replace(r"^[+-]?0*|\.0*$", "", regex=True).str.len()
+        too_many[too_many] = (digits > MAX_INT_DIGITS).to_numpy(dtype=bool)
+    return well_formed, too_many
 
 
 def parse_int(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
