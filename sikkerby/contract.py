@@ -14,7 +14,10 @@ type       dtype after loading
 ``bool``   ``bool``
 =========  ===================================================================
 
-Vocabulary columns hold the canonical spelling (e.g. ``ordinær`` for ``ordinaer``).
+Vocabulary columns hold the canonical spelling (e.g. ``ordinær`` for ``ordinaer``), and
+``bandelog.omraade`` spells the programme's area as ``programme.bandelog_omraade`` does.
+Dates lie in the years 1900-2100 and whole numbers have at most 18 digits
+(:data:`sikkerby.parsing.LIMIT_RULES`); floats are finite.
 ``tryghed_aften`` is ``Int64`` with 1-5; 9 and empty (ved ikke/uoplyst) are ``<NA>``.
 """
 
@@ -98,7 +101,7 @@ LUKNINGER = InputFile(
         Column("slutdato", "date"),  # >= startdato
         Column("planlagt", "bool"),
         Column("aarsag", "text", required=False, nullable=True),
-        Column("handleplan_dato", "date", nullable=True),
+        Column("handleplan_dato", "date", nullable=True),  # >= startdato
     ),
     unique=(("lukning_id",),),
 )
