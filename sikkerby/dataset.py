@@ -29,6 +29,18 @@ class Dataset:
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
 
+    def years(self) -> set[int]:
+        """The calendar years some input has a row for (an ``aar`` or a date in that year)."""
+        found: set[int] = set()
+        for name in self.table_names():
+            table = self.table(name)
+            for column in ("aar", "startdato", "slutdato", "dato"):
+                if column in table.columns:
+                    values = table[column]
+                    values = values.dt.year if column != "aar" else values
+                    found.update(int(y) for y in pd.unique(values.dropna()))
+        return found
+
 
 def load_dataset(data_dir=None, programme=None, *, reuse: bool = True) -> Dataset:
     """Read and validate every input in ``data_dir`` (empty/None: the bundled sample).

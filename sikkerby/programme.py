@@ -198,3 +198,14 @@ def load_year_params(year: int, directory: str | Path | None = None) -> dict[str
         return defaults
     with open(path, encoding="utf-8") as fh:
         return defaults | (_read_yaml(fh, path) or {})
+
+
+def reporting_year_warnings(programme: Programme, data_years: set[int], year: int) -> list[str]:
+    """Danish warnings when ``year`` is an odd reporting year: outside the programme's
+    period, or a year no input has a row for (its publication would assess nothing)."""
+    warnings = []
+    if not programme.period_start <= year <= programme.period_end:
+        warnings.append(f"{year} ligger uden for programperioden {programme.period_start}-{programme.period_end}.")
+    if year not in data_years:
+        warnings.append(f"Ingen inddata har rækker for {year}; publikationen kan ikke vurdere årets målepunkter.")
+    return warnings

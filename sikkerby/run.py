@@ -265,10 +265,12 @@ class _Run:
         print(text, file=self.stream, flush=True)
 
     def rel(self, path: Path) -> str:
+        """``path`` relative to the working folder when it lies inside it, else absolute."""
         try:
-            return os.path.relpath(path)
+            relative = os.path.relpath(path)
         except ValueError:
             return str(path)
+        return str(Path(path).resolve()) if relative.startswith("..") else relative
 
     # -- phase 1: what needs doing
     def plan(self) -> list[int]:
@@ -301,6 +303,12 @@ class _Run:
         self.programme = load_programme()
         self.dataset = load_inputs(self.data_arg, self.programme, reuse=not self.force)
         self.log(f"Inddata er i orden ({seconds_da(time.perf_counter() - t0)}).")
+        from sikkerby.programme import reporting_year_warnings
+
+        data_years = self.dataset.years()
+        for year in self.years:
+            for warning in reporting_year_warnings(self.programme, data_years, year):
+                self.error(f"Advarsel: {warning}")
 
     # -- phase 3: build folders and jobs
     def prepare(self, years: list[int]) -> list:
