@@ -174,7 +174,9 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
         # Field counts per record (quotes respected) find ragged rows; the C
         # parser then reads the cells, wide enough for the widest record.
         lengths = field_counts(text, separator)
-        grid = pd.read_csv(io.StringIO(text, newline=""), sep=separator, header=None,
+        # UTF-8 goes to the C parser as the file's bytes (it would encode the text again)
+        source = io.BytesIO(data) if encoding == "utf-8" else io.StringIO(text, newline="")
+        grid = pd.read_csv(source, sep=separator, header=None, encoding="utf-8-sig",
                            names=range(max(int(lengths.max()), 1)), dtype=object, na_filter=False,
                            skip_blank_lines=False, engine="c")
         if len(grid) != len(lengths):  # the two parsers disagree on a quoting corner case
