@@ -379,6 +379,7 @@ def main(argv=None) -> int:
     setup = Setup(args.year, notebooks, nb_dir, work, env, args.jobs, work / "commands.log")
     say = lambda text: print(text, flush=True)  # noqa: E731
     load_before = [round(x, 2) for x in os.getloadavg()]
+    machine = machine_description(notebooks)  # the commit and versions measured, taken before the runs
     say(f"Benchmark: {len(notebooks)} notebooks from {nb_dir}, year {args.year}, {args.repeat} repetitions; "
         f"work folder {work}")
     t_start = time.perf_counter()
@@ -449,7 +450,7 @@ def main(argv=None) -> int:
         "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
         "benchmark_seconds": round(time.perf_counter() - t_start, 1),
         "year": args.year, "repeat": args.repeat, "warmup": args.warmup, "scale": None if args.skip_scale else args.scale,
-        "machine": machine_description(notebooks),
+        "machine": {**machine, "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()]},
         "load_average_at_start": load_before,  # other work on the machine makes every figure slower
         "summary": summary,
         "notebooks": notebook_results,
