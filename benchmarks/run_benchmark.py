@@ -375,6 +375,8 @@ def main(argv=None) -> int:
         return 1
     args.results_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="work-", dir=args.results_dir))
+    # validated datasets (sikkerby.dataset_cache) of the benchmark stay in its work folder, not in ~/.cache
+    os.environ["SIKKERBY_CACHE_DIR"] = str(work / "cache")
     env = {**os.environ, "SIKKERBY_NOTEBOOKS": str(nb_dir), "PYTHONUNBUFFERED": "1"}
     setup = Setup(args.year, notebooks, nb_dir, work, env, args.jobs, work / "commands.log")
     say = lambda text: print(text, flush=True)  # noqa: E731
