@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sikkerby import cache
@@ -218,16 +218,9 @@ def publication_date(year_params: dict) -> str:
     day = year_params.get("dato")
     if not day:
         return ""
-    return _danish_date(day if isinstance(day, date) else date.fromisoformat(str(day)))
+    from sikkerby.formatting import fmt_date  # the render phase has pandas loaded already
 
-
-def _danish_date(day: date) -> str:
-    try:
-        from babel.dates import format_date
-
-        return format_date(day, format="long", locale="da")
-    except ImportError:  # pragma: no cover - babel is a dependency
-        return day.isoformat()
+    return fmt_date(day)
 
 
 class _Run:
