@@ -29,8 +29,7 @@ from sikkerby.contract import INPUTS_BY_NAME
 from sikkerby.evidence import KATEGORIER, model_overview
 from sikkerby.formatting import (
     distinguishing_decimals, describe_status_counts, fmt_baseline, fmt_change, fmt_count, fmt_list, fmt_number,
-    fmt_pct,
-    fmt_threshold, fmt_value, is_missing, label, unit_noun, word,
+    fmt_pct, fmt_value, is_missing, label, unit_noun, word,
 )
 from sikkerby.programme import Maalepunkt, Programme
 

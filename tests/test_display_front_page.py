@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import pypandoc
 import pytest
 from summary_factories import scores_frame, status_table
