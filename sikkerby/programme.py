@@ -53,6 +53,36 @@ class Maalepunkt:
         return self.kind != "krav"
 
 
+# The publication settings and their smallest allowed values (``publication`` in program.yaml).
+PUBLICATION_MINIMA = {"max_activity_rows": 1, "max_scatter_labels": 0}
+
+
+def _check_count(value: Any, name: str, minimum: int) -> None:
+    """``value`` must be a whole number (not a bool, not ``12.0``) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = "en tom værdi" if value is None else repr(value)
+        raise ProgrammeError(f"{name} skal være et helt tal, ikke {shown}")
+    if value < minimum:
+        raise ProgrammeError(f"{name} skal være mindst {minimum}, ikke {value}")
+
+
+@dataclass(frozen=True)
+class Publication:
+    """How much of the activity register the effect-and-evidence chapter shows.
+
+    ``max_activity_rows``: a table listing activities shows at most this many rows
+    (and says so under it when it holds more); ``max_scatter_labels``: the score
+    scatter labels its points only when it has at most this many.
+    """
+
+    max_activity_rows: int = 50
+    max_scatter_labels: int = 40
+
+    def __post_init__(self):
+        for name, minimum in PUBLICATION_MINIMA.items():
+            _check_count(getattr(self, name), f"publication.{name}", minimum)
+
+
 @dataclass(frozen=True)
 class Programme:
     id: str
@@ -71,6 +101,7 @@ class Programme:
     categories: tuple[tuple[str, float | None], ...]
     disclosure_min_count: int
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    publication: Publication = field(default_factory=Publication)
 
     def maalepunkt(self, maalepunkt_id: str) -> Maalepunkt:
         for m in self.maalepunkter:
@@ -186,7 +217,25 @@ def _programme(raw: Any, where: str) -> Programme:
         categories=tuple((c["kategori"], None if c.get("min") is None else float(c["min"])) for c in _require(model, "categories", where)),
         disclosure_min_count=int((raw.get("disclosure") or {}).get("min_count", 5)),
         raw=raw,
+        publication=_publication(raw.get("publication"), where),
     )
+
+
+def _publication(raw: Any, where: str) -> Publication:
+    """The ``publication`` section; missing (or empty) means the defaults of :class:`Publication`."""
+    if raw is None:
+        return Publication()
+    if not isinstance(raw, dict):
+        raise ProgrammeError(f"{where}: publication skal være en samling af indstillinger "
+                             f"({', '.join(PUBLICATION_MINIMA)}), ikke {raw!r}")
+    unknown = [str(key) for key in raw if key not in PUBLICATION_MINIMA]
+    if unknown:
+        raise ProgrammeError(f"{where}: ukendt indstilling under publication: {', '.join(unknown)} "
+                             f"(kendte: {', '.join(PUBLICATION_MINIMA)})")
+    try:
+        return Publication(**raw)
+    except ProgrammeError as exc:
+        raise ProgrammeError(f"{where}: {exc}") from None
 
 
 def load_year_params(year: int, directory: str | Path | None = None) -> dict[str, Any]:
