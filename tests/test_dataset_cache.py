@@ -109,3 +109,51 @@ def test_only_the_newest_entries_are_kept(tmp_path, monkeypatch):
     assert kept == [f"{i:064x}{dataset_cache.SUFFIX}" for i in range(2, dataset_cache.KEEP + 2)]
     assert dataset_cache.load(f"{5:064x}") == {"n": 5}
     assert dataset_cache.load(f"{0:064x}") is None
+
+
+# --- long text columns are stored packed -----------------------------------------------------------
+
+def _with_survey(dataset, survey: pd.DataFrame):
+    return dataclasses.replace(dataset, tryghedsundersoegelse=survey)
+
+
+def test_packed_text_columns_come_back_identical(sample_dataset, monkeypatch, tmp_path):
+    """The sample's survey (22.000 rows) is packed; missing values, order, dtypes and index survive."""
+    monkeypatch.setenv("SIKKERBY_CACHE_DIR", str(tmp_path / "cache"))
+    survey = sample_dataset.tryghedsundersoegelse.copy()
+    assert len(survey) >= dataset_cache.PACK_FROM_ROWS
+    survey.loc[[0, 5, len(survey) - 1], "koen"] = pd.NA  # missing text in first, middle and last rows
+    survey.loc[1, "respondent_id"] = "Ærø-é ølandet"  # non-ASCII text
+    dataset = _with_survey(sample_dataset, survey)
+    packed = dataset_cache.pack_dataset(dataset)
+    names = [c.name for c in packed.packed["tryghedsundersoegelse"]]
+    assert set(names) == {c for c in survey.columns if survey[c].dtype == "str"}
+    modes = {c.name: "joined" if c.joined is not None else "codes" for c in packed.packed["tryghedsundersoegelse"]}
+    assert modes["respondent_id"] == "joined" and modes["bydel"] == "codes" and modes["koen"] == "codes"
+    assert dataset_cache.store("a" * 64, dataset)
+    back = dataset_cache.load("a" * 64)
+    _assert_same(dataset, back)
+    assert list(back.tryghedsundersoegelse.columns) == list(survey.columns)
+    assert back.tryghedsundersoegelse["koen"].isna().sum() == survey["koen"].isna().sum() >= 3
+    assert back.tryghedsundersoegelse.loc[1, "respondent_id"] == "Ærø-é ølandet"
+    assert back.source_files == dataset.source_files and back.source_dir == dataset.source_dir
+
+
+def test_a_text_column_holding_the_separator_is_stored_as_it_is(sample_dataset, monkeypatch, tmp_path):
+    monkeypatch.setenv("SIKKERBY_CACHE_DIR", str(tmp_path / "cache"))
+    survey = sample_dataset.tryghedsundersoegelse.copy()
+    survey.loc[3, "respondent_id"] = "a\x00b"
+    dataset = _with_survey(sample_dataset, survey)
+    packed = dataset_cache.pack_dataset(dataset)
+    assert "respondent_id" not in [c.name for c in packed.packed["tryghedsundersoegelse"]]
+    assert dataset_cache.store("b" * 64, dataset)
+    back = dataset_cache.load("b" * 64)
+    _assert_same(dataset, back)
+    assert back.tryghedsundersoegelse.loc[3, "respondent_id"] == "a\x00b"
+
+
+def test_small_tables_are_not_packed(sample_dataset):
+    packed = dataset_cache.pack_dataset(sample_dataset)
+    assert set(packed.packed) == {name for name in sample_dataset.table_names()
+                                  if len(sample_dataset.table(name)) >= dataset_cache.PACK_FROM_ROWS}
+    assert "sigtelser" not in packed.packed
