@@ -14,6 +14,11 @@ shown through :class:`sikkerby.display.Paragraph` / ``display.show_markdown``,
 which escape them on both publication routes; tables escape their cells.
 Scores are shown with :data:`SCORE_DECIMALS` decimals, raised only where two
 numbers a sentence compares would otherwise look equal.
+
+A large activity register is not listed in full: every table of activities takes
+``max_rows`` (``programme.publication.max_activity_rows``) and shows its first rows,
+with :func:`cut_note` under it saying how many of how many and where the rest are
+(:data:`SCORES_FILE` for lists whose content that file holds). ``None`` shows all.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from sikkerby import evidence
+from sikkerby import evidence, plotting
 from sikkerby.contract import EVIDENSNIVEAUER, INDSATSOMRAADER
 from sikkerby.display import ColumnSpec, Paragraph, Table
 from sikkerby.formatting import (
@@ -50,6 +55,44 @@ def _count(n: int, singular: str = "aktivitet", plural: str = "aktiviteter") -> 
 def _some(n: int) -> str:
     """A count inside a sentence: ``ingen`` for 0."""
     return "ingen" if int(n) == 0 else fmt_number(int(n))
+
+
+# ------------------------------------------------------------- a large register: cut tables
+
+SCORES_FILE = "aktivitetsscorer.csv"  # one row per activity in the publication folder (DATA.md §4)
+ACTIVITY_NOUN = ("aktivitet", "aktiviteter")
+
+
+def cut_note(shown: int, total: int, in_scores_file: bool, noun: tuple[str, str] = ACTIVITY_NOUN) -> str:
+    """The sentence under a table that shows its first ``shown`` of ``total`` rows; ``""`` when nothing is cut.
+
+    ``in_scores_file``: :data:`SCORES_FILE` holds what every row of the table says, so
+    the sentence sends the reader there; otherwise it says how many rows are left out.
+    ``noun``: what a row is, singular and plural.
+
+    ``Tabellen viser de første 50 af 4.200 aktiviteter. Alle 4.200 står i aktivitetsscorer.csv
+    i publikationens mappe, som har én række pr. aktivitet.``
+    """
+    shown, total = int(shown), int(total)
+    if shown >= total:
+        return ""
+    first = "den første" if shown == 1 else f"de første {fmt_number(shown)}"
+    text = f"Tabellen viser {first} af {fmt_count(total, *noun)}."
+    if in_scores_file:
+        every = "Begge" if total == 2 else f"Alle {fmt_number(total)}"
+        return f"{text} {every} står i {SCORES_FILE} i publikationens mappe, som har én række pr. aktivitet."
+    left = total - shown
+    rest = "den sidste" if left == 1 else f"de øvrige {fmt_number(left)}"
+    return f"{text} Listen er afkortet: {rest} er ikke med i publikationen."
+
+
+def cut_table(rows: pd.DataFrame, columns: list[ColumnSpec] | list[str], caption: str, max_rows: int | None, *,
+              in_scores_file: bool, noun: tuple[str, str] = ACTIVITY_NOUN) -> Table:
+    """A :class:`Table` of the first ``max_rows`` of ``rows`` in their order (all of them when
+    ``max_rows`` is None or not exceeded), with :func:`cut_note` as its note when rows are left out."""
+    total = len(rows)
+    shown = rows if max_rows is None or total <= max_rows else rows.iloc[:max_rows]
+    return Table(shown, columns, caption=caption, note=cut_note(len(shown), total, in_scores_file, noun))
 
 
 # ------------------------------------------------------------------------- selections
@@ -138,8 +181,11 @@ def evidence_points_table(params: evidence.ModelParams) -> Table:
 
 # ------------------------------------------------------------------------------ summary
 
-def describe_summary(result: evidence.EvidenceModelResult) -> str:
+def describe_summary(result: evidence.EvidenceModelResult, max_names: int | None = None) -> str:
     """The year in numbers: activities in the model, in førmåling, godt på vej, forsinket; categories.
+
+    Activities in the model without a score are named, unless there are more than
+    ``max_names``: then the sentence points to :data:`SCORES_FILE`.
 
     ``I 2017 indgår 33 af programmets 42 aktiviteter i effekt- og evidensmodellen: 29 afrapporterer
     resultater, og 4 er i førmåling. 3 aktiviteter er godt på vej mod modellen, og 2 er forsinket.
@@ -178,19 +224,23 @@ def describe_summary(result: evidence.EvidenceModelResult) -> str:
         text += " Ingen aktiviteter har en samlet score."
     unscored = unscored_in_model(scores)
     if len(unscored):
-        who = fmt_list(str(name) for name in unscored["navn"])
-        text += (f" {_count(len(unscored))} i modellen har ingen samlet score ({who}), fordi ingen af "
+        named = max_names is None or len(unscored) <= max_names
+        who = f" ({fmt_list(str(name) for name in unscored['navn'])})" if named else ""
+        text += (f" {_count(len(unscored))} i modellen har ingen samlet score{who}, fordi ingen af "
                  f"{'dens' if len(unscored) == 1 else 'deres'} succeskriterier har både en baseline og "
                  f"en målt værdi for {year}.")
+        if not named:
+            text += f" De står i {SCORES_FILE} i publikationens mappe som aktiviteter i modellen uden samlet score."
     return text
 
 
 # ------------------------------------------------------------------------- ranked table
 
-def ranked_table(result: evidence.EvidenceModelResult) -> Table:
-    """The scored activities, best first (:func:`ranked_scores`), category as symbol, word and colour."""
+def ranked_table(result: evidence.EvidenceModelResult, max_rows: int | None = None) -> Table:
+    """The scored activities, best first (:func:`ranked_scores`), category as symbol, word and colour;
+    the best ``max_rows`` of them (:func:`cut_table`)."""
     ranked = ranked_scores(result.scores)
-    return Table(ranked, [
+    return cut_table(ranked, [
         ColumnSpec("rang", "Nr.", kind="number"),
         ColumnSpec("navn", "Aktivitet"),
         ColumnSpec("forvaltning", "Forvaltning"),
@@ -198,14 +248,22 @@ def ranked_table(result: evidence.EvidenceModelResult) -> Table:
         ColumnSpec("evidensscore", "Evidensscore", kind="number", decimals=SCORE_DECIMALS),
         ColumnSpec("samlet_score", "Samlet score", kind="number", decimals=SCORE_DECIMALS),
         ColumnSpec("kategori", "Kategori", kind="status", vocabulary="kategori"),
-    ], caption=f"Aktiviteternes samlede score i {result.year}, højeste først")
+    ], caption=f"Aktiviteternes samlede score i {result.year}, højeste først", max_rows=max_rows,
+        in_scores_file=True)
 
 
-def scatter_caption(result: evidence.EvidenceModelResult) -> str:
-    """The caption of the score scatter for the year."""
-    return (f"Resultatscore og evidensscore for aktiviteterne i modellen i {result.year}. Baggrunden viser "
-            "kategorierne efter samlet score; punkterne er mærket med aktivitetens nummer i tabellen over "
-            "den samlede score.")
+def scatter_caption(result: evidence.EvidenceModelResult, max_labels: int | None = None) -> str:
+    """The caption of the score scatter for the year: the points are labelled with their number
+    in :func:`ranked_table`, or, with more than ``max_labels`` points, not labelled
+    (:func:`sikkerby.plotting.labels_points`, as the chart decides)."""
+    frame = scatter_scores(result.scores)
+    head = (f"Resultatscore og evidensscore for aktiviteterne i modellen i {result.year}. Baggrunden viser "
+            "kategorierne efter samlet score")
+    if plotting.labels_points(frame, max_labels):
+        return f"{head}; punkterne er mærket med aktivitetens nummer i tabellen over den samlede score."
+    n = len(plotting.scatter_points(frame))
+    return (f"{head}. Med {_count(n)} i figuren er punkterne ikke mærket (de mærkes, når der højst er "
+            f"{fmt_number(max_labels)}); hver aktivitets scorer står i {SCORES_FILE} i publikationens mappe.")
 
 
 # -------------------------------------------------------------------------- the lists
@@ -243,10 +301,11 @@ def describe_foermaaling(result: evidence.EvidenceModelResult) -> str:
     return text
 
 
-def foermaaling_table(result: evidence.EvidenceModelResult) -> Table:
-    return Table(result.foermaaling, _list_columns(
+def foermaaling_table(result: evidence.EvidenceModelResult, max_rows: int | None = None) -> Table:
+    # the theory of change is not in aktivitetsscorer.csv
+    return cut_table(result.foermaaling, _list_columns(
         ColumnSpec("forandringsteori", "Forandringsteori", formatter=_yes_no),
-    ), caption=f"Aktiviteter i førmåling i {result.year}")
+    ), caption=f"Aktiviteter i førmåling i {result.year}", max_rows=max_rows, in_scores_file=False)
 
 
 def describe_godt_paa_vej(result: evidence.EvidenceModelResult) -> str:
@@ -259,10 +318,11 @@ def describe_godt_paa_vej(result: evidence.EvidenceModelResult) -> str:
             f"effekt- og evidensmodellen i {nxt}. Listen forelægges Økonomiudvalget sammen med denne afrapportering.")
 
 
-def godt_paa_vej_table(result: evidence.EvidenceModelResult) -> Table:
-    return Table(result.godt_paa_vej, _list_columns(
+def godt_paa_vej_table(result: evidence.EvidenceModelResult, max_rows: int | None = None) -> Table:
+    # model_status godt_paa_vej in aktivitetsscorer.csv means: expected in the model the year after (DATA.md §3)
+    return cut_table(result.godt_paa_vej, _list_columns(
         ColumnSpec("forventet_aar_i_model", "Forventet i modellen", formatter=_year_cell, align="right"),
-    ), caption=f"Aktiviteter godt på vej mod modellen i {result.year + 1}")
+    ), caption=f"Aktiviteter godt på vej mod modellen i {result.year + 1}", max_rows=max_rows, in_scores_file=True)
 
 
 def describe_forsinket(result: evidence.EvidenceModelResult) -> str:
@@ -282,11 +342,13 @@ def describe_forsinket(result: evidence.EvidenceModelResult) -> str:
     return f"{late}, og {missing}."
 
 
-def forsinket_table(result: evidence.EvidenceModelResult) -> Table:
-    return Table(result.forsinket, _list_columns(
+def forsinket_table(result: evidence.EvidenceModelResult, max_rows: int | None = None) -> Table:
+    # the expected year and the remark are not in aktivitetsscorer.csv
+    return cut_table(result.forsinket, _list_columns(
         ColumnSpec("forventet_aar_i_model", "Forventet i modellen", formatter=_year_cell, align="right"),
         ColumnSpec("aarsag", "Bemærkning", formatter=lambda v, row: evidence.FLAG_LABELS[v]),
-    ), caption=f"Forsinkede aktiviteter og aktiviteter uden forventet år, {result.year}")
+    ), caption=f"Forsinkede aktiviteter og aktiviteter uden forventet år, {result.year}", max_rows=max_rows,
+        in_scores_file=False)
 
 
 def describe_flags(result: evidence.EvidenceModelResult) -> str:
@@ -312,14 +374,16 @@ def describe_flags(result: evidence.EvidenceModelResult) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def flags_table(result: evidence.EvidenceModelResult) -> Table:
+def flags_table(result: evidence.EvidenceModelResult, max_rows: int | None = None) -> Table:
+    """One row per remark (an activity may have several); the remarks are not in aktivitetsscorer.csv."""
     flags = in_model_flags(result.flags)
-    return Table(flags, [
+    return cut_table(flags, [
         ColumnSpec("navn", "Aktivitet"),
         ColumnSpec("forvaltning", "Forvaltning"),
         ColumnSpec("model_status", "Status i modellen", kind="status", vocabulary="model_status"),
         ColumnSpec("besked", "Bemærkning"),
-    ], caption=f"Aktiviteter i modellen med bemærkninger, {result.year}")
+    ], caption=f"Aktiviteter i modellen med bemærkninger, {result.year}", max_rows=max_rows,
+        in_scores_file=False, noun=("bemærkning", "bemærkninger"))
 
 
 def list_parts(sentence: str, table: Table) -> list:
@@ -498,8 +562,9 @@ def describe_potential_group(rows: pd.DataFrame, potential: str, params: evidenc
     return text + "."
 
 
-def potential_parts(result: evidence.EvidenceModelResult) -> list:
-    """The development-potential section: the summary, then per potential its sentence and activities."""
+def potential_parts(result: evidence.EvidenceModelResult, max_rows: int | None = None) -> list:
+    """The development-potential section: the summary, then per potential its sentence and activities
+    (each table cut to ``max_rows``; the sentences count them all)."""
     ranked = ranked_scores(result.scores)
     parts: list = [Paragraph(describe_potentials(result))]
     for potential in evidence.UDVIKLINGSPOTENTIALER:
@@ -507,14 +572,14 @@ def potential_parts(result: evidence.EvidenceModelResult) -> list:
         if rows.empty:
             continue
         parts.append(Paragraph(describe_potential_group(rows, potential, result.params)))
-        parts.append(Table(rows, [
+        parts.append(cut_table(rows, [
             ColumnSpec("rang", "Nr.", kind="number"),
             ColumnSpec("navn", "Aktivitet"),
             ColumnSpec("forvaltning", "Forvaltning"),
             ColumnSpec("resultatscore", "Resultatscore", kind="number", decimals=SCORE_DECIMALS),
             ColumnSpec("evidensscore", "Evidensscore", kind="number", decimals=SCORE_DECIMALS),
             ColumnSpec("kategori", "Kategori", kind="status", vocabulary="kategori"),
-        ], caption=f"{POTENTIAL_CAPTIONS[potential]}, {result.year}"))
+        ], caption=f"{POTENTIAL_CAPTIONS[potential]}, {result.year}", max_rows=max_rows, in_scores_file=True))
     return parts
 
 
@@ -531,9 +596,11 @@ def activity_overview(result: evidence.EvidenceModelResult, aktiviteter: pd.Data
     return table.sort_values("aktivitet_id", kind="stable").reset_index(drop=True)
 
 
-def overview_parts(result: evidence.EvidenceModelResult, aktiviteter: pd.DataFrame) -> list[Table]:
+def overview_parts(result: evidence.EvidenceModelResult, aktiviteter: pd.DataFrame,
+                   max_rows: int | None = None) -> list[Table]:
     """All activities in the register and where they stand in the model: one table per indsatsområde
-    (I-V, in order; an indsatsområde without activities is left out)."""
+    (I-V, in order; an indsatsområde without activities is left out), each cut to ``max_rows``
+    (the model years and the theory of change are not in aktivitetsscorer.csv)."""
     overview = activity_overview(result, aktiviteter)
     columns = [
         ColumnSpec("navn", "Aktivitet"),
@@ -549,5 +616,6 @@ def overview_parts(result: evidence.EvidenceModelResult, aktiviteter: pd.DataFra
         rows = overview[overview["indsatsomraade"] == omraade]
         if len(rows):
             name = word("indsatsomraade", omraade) if omraade in INDSATSOMRAADER else str(omraade)
-            tables.append(Table(rows, columns, caption=f"Indsatsområde {name}: aktiviteterne i {result.year}"))
+            tables.append(cut_table(rows, columns, caption=f"Indsatsområde {name}: aktiviteterne i {result.year}",
+                                    max_rows=max_rows, in_scores_file=False))
     return tables

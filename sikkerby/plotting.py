@@ -242,8 +242,32 @@ def _series_alt_text(m: Maalepunkt, data: pd.DataFrame, year: int, B: float | No
 
 # -------------------------------------------------------------------- score scatter
 
+SCATTER_MARKER_SIZE = 55  # points² of a marker while the chart has at most MANY_POINTS points
+MANY_POINTS = 100  # above this, markers shrink (area ∝ 1/n) and turn half-transparent, so clusters stay visible
+SCATTER_LABEL_NAMES = {"aktivitet_id": "aktivitetens id", "rang": "aktivitetens nummer efter samlet score"}
+
+
+def scatter_points(scores_df: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`score_scatter` plots: those with both a resultatscore and an evidensscore."""
+    return scores_df.dropna(subset=["resultatscore", "evidensscore"])
+
+
+def labels_points(scores_df: pd.DataFrame, max_labels: int | None) -> bool:
+    """Whether :func:`score_scatter` labels its points: when it plots at most ``max_labels``
+    (``None``: always). Captions ask this too, so they say what the chart shows."""
+    return max_labels is None or len(scatter_points(scores_df)) <= max_labels
+
+
+def _marker_style(n: int) -> dict:
+    """Marker size, edge and transparency for ``n`` points (the sample's look up to :data:`MANY_POINTS`)."""
+    if n <= MANY_POINTS:
+        return {"s": SCATTER_MARKER_SIZE, "linewidth": 0.8}
+    return {"s": max(8.0, SCATTER_MARKER_SIZE * MANY_POINTS / n), "linewidth": 0.3, "alpha": 0.6}
+
+
 def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
-                  categories: Sequence[tuple[str, float | None]], label_column: str = "aktivitet_id") -> Chart:
+                  categories: Sequence[tuple[str, float | None]], label_column: str = "aktivitet_id",
+                  max_labels: int | None = None) -> Chart:
     """Resultatscore (x) against evidensscore (y) per activity, on the category zones.
 
     ``weights``: ``{"resultat": w_r, "evidens": w_e}`` and ``categories``:
@@ -252,10 +276,15 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
     ``programme.categories``). A zone is where ``w_r·r + w_e·e`` reaches its
     minimum but not the one above; zones are shaded, hatched and labelled.
     Activities without both scores (e.g. ``foermaaling``) are left out and counted
-    in the alt text. Points are coloured and shaped by ``kategori``.
+    in the alt text. Points are coloured and shaped by ``kategori``. Each point is
+    labelled with its ``label_column`` value while there are at most ``max_labels``
+    points (:func:`labels_points`; ``None``: always); more points are drawn smaller,
+    half-transparent and unlabelled, and the alt text says which is the case.
     """
     w_r, w_e = float(weights["resultat"]), float(weights["evidens"])
-    plotted = scores_df.dropna(subset=["resultatscore", "evidensscore"])
+    plotted = scatter_points(scores_df)
+    labelled = labels_points(scores_df, max_labels)
+    style = _marker_style(len(plotted))
     left_out = len(scores_df) - len(plotted)
     # zone edges are straight lines clipped to the square: with their kinks on the grid, the shading is exact
     kinks = [(m - w_e * e) / w_r for m in (minimum for _, minimum in categories) if m is not None for e in (0, 100)]
@@ -288,13 +317,14 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
         for kategori, group in plotted.groupby("kategori", sort=False, dropna=False):
             known = not is_missing(kategori)
             lab = label("kategori", kategori) if known else None
-            ax.scatter(group["resultatscore"], group["evidensscore"], s=55, zorder=4,
+            ax.scatter(group["resultatscore"], group["evidensscore"], zorder=4,
                        marker=KATEGORI_MARKERS.get(kategori, "X") if known else "X",
-                       facecolor=lab.colour if known else GREY, edgecolor=INK, linewidth=0.8,
-                       label=f"{lab.word if known else 'Uden kategori'} ({len(group)})")
-        for _, row in plotted.iterrows():
-            ax.annotate(str(row[label_column]), (row["resultatscore"], row["evidensscore"]), xytext=(5, 4),
-                        textcoords="offset points", fontsize=7, zorder=5, parse_math=False)
+                       facecolor=lab.colour if known else GREY, edgecolor=INK, **style,
+                       label=f"{lab.word if known else 'Uden kategori'} ({fmt_number(len(group))})")
+        if labelled:
+            for value, r, e in zip(plotted[label_column], plotted["resultatscore"], plotted["evidensscore"]):
+                ax.annotate(str(value), (r, e), xytext=(5, 4), textcoords="offset points", fontsize=7, zorder=5,
+                            parse_math=False)
         ticks = list(range(0, 101, 20))
         ax.set_xticks(ticks)
         ax.set_yticks(ticks)
@@ -305,12 +335,20 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
         ax.set_xlabel("Resultatscore")
         ax.set_ylabel("Evidensscore")
         if len(plotted):
-            fig.legend(loc="outside lower center", ncols=4, frameon=False, title="Kategori (antal aktiviteter)")
-    return Chart(fig, _scatter_alt_text(plotted, left_out, w_r, w_e, categories))
+            # legend markers at the full size, whatever the size of the points
+            legend = fig.legend(loc="outside lower center", ncols=4, frameon=False,
+                                title="Kategori (antal aktiviteter)",
+                                markerscale=float(np.sqrt(SCATTER_MARKER_SIZE / style["s"])))
+            if "alpha" in style:
+                for handle in legend.legend_handles:
+                    handle.set_alpha(1.0)
+    label_text = (f"Hvert punkt er mærket med {SCATTER_LABEL_NAMES.get(label_column, f'kolonnen {label_column}')}."
+                  if labelled else f"Punkterne er ikke mærket, fordi der er flere end {fmt_number(max_labels)}.")
+    return Chart(fig, _scatter_alt_text(plotted, left_out, w_r, w_e, categories, label_text if len(plotted) else ""))
 
 
 def _scatter_alt_text(plotted: pd.DataFrame, left_out: int, w_r: float, w_e: float,
-                      categories: Sequence[tuple[str, float | None]]) -> str:
+                      categories: Sequence[tuple[str, float | None]], label_text: str = "") -> str:
     zones = []
     upper = None
     for kategori, minimum in categories:
@@ -331,6 +369,8 @@ def _scatter_alt_text(plotted: pd.DataFrame, left_out: int, w_r: float, w_e: flo
         text += f" Aktiviteter pr. kategori: {fmt_list(counts)}."
     if left_out:
         text += f" {fmt_count(left_out, 'aktivitet', 'aktiviteter')} uden både resultat- og evidensscore er ikke vist."
+    if label_text:
+        text += f" {label_text}"
     return text
 
 

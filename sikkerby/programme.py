@@ -72,7 +72,8 @@ class Publication:
 
     ``max_activity_rows``: a table listing activities shows at most this many rows
     (and says so under it when it holds more); ``max_scatter_labels``: the score
-    scatter labels its points only when it has at most this many.
+    scatter labels its points only when it has at most this many. A label is the
+    activity's number in the ranked table, so it may not exceed the rows that table lists.
     """
 
     max_activity_rows: int = 50
@@ -81,6 +82,11 @@ class Publication:
     def __post_init__(self):
         for name, minimum in PUBLICATION_MINIMA.items():
             _check_count(getattr(self, name), f"publication.{name}", minimum)
+        if self.max_scatter_labels > self.max_activity_rows:
+            raise ProgrammeError(
+                f"publication.max_scatter_labels ({self.max_scatter_labels}) må ikke være større end "
+                f"publication.max_activity_rows ({self.max_activity_rows}): punkternes numre henviser til "
+                "tabellen over den samlede score")
 
 
 @dataclass(frozen=True)

@@ -349,3 +349,127 @@ def test_overview_leaves_out_an_empty_indsatsomraade(typed_frame, programme):
     res = empty_result(typed_frame, programme, rows)
     tables = evidence_report.overview_parts(res, typed_frame("aktiviteter", rows))
     assert [t.caption.split(":")[0] for t in tables] == ["Indsatsområde II (sekundær)", "Indsatsområde V (koordination)"]
+
+
+# --- a large register: tables cut to the publication's limit ------------------------
+
+CSV_SENTENCE = "står i aktivitetsscorer.csv i publikationens mappe, som har én række pr. aktivitet."
+
+
+def test_cut_note_says_how_many_are_shown_and_where_the_rest_are():
+    note = evidence_report.cut_note
+    assert note(50, 4200, in_scores_file=True) == (
+        "Tabellen viser de første 50 af 4.200 aktiviteter. Alle 4.200 " + CSV_SENTENCE)
+    assert note(50, 1300, in_scores_file=False, noun=("bemærkning", "bemærkninger")) == (
+        "Tabellen viser de første 50 af 1.300 bemærkninger. Listen er afkortet: de øvrige 1.250 er ikke "
+        "med i publikationen.")
+    assert note(1, 2, in_scores_file=False) == (
+        "Tabellen viser den første af 2 aktiviteter. Listen er afkortet: den sidste er ikke med i publikationen.")
+    assert note(1, 2, in_scores_file=True) == "Tabellen viser den første af 2 aktiviteter. Begge " + CSV_SENTENCE
+    assert note(3, 4, in_scores_file=False) == (
+        "Tabellen viser de første 3 af 4 aktiviteter. Listen er afkortet: den sidste er ikke med i publikationen.")
+
+
+def test_cut_note_is_empty_when_nothing_is_cut():
+    assert evidence_report.cut_note(3, 3, in_scores_file=True) == ""
+    assert evidence_report.cut_note(0, 0, in_scores_file=False) == ""
+
+
+def test_cut_table_at_the_boundary():
+    rows = pd.DataFrame({"navn": ["c", "a", "b", "d"]})
+    whole = evidence_report.cut_table(rows.head(3), ["navn"], "Tre", max_rows=3, in_scores_file=True)
+    assert cells(whole, "navn") == ["c", "a", "b"] and whole.note == "" and whole.caption == "Tre"
+    cut = evidence_report.cut_table(rows, ["navn"], "Fire", max_rows=3, in_scores_file=True)
+    assert cells(cut, "navn") == ["c", "a", "b"]  # the first rows in the table's own order
+    assert cut.note == "Tabellen viser de første 3 af 4 aktiviteter. Alle 4 " + CSV_SENTENCE
+    assert "Tabellen viser de første 3 af 4 aktiviteter" in cut._repr_html_()
+    assert "Tabellen viser de første 3 af 4 aktiviteter" in cut._repr_markdown_()
+    uncut = evidence_report.cut_table(rows, ["navn"], "Fire", max_rows=None, in_scores_file=True)
+    assert len(uncut.rows) == 4 and uncut.note == ""
+
+
+def test_ranked_table_cut_keeps_the_best(result):
+    # A1 90, A2 40, A3 10: three scored activities
+    assert len(evidence_report.ranked_table(result, max_rows=3).rows) == 3
+    assert evidence_report.ranked_table(result, max_rows=3).note == ""
+    table = evidence_report.ranked_table(result, max_rows=2)
+    assert cells(table, "Aktivitet") == ["Aktivitet A1", "Aktivitet A2"]
+    assert table.note == "Tabellen viser de første 2 af 3 aktiviteter. Alle 3 " + CSV_SENTENCE
+
+
+def test_lists_the_scores_file_does_not_hold_say_how_many_are_left_out(result):
+    # forsinket: A6 (forsinket), A7 (no expected year) - the expected year is not in aktivitetsscorer.csv
+    assert evidence_report.forsinket_table(result, max_rows=2).note == ""
+    table = evidence_report.forsinket_table(result, max_rows=1)
+    assert len(table.rows) == 1
+    assert table.note == ("Tabellen viser den første af 2 aktiviteter. Listen er afkortet: den sidste er ikke "
+                          "med i publikationen.")
+    # flags: one row per remark (A4 and A8 lack a theory of change, A8's K1 a baseline)
+    flags = evidence_report.in_model_flags(result.flags)
+    assert len(flags) == 3
+    assert evidence_report.flags_table(result, max_rows=3).note == ""
+    table = evidence_report.flags_table(result, max_rows=2)
+    assert cells(table, "Aktivitet") == flags["navn"].tolist()[:2]
+    assert table.note == ("Tabellen viser de første 2 af 3 bemærkninger. Listen er afkortet: den sidste er ikke "
+                          "med i publikationen.")
+
+
+def test_one_row_lists_at_the_boundary(typed_frame, programme):
+    # two activities in førmåling and two godt på vej; limit 2 keeps them whole, limit 1 cuts
+    res = empty_result(typed_frame, programme, [
+        activity("F1", first=2016, theory=False), activity("F2", first=2016),
+        activity("G1", expected=2017), activity("G2", expected=2017, forvaltning="BUF")])
+    assert evidence_report.foermaaling_table(res, max_rows=2).note == ""
+    assert evidence_report.godt_paa_vej_table(res, max_rows=2).note == ""
+    foer = evidence_report.foermaaling_table(res, max_rows=1)  # the theory of change is not in the file
+    assert cells(foer, "Aktivitet") == ["Aktivitet F1"]
+    assert foer.note.endswith("Listen er afkortet: den sidste er ikke med i publikationen.")
+    godt = evidence_report.godt_paa_vej_table(res, max_rows=1)  # godt_paa_vej in the file means year + 1
+    assert cells(godt, "Aktivitet") == ["Aktivitet G2"]  # the list's order: forvaltning, then id
+    assert godt.note == "Tabellen viser den første af 2 aktiviteter. Begge " + CSV_SENTENCE
+
+
+def test_potential_tables_are_cut_each(result):
+    # resultater: A1, A2; evidens: A3
+    parts = evidence_report.potential_parts(result, max_rows=1)
+    tables = [p for p in parts if isinstance(p, Table)]
+    assert [len(t.rows) for t in tables] == [1, 1]
+    assert tables[0].note == "Tabellen viser den første af 2 aktiviteter. Begge " + CSV_SENTENCE
+    assert tables[1].note == ""
+    assert [t.note for t in evidence_report.potential_parts(result, max_rows=2) if isinstance(t, Table)] == ["", ""]
+
+
+def test_overview_tables_are_cut_each(result, dataset):
+    # IV holds A6, A7, A8; the model years and the theory of change are not in aktivitetsscorer.csv
+    tables = evidence_report.overview_parts(result, dataset.aktiviteter, max_rows=2)
+    by_caption = {t.caption.split(":")[0]: t for t in tables}
+    iv = by_caption["Indsatsområde IV (lokalområder)"]
+    assert cells(iv, "Aktivitet") == ["Aktivitet A6", "Aktivitet A7"]
+    assert iv.note == ("Tabellen viser de første 2 af 3 aktiviteter. Listen er afkortet: den sidste er ikke med "
+                       "i publikationen.")
+    assert all(t.note == "" for name, t in by_caption.items() if name != "Indsatsområde IV (lokalområder)")
+    assert all(t.note == "" for t in evidence_report.overview_parts(result, dataset.aktiviteter, max_rows=3))
+
+
+def test_summary_names_the_unscored_only_up_to_the_limit(typed_frame, programme, result):
+    assert evidence_report.describe_summary(result, max_names=1) == evidence_report.describe_summary(result)
+    res = empty_result(typed_frame, programme, [activity("X", first=2014), activity("Z", first=2014)],
+                       [*criterion("X", "K1", None, 10, {2016: 5}), *criterion("Z", "K1", None, 10, {2016: 5})])
+    text = evidence_report.describe_summary(res, max_names=1)
+    assert text.endswith(
+        "2 aktiviteter i modellen har ingen samlet score, fordi ingen af deres succeskriterier har både en "
+        "baseline og en målt værdi for 2016. De står i aktivitetsscorer.csv i publikationens mappe som "
+        "aktiviteter i modellen uden samlet score.")
+    assert "Aktivitet X" not in text
+    assert "(Aktivitet X og Aktivitet Z)" in evidence_report.describe_summary(res, max_names=2)
+
+
+def test_scatter_caption_says_whether_points_are_labelled(result):
+    labelled = ("Resultatscore og evidensscore for aktiviteterne i modellen i 2016. Baggrunden viser kategorierne "
+                "efter samlet score; punkterne er mærket med aktivitetens nummer i tabellen over den samlede score.")
+    assert evidence_report.scatter_caption(result) == labelled
+    assert evidence_report.scatter_caption(result, max_labels=3) == labelled  # three points: A1, A2, A3
+    assert evidence_report.scatter_caption(result, max_labels=2) == (
+        "Resultatscore og evidensscore for aktiviteterne i modellen i 2016. Baggrunden viser kategorierne "
+        "efter samlet score. Med 3 aktiviteter i figuren er punkterne ikke mærket (de mærkes, når der højst er 2); "
+        "hver aktivitets scorer står i aktivitetsscorer.csv i publikationens mappe.")

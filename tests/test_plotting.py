@@ -134,7 +134,8 @@ def test_score_scatter_zones_follow_the_programme(programme):
         "Punktdiagram: resultatscore (vandret) mod evidensscore (lodret) for 5 aktiviteter. Zonerne viser "
         "kategorien efter samlet score: grøn ved 70 eller mere, gul ved 40 eller mere og rød under 40 "
         "(samlet score = 0,5 · resultatscore + 0,5 · evidensscore). Aktiviteter pr. kategori: 1 grøn, 2 gul "
-        "og 2 rød. 1 aktivitet uden både resultat- og evidensscore er ikke vist.")
+        "og 2 rød. 1 aktivitet uden både resultat- og evidensscore er ikke vist. "
+        "Hvert punkt er mærket med aktivitetens id.")
     figure_png(chart.figure)  # the '$' in an activity id must not start mathtext
 
 
