@@ -244,6 +244,39 @@ class Table:
         return "\n".join(part for part in (self.caption, table, self.note) if part)
 
 
+def cut_note(shown: int, total: int, noun: tuple[str, str], held_in: str | None = None) -> str:
+    """The sentence under a table that shows its first ``shown`` of ``total`` rows; ``""`` when nothing is cut.
+
+    ``noun``: what a row is, singular and plural. ``held_in``: where every row's content
+    can be read in full (the sentence sends the reader there); without it the sentence
+    says how many rows are left out.
+
+    ``Tabellen viser de første 50 af 900 institutioner. Listen er afkortet: de øvrige 850
+    er ikke med i publikationen.``
+    """
+    shown, total = int(shown), int(total)
+    if shown >= total:
+        return ""
+    first = "den første" if shown == 1 else f"de første {fmt_number(shown)}"
+    text = f"Tabellen viser {first} af {fmt_count(total, *noun)}."
+    if held_in:
+        every = "Begge" if total == 2 else f"Alle {fmt_number(total)}"
+        return f"{text} {every} står i {held_in}."
+    left = total - shown
+    rest = "den sidste" if left == 1 else f"de øvrige {fmt_number(left)}"
+    return f"{text} Listen er afkortet: {rest} er ikke med i publikationen."
+
+
+def cut_table(rows: pd.DataFrame, columns: Sequence[ColumnSpec | str] | None, caption: str, max_rows: int | None, *,
+              noun: tuple[str, str], held_in: str | None = None, note: str = "", empty: str = "Ingen data") -> Table:
+    """A :class:`Table` of the first ``max_rows`` of ``rows`` in their order (all of them when
+    ``max_rows`` is None or not exceeded); :func:`cut_note` comes first in its note when rows are left out."""
+    total = len(rows)
+    shown = rows if max_rows is None or total <= max_rows else rows.iloc[:max_rows]
+    note = " ".join(part for part in (cut_note(len(shown), total, noun, held_in), note) if part)
+    return Table(shown, columns, caption=caption, note=note, empty=empty)
+
+
 class Paragraph:
     """A paragraph of plain text (a generated sentence): all of it escaped, no markup.
 

@@ -16,7 +16,7 @@ Scores are shown with :data:`SCORE_DECIMALS` decimals, raised only where two
 numbers a sentence compares would otherwise look equal.
 
 A large activity register is not listed in full: every table of activities takes
-``max_rows`` (``programme.publication.max_activity_rows``) and shows its first rows,
+``max_rows`` (``programme.publication.max_table_rows``) and shows its first rows,
 with :func:`cut_note` under it saying how many of how many and where the rest are
 (:data:`SCORES_FILE` for lists whose content that file holds). ``None`` shows all.
 """
@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from sikkerby import evidence, plotting
+from sikkerby import display, evidence, plotting
 from sikkerby.contract import EVIDENSNIVEAUER, INDSATSOMRAADER
 from sikkerby.display import ColumnSpec, Paragraph, Table
 from sikkerby.formatting import (
@@ -63,36 +63,24 @@ SCORES_FILE = "aktivitetsscorer.csv"  # one row per activity in the publication 
 ACTIVITY_NOUN = ("aktivitet", "aktiviteter")
 
 
-def cut_note(shown: int, total: int, in_scores_file: bool, noun: tuple[str, str] = ACTIVITY_NOUN) -> str:
-    """The sentence under a table that shows its first ``shown`` of ``total`` rows; ``""`` when nothing is cut.
+SCORES_HELD = f"{SCORES_FILE} i publikationens mappe, som har én række pr. aktivitet"
 
-    ``in_scores_file``: :data:`SCORES_FILE` holds what every row of the table says, so
-    the sentence sends the reader there; otherwise it says how many rows are left out.
-    ``noun``: what a row is, singular and plural.
+
+def cut_note(shown: int, total: int, in_scores_file: bool, noun: tuple[str, str] = ACTIVITY_NOUN) -> str:
+    """:func:`sikkerby.display.cut_note` for a list of activities: when ``in_scores_file``,
+    :data:`SCORES_FILE` holds what every row of the table says, and the sentence sends the reader there.
 
     ``Tabellen viser de første 50 af 4.200 aktiviteter. Alle 4.200 står i aktivitetsscorer.csv
     i publikationens mappe, som har én række pr. aktivitet.``
     """
-    shown, total = int(shown), int(total)
-    if shown >= total:
-        return ""
-    first = "den første" if shown == 1 else f"de første {fmt_number(shown)}"
-    text = f"Tabellen viser {first} af {fmt_count(total, *noun)}."
-    if in_scores_file:
-        every = "Begge" if total == 2 else f"Alle {fmt_number(total)}"
-        return f"{text} {every} står i {SCORES_FILE} i publikationens mappe, som har én række pr. aktivitet."
-    left = total - shown
-    rest = "den sidste" if left == 1 else f"de øvrige {fmt_number(left)}"
-    return f"{text} Listen er afkortet: {rest} er ikke med i publikationen."
+    return display.cut_note(shown, total, noun, SCORES_HELD if in_scores_file else None)
 
 
 def cut_table(rows: pd.DataFrame, columns: list[ColumnSpec] | list[str], caption: str, max_rows: int | None, *,
               in_scores_file: bool, noun: tuple[str, str] = ACTIVITY_NOUN) -> Table:
-    """A :class:`Table` of the first ``max_rows`` of ``rows`` in their order (all of them when
-    ``max_rows`` is None or not exceeded), with :func:`cut_note` as its note when rows are left out."""
-    total = len(rows)
-    shown = rows if max_rows is None or total <= max_rows else rows.iloc[:max_rows]
-    return Table(shown, columns, caption=caption, note=cut_note(len(shown), total, in_scores_file, noun))
+    """:func:`sikkerby.display.cut_table` for a list of activities (see :func:`cut_note`)."""
+    return display.cut_table(rows, columns, caption, max_rows, noun=noun,
+                             held_in=SCORES_HELD if in_scores_file else None)
 
 
 # ------------------------------------------------------------------------- selections

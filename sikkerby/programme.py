@@ -54,7 +54,7 @@ class Maalepunkt:
 
 
 # The publication settings and their smallest allowed values (``publication`` in program.yaml).
-PUBLICATION_MINIMA = {"max_activity_rows": 1, "max_scatter_labels": 0}
+PUBLICATION_MINIMA = {"max_table_rows": 1, "max_scatter_labels": 0}
 
 
 def _check_count(value: Any, name: str, minimum: int) -> None:
@@ -68,24 +68,24 @@ def _check_count(value: Any, name: str, minimum: int) -> None:
 
 @dataclass(frozen=True)
 class Publication:
-    """How much of the activity register the effect-and-evidence chapter shows.
+    """How long the publication's lists may be.
 
-    ``max_activity_rows``: a table listing activities shows at most this many rows
-    (and says so under it when it holds more); ``max_scatter_labels``: the score
+    ``max_table_rows``: a table listing activities (chapter 03), institutions or closures
+    (chapter 01) shows at most this many rows (and says so under it when it holds more); ``max_scatter_labels``: the score
     scatter labels its points only when it has at most this many. A label is the
     activity's number in the ranked table, so it may not exceed the rows that table lists.
     """
 
-    max_activity_rows: int = 50
+    max_table_rows: int = 50
     max_scatter_labels: int = 40
 
     def __post_init__(self):
         for name, minimum in PUBLICATION_MINIMA.items():
             _check_count(getattr(self, name), f"publication.{name}", minimum)
-        if self.max_scatter_labels > self.max_activity_rows:
+        if self.max_scatter_labels > self.max_table_rows:
             raise ProgrammeError(
                 f"publication.max_scatter_labels ({self.max_scatter_labels}) må ikke være større end "
-                f"publication.max_activity_rows ({self.max_activity_rows}): punkternes numre henviser til "
+                f"publication.max_table_rows ({self.max_table_rows}): punkternes numre henviser til "
                 "tabellen over den samlede score")
 
 

@@ -277,13 +277,14 @@ def area_changes_table(ch: ChapterContext) -> display.Table:
 
 
 def institution_table(ch: ChapterContext) -> display.Table:
-    """Closure days per institution in the reporting year; small day counts suppressed."""
+    """Closure days per institution in the reporting year, most days first; small day counts suppressed.
+    At most ``publication.max_table_rows`` institutions (a sentence under the table says when cut)."""
     frame = closures.lukkedage_by_institution(ch.dataset.lukninger, ch.year)
     frame = suppress_small_counts(frame, ["lukkedage"], ch.programme.disclosure_min_count)
-    return display.Table(frame, institution_columns(ch.programme),
-                         caption=f"Ikke-planlagte lukkedage pr. institution, {ch.year}",
-                         note=disclosure_note(ch.programme),
-                         empty=f"Ingen ikke-planlagte lukninger i {ch.year}")
+    return display.cut_table(frame, institution_columns(ch.programme),
+                             f"Ikke-planlagte lukkedage pr. institution, {ch.year}",
+                             ch.programme.publication.max_table_rows, noun=("institution", "institutioner"),
+                             note=disclosure_note(ch.programme), empty=f"Ingen ikke-planlagte lukninger i {ch.year}")
 
 
 def forvaltning_table(ch: ChapterContext) -> display.Table:
@@ -297,13 +298,14 @@ def forvaltning_table(ch: ChapterContext) -> display.Table:
 
 
 def late_plans_table(ch: ChapterContext) -> display.Table:
-    """Closures begun in the year whose action plan came late or is missing (the deadline of ``handleplan_3_dage``)."""
+    """Closures begun in the year whose action plan came late or is missing (the deadline of ``handleplan_3_dage``),
+    in date order; at most ``publication.max_table_rows`` of them (a sentence under the table says when cut)."""
     working_days = ch.maalepunkt("handleplan_3_dage").extra["working_days"]
     late = handleplan.sene_handleplaner(ch.dataset.lukninger, ch.year, working_days)
-    return display.Table(late, late_plan_columns(),
-                         caption=(f"Ikke-planlagte lukninger begyndt i {ch.year}, hvor handleplanen kom for sent "
-                                  "eller mangler"),
-                         empty=f"Alle lukninger begyndt i {ch.year} fik en rettidig handleplan")
+    return display.cut_table(late, late_plan_columns(),
+                             f"Ikke-planlagte lukninger begyndt i {ch.year}, hvor handleplanen kom for sent eller mangler",
+                             ch.programme.publication.max_table_rows, noun=("lukning", "lukninger"),
+                             empty=f"Alle lukninger begyndt i {ch.year} fik en rettidig handleplan")
 
 
 def youth_crime_table(ch: ChapterContext) -> display.Table:

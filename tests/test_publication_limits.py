@@ -23,46 +23,46 @@ def _programme_with(tmp_path, section: str):
 
 
 def test_the_programme_sets_the_limits(programme):
-    assert programme.publication == Publication(max_activity_rows=50, max_scatter_labels=40)
+    assert programme.publication == Publication(max_table_rows=50, max_scatter_labels=40)
 
 
 def test_without_the_section_the_defaults_apply(tmp_path):
     programme = load_programme(_programme_with(tmp_path, ""))
     assert programme.publication == Publication()
-    assert (Publication().max_activity_rows, Publication().max_scatter_labels) == (50, 40)
+    assert (Publication().max_table_rows, Publication().max_scatter_labels) == (50, 40)
 
 
 def test_one_setting_may_be_left_out(tmp_path):
-    programme = load_programme(_programme_with(tmp_path, "publication:\n  max_activity_rows: 70\n"))
-    assert programme.publication == Publication(max_activity_rows=70, max_scatter_labels=40)
+    programme = load_programme(_programme_with(tmp_path, "publication:\n  max_table_rows: 70\n"))
+    assert programme.publication == Publication(max_table_rows=70, max_scatter_labels=40)
 
 
 def test_the_smallest_values_are_accepted(tmp_path):
     programme = load_programme(_programme_with(
-        tmp_path, "publication:\n  max_activity_rows: 1\n  max_scatter_labels: 0\n"))
-    assert programme.publication == Publication(max_activity_rows=1, max_scatter_labels=0)
+        tmp_path, "publication:\n  max_table_rows: 1\n  max_scatter_labels: 0\n"))
+    assert programme.publication == Publication(max_table_rows=1, max_scatter_labels=0)
 
 
 def test_as_many_labels_as_rows_is_accepted(tmp_path):
     programme = load_programme(_programme_with(
-        tmp_path, "publication:\n  max_activity_rows: 10\n  max_scatter_labels: 10\n"))
-    assert programme.publication == Publication(max_activity_rows=10, max_scatter_labels=10)
+        tmp_path, "publication:\n  max_table_rows: 10\n  max_scatter_labels: 10\n"))
+    assert programme.publication == Publication(max_table_rows=10, max_scatter_labels=10)
 
 
 @pytest.mark.parametrize("section, message", [
-    ("publication:\n  max_activity_rows: 0\n", "max_activity_rows.*mindst 1"),
-    ("publication:\n  max_activity_rows: -5\n", "max_activity_rows.*mindst 1"),
+    ("publication:\n  max_table_rows: 0\n", "max_table_rows.*mindst 1"),
+    ("publication:\n  max_table_rows: -5\n", "max_table_rows.*mindst 1"),
     ("publication:\n  max_scatter_labels: -1\n", "max_scatter_labels.*mindst 0"),
-    ("publication:\n  max_activity_rows: 12.5\n", "max_activity_rows.*helt tal"),
-    ("publication:\n  max_activity_rows: 50.0\n", "max_activity_rows.*helt tal"),
+    ("publication:\n  max_table_rows: 12.5\n", "max_table_rows.*helt tal"),
+    ("publication:\n  max_table_rows: 50.0\n", "max_table_rows.*helt tal"),
     ("publication:\n  max_scatter_labels: fyrre\n", "max_scatter_labels.*helt tal"),
     ("publication:\n  max_scatter_labels: true\n", "max_scatter_labels.*helt tal"),
     ("publication:\n  max_scatter_labels: null\n", "max_scatter_labels.*helt tal"),
     ("publication:\n  max_activity_row: 50\n", "ukendt.*max_activity_row"),
-    ("publication:\n  max_activity_rows: 30\n", r"max_scatter_labels \(40\) må ikke være større end"),
-    ("publication:\n  max_activity_rows: 10\n  max_scatter_labels: 11\n", "max_scatter_labels"),
+    ("publication:\n  max_table_rows: 30\n", r"max_scatter_labels \(40\) må ikke være større end"),
+    ("publication:\n  max_table_rows: 10\n  max_scatter_labels: 11\n", "max_scatter_labels"),
     ("publication: 50\n", "publication.*skal"),
-    ("publication:\n  - max_activity_rows: 50\n", "publication.*skal"),
+    ("publication:\n  - max_table_rows: 50\n", "publication.*skal"),
 ])
 def test_a_bad_value_is_a_programme_error(tmp_path, section, message):
     with pytest.raises(ProgrammeError, match=message) as info:
@@ -71,8 +71,8 @@ def test_a_bad_value_is_a_programme_error(tmp_path, section, message):
 
 
 def test_publication_refuses_bad_values_when_built_in_code():
-    with pytest.raises(ProgrammeError, match="max_activity_rows"):
-        Publication(max_activity_rows=0)
+    with pytest.raises(ProgrammeError, match="max_table_rows"):
+        Publication(max_table_rows=0)
     with pytest.raises(ProgrammeError, match="max_scatter_labels"):
         Publication(max_scatter_labels=True)
 
@@ -158,7 +158,7 @@ def test_the_sample_is_below_every_limit(programme, sample_dataset, year):
     from sikkerby import evidence, evidence_report as er
 
     e = evidence.evaluate(sample_dataset, programme, year)
-    rows, labels = programme.publication.max_activity_rows, programme.publication.max_scatter_labels
+    rows, labels = programme.publication.max_table_rows, programme.publication.max_scatter_labels
     pairs = [(er.ranked_table(e, max_rows=rows), er.ranked_table(e)),
              (er.foermaaling_table(e, max_rows=rows), er.foermaaling_table(e)),
              (er.godt_paa_vej_table(e, max_rows=rows), er.godt_paa_vej_table(e)),
@@ -212,7 +212,7 @@ def test_large_register_is_cut_with_a_sentence_and_an_unlabelled_scatter(execute
 
     e = evidence.evaluate(load_dataset(double_register, programme), programme, 2017)
     n_scored = len(er.ranked_scores(e.scores))
-    rows, labels = programme.publication.max_activity_rows, programme.publication.max_scatter_labels
+    rows, labels = programme.publication.max_table_rows, programme.publication.max_scatter_labels
     assert n_scored > rows and n_scored > labels  # the data this test needs
 
     nb = executed_notebook("03_effekt_og_evidens", 2017, double_register)

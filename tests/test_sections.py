@@ -345,3 +345,54 @@ def test_baseline_warning_is_the_chapter_s_own_sentence(programme):
     ch.__dict__["baseline_warnings"] = [f"{m.title}: fra kørslens advarsler."]
     assert sections.baseline_warning(ch, m) == f"{m.title}: fra kørslens advarsler."
     assert sections.baseline_warning(ch, programme.maalepunkt("lukkedage")) is None
+
+
+# ------------------------------------------------------------ long lists are cut
+
+def _with_max_rows(programme, max_rows: int):
+    import dataclasses
+
+    publication = dataclasses.replace(programme.publication, max_table_rows=max_rows,
+                                      max_scatter_labels=min(max_rows, programme.publication.max_scatter_labels))
+    return dataclasses.replace(programme, publication=publication)
+
+
+def test_institution_table_is_cut_at_max_table_rows_with_a_sentence(programme, sample_dataset):
+    from sikkerby.measures import closures
+
+    days = closures.lukkedage_by_institution(sample_dataset.lukninger, 2017)
+    n = len(days)
+    assert n >= 3
+    at_limit = sections.institution_table(_context(_with_max_rows(programme, n), sample_dataset, 2017))
+    assert len(at_limit.rows) == n and at_limit.note == sections.disclosure_note(programme)
+    cut = sections.institution_table(_context(_with_max_rows(programme, n - 1), sample_dataset, 2017))
+    assert len(cut.rows) == n - 1
+    assert cut.to_frame()["Institution/serviceydelse"].tolist() == days["institution"].tolist()[:n - 1]
+    assert cut.note == (f"Tabellen viser de første {n - 1} af {n} institutioner. Listen er afkortet: den sidste "
+                        f"er ikke med i publikationen. {sections.disclosure_note(programme)}")
+    assert "Listen er afkortet" in cut._repr_html_() and "Listen er afkortet" in cut._repr_markdown_()
+
+
+def test_late_plans_table_is_cut_in_date_order(programme, sample_dataset):
+    from sikkerby.measures import handleplan
+
+    working_days = programme.maalepunkt("handleplan_3_dage").extra["working_days"]
+    late = handleplan.sene_handleplaner(sample_dataset.lukninger, 2017, working_days)
+    n = len(late)
+    assert n == 2  # the sample's 2017
+    cut = sections.late_plans_table(_context(_with_max_rows(programme, 1), sample_dataset, 2017))
+    assert cut.to_frame()["Institution/serviceydelse"].tolist() == late["institution"].tolist()[:1]
+    assert cut.note == ("Tabellen viser den første af 2 lukninger. Listen er afkortet: den sidste "
+                        "er ikke med i publikationen.")
+    whole = sections.late_plans_table(_context(_with_max_rows(programme, n), sample_dataset, 2017))
+    assert len(whole.rows) == n and whole.note == ""
+
+
+def test_cut_note_wording():
+    assert display.cut_note(5, 5, ("lukning", "lukninger")) == ""
+    assert display.cut_note(1, 1234, ("lukning", "lukninger")) == (
+        "Tabellen viser den første af 1.234 lukninger. Listen er afkortet: de øvrige 1.233 er ikke med i "
+        "publikationen.")
+    assert display.cut_note(50, 1200, ("aktivitet", "aktiviteter"), "filen x.csv") == (
+        "Tabellen viser de første 50 af 1.200 aktiviteter. Alle 1.200 står i filen x.csv.")
+    assert display.cut_note(1, 2, ("aktivitet", "aktiviteter"), "filen x.csv").endswith("Begge står i filen x.csv.")
