@@ -8,7 +8,8 @@ The order is the promise of DATA.md §4-5 and DESIGN.md:
    with exit status 1 and nothing in ``<out>`` changes.
 3. All notebooks of all requested years execute together on ``--jobs`` workers.
    A failing notebook does not stop the others. While they run, this process
-   writes the CSVs and renders each chapter's HTML page as soon as it is done.
+   writes the CSVs (once the first notebook is done, so that its data are not in
+   memory three times at once) and renders each chapter's HTML page as soon as it is done.
 4. Each year is built in a folder of its own beside ``<out>/<Y>/``
    (``<out>/.<Y>.build-<random>``) and swapped in only when everything
    succeeded. A failed or interrupted year leaves ``<out>/<Y>/`` exactly as it
@@ -350,11 +351,18 @@ class _Run:
         release_memory()  # validation's intermediate frames, before the kernels load the data
 
     def drop_dataset(self) -> None:
-        """The CSVs are written: the notebooks hold the data from here on, this process needs only
-        which files were read (for the manifest)."""
-        self.source_files = dict(getattr(self.dataset, "source_files", None) or {})
+        """Let go of the validated data; this process keeps only which files were read (for the
+        manifest). :meth:`write_tables` reads the data back from the dataset cache if it still needs them."""
+        if self.dataset is not None:
+            self.source_files = dict(getattr(self.dataset, "source_files", None) or {})
         self.dataset = None
         release_memory()
+
+    def dataset_for_tables(self):
+        """The validated data, read back (:mod:`sikkerby.dataset_cache`) when :meth:`drop_dataset` let go of them."""
+        if self.dataset is None:
+            self.dataset = load_inputs(self.data_arg, self.programme, reuse=True)
+        return self.dataset
 
     # -- phase 3: build folders and jobs
     def prepare(self, years: list[int]) -> list:
@@ -390,7 +398,7 @@ class _Run:
         from sikkerby.render.tables import write_csv
 
         try:
-            for name, frame in output_tables(self.dataset, self.programme, yb.year).items():
+            for name, frame in output_tables(self.dataset_for_tables(), self.programme, yb.year).items():
                 write_csv(frame, yb.build / name)
             self.log("CSV-filerne er skrevet.", yb.year)
         except SikkerByError as exc:
@@ -584,10 +592,13 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         todo = run.plan()
         if not todo:
             return 0
-        if run.start_kernels_early(todo):
+        large = run.start_kernels_early(todo)
+        if large:
             run.log("Starter notebookkernerne, mens inddata valideres.")
         run.validate()
         work = run.prepare(todo)
+        if large:  # the kernels load the data now; the CSVs read them back later
+            run.drop_dataset()
         run.say(f"Kører {len(work)} notebooks for {', '.join(map(str, todo))} med op til {run.jobs} ad gangen …")
         run.progress.set_total(len(work))
 
@@ -600,11 +611,16 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         runner = run.runner()
         try:
             runner.submit(work)
-            for yb in run.builds.values():
-                run.write_tables(yb)
-            run.drop_dataset()
             published = 0
+            tables_written = False
             for result in runner.results():
+                if not tables_written:
+                    # The CSVs once the first notebook is done: not while every worker's kernel is
+                    # loading the data (at 100 times the sample the three copies would peak at ~1.6 GiB)
+                    for yb in run.builds.values():
+                        run.write_tables(yb)
+                    run.drop_dataset()
+                    tables_written = True
                 yb = run.builds[result.job.year]
                 name = result.job.chapter.name
                 yb.results[name] = result

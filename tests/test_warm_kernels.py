@@ -69,6 +69,15 @@ def test_run_with_warm_kernels_publishes_the_same_notebooks(tmp_path, monkeypatc
     assert any("Statusåret er **2017**" in o.get("data", {}).get("text/markdown", "")
                for c in front.cells for o in c.get("outputs", []))
     assert _kernels_of_this_process() == []
+    # the run let go of the data while the kernels loaded them; the CSVs read them back, unchanged
+    from sikkerby.dataset import load_dataset
+    from sikkerby.programme import load_programme
+    from sikkerby.render.tables import write_csv
+
+    programme = load_programme()
+    for name, frame in run_module.output_tables(load_dataset("", programme), programme, 2017).items():
+        write_csv(frame, tmp_path / name)
+        assert (tmp_path / name).read_bytes() == (out / "2017" / name).read_bytes(), name
 
 
 @pytest.mark.slow
