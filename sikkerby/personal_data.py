@@ -78,6 +78,23 @@ def _may_match_quick(cells: np.ndarray) -> bool:
     return bool(((cells[ends[i]] == ord("-")) & (starts[i + 1] == ends[i] + 1) & (lengths[i + 1] >= 4)).any())
 
 
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+
+
+def text_may_hold_cpr(data: bytes, others: set[str]) -> bool:
+    """Whether :data:`_QUICK` could match in a cell of a delimited text, from its UTF-8 bytes at once.
+
+    ``others`` are the text's characters outside ASCII. A match is digits and
+    at most one ``-``, so it lies within one cell whatever the separators; with
+    every ASCII digit as ``0`` it is ten zeros, or six, ``-`` and four. A digit
+    outside ASCII (``\\d`` matches '١') gives True: the caller checks every cell then.
+    """
+    if any(c.isdecimal() for c in others):
+        return True
+    zeros = data.translate(_DIGITS_AS_ZERO)
+    return b"0" * 10 in zeros or b"0" * 6 + b"-" + b"0" * 4 in zeros
+
+
 def _cpr_cells(text: pd.Series) -> pd.Series:
     result = pd.Series(False, index=text.index)
     candidates = text.str.contains(_QUICK, regex=True).astype(bool)
@@ -107,8 +124,8 @@ def restore_leading_zero(text: pd.Series, numeric: pd.Series) -> pd.Series:
     return text.where(~lost, "0" + text) if lost.any() else text
 
 
-def screen(cells: pd.DataFrame, file: str,
-           numeric: pd.DataFrame | None = None) -> tuple[list[Problem], pd.DataFrame, pd.DataFrame]:
+def screen(cells: pd.DataFrame, file: str, numeric: pd.DataFrame | None = None,
+           may_hold_cpr: bool = True) -> tuple[list[Problem], pd.DataFrame, pd.DataFrame]:
     """Check every column name and cell of ``cells`` for personal data.
 
     ``cells`` holds text (index = spreadsheet row numbers, columns = the
@@ -116,8 +133,14 @@ def screen(cells: pd.DataFrame, file: str,
     numbers in an Excel sheet (see :func:`restore_leading_zero`). Returns the
     problems, the cells with every CPR-like number masked (in the labels too),
     and a boolean frame marking the refused cells (so later checks can leave
-    them alone).
+    them alone). ``may_hold_cpr=False`` says that neither the cells nor the
+    labels can hold a CPR number (the reader found so from the file's bytes at
+    once, :func:`text_may_hold_cpr`): only the column names are checked then.
     """
+    if not may_hold_cpr:
+        problems = [Problem(file, 1, label, COLUMN_RULE) for label in cells.columns if is_personal_data_column(label)]
+        refused = pd.DataFrame(np.zeros(cells.shape, dtype=bool), index=cells.index, columns=cells.columns)
+        return problems, cells, refused
     labels = pd.Series(list(cells.columns), dtype=object)
     header_hits = cpr_cells(labels)
     if header_hits.any():

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from sikkerby.errors import LIST_LIMIT, Problem, row_problems
-from sikkerby.parsing import ascii_cells, by_unique, edge_whitespace
+from sikkerby.parsing import ascii_cells, by_unique, cells_are_clean, edge_whitespace, non_ascii_characters
+from sikkerby.personal_data import text_may_hold_cpr
 
 SUFFIXES = (".csv", ".xlsx")
 SEPARATORS = (",", ";", "\t")
@@ -53,6 +54,9 @@ class RawTable:
     (already reported); ``header_ok`` is False when the header is not in row 1.
     ``numeric_cells`` (Excel only; same shape as ``cells``) is True where the
     cell held a number rather than text: a number has lost any leading zero.
+    ``may_hold_cpr`` is False when the file's text holds nothing shaped like a
+    CPR number (found from a CSV file's bytes at once; see
+    :func:`sikkerby.personal_data.screen`).
     """
 
     file: str
@@ -65,6 +69,7 @@ class RawTable:
     encoding: str | None = None
     separator: str | None = None
     numeric_cells: pd.DataFrame | None = None
+    may_hold_cpr: bool = True
 
 
 def normalise_name(name: str) -> str:
@@ -167,26 +172,90 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
     text, encoding = decode_bytes(data)
     if "\x00" in text:
         raise _ReadFailure("filen indeholder NUL-tegn og er ikke en tekstfil (CSV)")
-    if not text.strip():
+    if not text or text.isspace():
         raise _ReadFailure("filen er tom: række 1 skal være overskriftsrækken med kolonnenavnene")
-    separator = detect_separator(text.lstrip("\r\n").split("\n", 1)[0])
+    separator = detect_separator(_first_line(text))
+    meta = {"decimal_comma": separator == ";", "encoding": encoding, "separator": separator}
+    # UTF-8 goes to the C parser as the file's bytes (it would encode the text again)
+    source = data if encoding == "utf-8" else None
     try:
-        # Field counts per record (quotes respected) find ragged rows; the C
-        # parser then reads the cells, wide enough for the widest record.
-        lengths = field_counts(text, separator)
-        # UTF-8 goes to the C parser as the file's bytes (it would encode the text again)
-        source = io.BytesIO(data) if encoding == "utf-8" else io.StringIO(text, newline="")
-        grid = pd.read_csv(source, sep=separator, header=None, encoding="utf-8-sig",
-                           names=range(max(int(lengths.max()), 1)), dtype=object, na_filter=False,
-                           skip_blank_lines=False, engine="c")
-        if len(grid) != len(lengths):  # the two parsers disagree on a quoting corner case
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-            grid = pd.DataFrame(records, dtype=object).fillna("")
+        plain = _plain_csv(data, text, encoding, separator)
+        grid = lengths = None
+        if plain is not None:
+            meta |= {"clean": plain.clean, "first_cell_empty": plain.first_cell_empty,
+                     "may_hold_cpr": plain.may_hold_cpr}
+            try:
+                grid = _parse_csv(source, text, separator, plain.width)
+            except pd.errors.ParserError:  # a record has more fields than the header: count them all below
+                grid = None
+            if grid is not None and len(grid) == plain.first_cell_empty.size:
+                lengths = np.full(len(grid), plain.width, dtype=np.int64)
+        if lengths is None:
+            # Field counts per record (quotes respected) find ragged rows; the C
+            # parser then reads the cells, wide enough for the widest record.
+            lengths = field_counts(text, separator)
+            grid = _parse_csv(source, text, separator, max(int(lengths.max()), 1))
+            if len(grid) != len(lengths):  # the two parsers disagree on a quoting corner case
+                records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+                grid = pd.DataFrame(records, dtype=object).fillna("")
     except (csv.Error, pd.errors.ParserError, ValueError) as exc:
         raise _ReadFailure(f"filen kan ikke læses som CSV ({type(exc).__name__})") from None
     grid.index = np.arange(1, len(grid) + 1)
-    meta = {"decimal_comma": separator == ";", "encoding": encoding, "separator": separator}
     return grid, lengths, meta
+
+
+def _first_line(text: str) -> str:
+    """The first line that is not empty (without copying the rest of a large text)."""
+    start = len(text) - len(text.lstrip("\r\n")) if text[:1] in ("\r", "\n") else 0
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def _parse_csv(data: bytes | None, text: str, separator: str, width: int) -> pd.DataFrame:
+    """Every record's cells as text, ``width`` columns (shorter records filled with "")."""
+    source = io.BytesIO(data) if data is not None else io.StringIO(text, newline="")
+    return pd.read_csv(source, sep=separator, header=None, encoding="utf-8-sig", names=range(width),
+                       dtype=object, na_filter=False, skip_blank_lines=False, engine="c")
+
+
+@dataclass(frozen=True)
+class _PlainCsv:
+    """What the bytes of a CSV text without quotes and carriage returns tell at once (see :func:`_plain_csv`)."""
+
+    width: int  # the header's number of fields, and every record's as far as the separators tell
+    first_cell_empty: np.ndarray  # per record (row 1 first): the record starts with a separator
+    clean: bool  # stripping and normalising the cells would change none of them
+    may_hold_cpr: bool  # something in the text may be shaped like a CPR number
+
+
+def _plain_csv(data: bytes, text: str, encoding: str, separator: str) -> _PlainCsv | None:
+    """Facts about a CSV text whose records are its lines and whose cells lie between separators.
+
+    Only for a text without quotes and carriage returns, and with at least two
+    columns; ``None`` otherwise (the caller then reads it cell by cell). Every
+    record has ``width`` fields when the separators are exactly as many as
+    ``width - 1`` per line and no line has more: the C parser, given ``width``
+    columns, refuses a longer record, so that is checked by reading.
+    """
+    if '"' in text or "\r" in text:
+        return None
+    if encoding == "utf-8":
+        body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    else:
+        body = text.encode("utf-8")
+    sep = separator.encode("ascii")
+    width = body[:body.find(b"\n")].count(sep) + 1 if b"\n" in body else body.count(sep) + 1
+    lines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == ord("\n"))
+    ends = lines if body.endswith(b"\n") else np.append(lines, len(body))
+    if width < 2 or body.count(sep) != (width - 1) * ends.size:
+        return None
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    if (ends - starts).max() > csv.field_size_limit():  # the csv module's limit applies: read it cell by cell
+        return None
+    raw = np.frombuffer(body, dtype=np.uint8)
+    others = set() if text.isascii() else non_ascii_characters(body)
+    return _PlainCsv(width, raw[starts] == ord(separator),
+                     cells_are_clean(body, text, sep + b"\n", others), text_may_hold_cpr(body, others))
 
 
 def field_counts(text: str, separator: str) -> np.ndarray:
@@ -270,7 +339,8 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
     whose rows all have the sheet's width).
     """
     file = path.name
-    grid = grid.apply(_strip_column)
+    if not meta.get("clean"):  # a CSV file's bytes may have shown that stripping would change nothing
+        grid = pd.DataFrame({position: _strip_column(grid[position]) for position in grid.columns}, index=grid.index)
     header = list(grid.iloc[0])
     if lengths is None:  # Excel: the header reaches its last named cell
         named = [i for i, name in enumerate(header) if name != ""]
@@ -287,8 +357,11 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
     # Completely empty rows (blank lines, ";;;;" from Excel) are skipped; row numbers are kept.
     blank = np.zeros(len(body), dtype=bool)
     if body.shape[1]:
-        maybe = (body.iloc[:, 0] == "").to_numpy()  # only rows whose first cell is empty can be blank
-        blank[maybe] = (body[maybe] == "").all(axis=1).to_numpy()
+        # only rows whose first cell is empty can be blank (a clean CSV file's bytes may have told which)
+        first_cell_empty = meta.get("first_cell_empty") if meta.get("clean") else None
+        maybe = (body.iloc[:, 0] == "").to_numpy() if first_cell_empty is None else first_cell_empty[1:]
+        if maybe.any():
+            blank[maybe] = (body[maybe] == "").all(axis=1).to_numpy()
     if lengths is None:
         ragged = np.zeros(len(body), dtype=bool)
     else:
@@ -298,14 +371,16 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
         ragged[:] = False  # every row looks ragged against a title line; say the real problem only
     header = (header + [""] * grid.shape[1])[:grid.shape[1]]
     labels = _labels(header, grid.shape[1])
-    body = body[~blank].set_axis(labels, axis=1)
+    if blank.any():
+        body = body[~blank]
+    body = body.set_axis(labels, axis=1)
     ragged = pd.Series(ragged[~blank], index=body.index)
     numeric = meta.get("numeric")
     if numeric is not None:
         numeric = numeric.iloc[1:][~blank].set_axis(labels, axis=1)
     table = RawTable(file, path, body, tuple(header), ragged, meta["decimal_comma"],
                      header_ok=misplaced is None, encoding=meta["encoding"], separator=meta["separator"],
-                     numeric_cells=numeric)
+                     numeric_cells=numeric, may_hold_cpr=meta.get("may_hold_cpr", True))
 
     if misplaced is not None:
         return table, [Problem(file, misplaced, None,
@@ -321,12 +396,12 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
 
 
 def _strip_column(column: pd.Series) -> pd.Series:
-    """Strip spaces and normalise Unicode (NFC: 'å' typed as a + ring equals 'å')."""
+    """Strip spaces and normalise Unicode (NFC: 'å' typed as a + ring equals 'å'); object dtype."""
     cells = ascii_cells(column)
     if cells is not None and not edge_whitespace(cells):
-        # ASCII text is already NFC, and there is nothing to strip: the cells as by_unique would give them
-        return pd.Series(column.array, index=column.index, name=column.name)
-    return by_unique(column, lambda distinct: distinct.str.strip().str.normalize("NFC").astype(object))
+        # ASCII text is already NFC, and there is nothing to strip
+        return pd.Series(column.to_numpy(dtype=object), index=column.index, name=column.name, dtype=object)
+    return by_unique(column, lambda distinct: distinct.str.strip().str.normalize("NFC")).astype(object)
 
 
 def _labels(header: list[str], width: int) -> list[str]:

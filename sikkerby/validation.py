@@ -29,7 +29,8 @@ from babel.numbers import format_decimal
 from sikkerby.contract import BANDELOG, INPUT_FILES, Column, InputFile
 from sikkerby.dataset import Dataset
 from sikkerby.errors import LIST_LIMIT, Problem, row_problems
-from sikkerby.parsing import LIMIT_RULES, TYPE_RULES, beyond_limits, by_unique, empty_column, final_dtype, parse
+from sikkerby.parsing import (LIMIT_RULES, TYPE_RULES, beyond_limits, by_unique, empty_column, final_dtype,
+                              mostly_distinct, parse)
 from sikkerby.personal_data import screen
 from sikkerby.readers import find_input, normalise_name, read_table
 
@@ -83,11 +84,12 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
     raw, problems = read_table(path, [c.name for c in spec.columns if c.required])
     if raw is None:
         return None, problems
-    found, cells, refused = screen(raw.cells, raw.file, raw.numeric_cells)
+    found, cells, refused = screen(raw.cells, raw.file, raw.numeric_cells, raw.may_hold_cpr)
     problems += found
     if not raw.header_ok:
         return None, problems
-    cells, refused = cells[~raw.ragged.to_numpy()], refused[~raw.ragged.to_numpy()]
+    if raw.ragged.any():
+        cells, refused = cells[~raw.ragged.to_numpy()], refused[~raw.ragged.to_numpy()]
 
     positions: dict[str, int] = {}
     for position, name in enumerate(raw.header):
@@ -192,7 +194,25 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
     rule), the mask of cells that broke a rule, and the problems.
     """
     refused = pd.Series(False, index=text.index) if refused is None else refused.astype(bool)
-    values, invalid = parse(text, column.type, decimal_comma)
+    allowed: tuple[str, ...] = ()
+    if column.vocabulary:
+        allowed, rule = column.vocabulary, f"skal være en af: {', '.join(column.vocabulary)}"
+    elif column.bydel:
+        allowed, rule = tuple(bydele), f"skal være en af programmets bydele: {', '.join(bydele)}"
+    if allowed:  # parsed and spelt canonically from the distinct values at once
+        spelling = {v.casefold(): v for v in allowed}
+        spelling |= {alias.casefold(): canonical for alias, canonical in column.aliases.items()}
+
+        def per_value(distinct: pd.Series) -> tuple[pd.Series, ...]:
+            values, invalid = parse(distinct, column.type, decimal_comma)
+            canonical = distinct.str.casefold().map(spelling).astype("str")
+            return values, invalid, values.isna(), canonical, canonical.isna()
+
+        values, invalid, missing, canonical, unknown = by_unique(text, per_value)
+    else:
+        values, invalid = parse(text, column.type, decimal_comma)
+        missing = values.isna()
+    empty = missing & ~invalid  # a parser leaves a value missing where the cell is empty or invalid
     invalid &= ~refused
     beyond = pd.Series(False, index=text.index)  # well-formed, but more than the type holds (1e400, 9999-12-31)
     if column.type in LIMIT_RULES and invalid.any():  # only the few invalid cells are looked at again
@@ -200,26 +220,22 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
     problems = _problems(file, column.name, TYPE_RULES[column.type], invalid & ~beyond, text)
     if beyond.any():
         problems += _problems(file, column.name, LIMIT_RULES[column.type], beyond, text)
-    empty = text == ""
     if not column.nullable:
         problems += _problems(file, column.name, "må ikke være tom", empty)
-    values = values.mask(refused)
+    if refused.any():
+        values = values.mask(refused)
+        missing |= refused
     bad = invalid | refused | (empty & (not column.nullable))
 
     if column.missing_codes:
-        values = values.mask(values.isin(column.missing_codes))
+        coded = values.isin(column.missing_codes)
+        values = values.mask(coded)
+        missing |= coded
 
-    allowed: tuple[str, ...] = ()
-    if column.vocabulary:
-        allowed, rule = column.vocabulary, f"skal være en af: {', '.join(column.vocabulary)}"
-    elif column.bydel:
-        allowed, rule = tuple(bydele), f"skal være en af programmets bydele: {', '.join(bydele)}"
     if allowed:
-        spelling = {v.casefold(): v for v in allowed}
-        spelling |= {alias.casefold(): canonical for alias, canonical in column.aliases.items()}
-        canonical = by_unique(text, lambda distinct: distinct.str.casefold().map(spelling).astype("str"))
-        outside = values.notna() & canonical.isna()
-        canonical = canonical.mask(refused)
+        outside = ~missing & unknown
+        if refused.any():
+            canonical = canonical.mask(refused)
         problems += _problems(file, column.name, rule, outside, text)
         values = canonical.astype("str")
         bad |= outside
@@ -263,6 +279,8 @@ def check_unique(table: CheckedTable, keys: tuple[str, ...]) -> list[Problem]:
     if not usable.any():
         return []
     frame = table.frame.loc[usable.to_numpy(), list(keys)]
+    if any(all_distinct(frame[k]) for k in keys):
+        return []
     repeated = frame.duplicated(keep="first")
     if not repeated.any():
         return []
@@ -275,6 +293,17 @@ def check_unique(table: CheckedTable, keys: tuple[str, ...]) -> list[Problem]:
     shown = [" / ".join(show(v) for v in row) + f" (som række {first_row[r]})"
              for r, row in zip(dup.index, dup.itertuples(index=False))]
     return row_problems(table.file, ", ".join(keys), rule, frame.index[repeated.to_numpy()], shown)
+
+
+def all_distinct(values: pd.Series) -> bool:
+    """True when a text column's values are all present and differ from each other (an id column):
+    then no group of columns holding it repeats. False also when it would take long to find out."""
+    if values.dtype != "str":
+        return False
+    cells = values.to_numpy(dtype=object)
+    if not mostly_distinct(cells, min_cells=0) or pd.isna(cells).any():
+        return False
+    return len(set(cells)) == len(cells)
 
 
 def _not_before_startdato(table: CheckedTable, column: str, rule: str) -> list[Problem]:

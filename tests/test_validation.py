@@ -43,6 +43,9 @@ RULES = [
     ("tryghedsundersoegelse", 0, {"tryghed_aften": "3,5"}, "tryghed_aften", "skal være et helt tal", "3,5"),
     ("tryghedsundersoegelse", 0, {"koen": "x"}, "koen", "skal være en af: k, m", "x"),
     ("tryghedsundersoegelse", 0, {"alder": 121}, "alder", "skal være mellem 0 og 120", "121"),
+    # digits outside ASCII (Arabic-Indic) are no number for the parsers: a problem, not a traceback or 'too big'
+    ("tryghedsundersoegelse", 1, {"aar": "٢٠١٣"}, "aar", "skal være et helt tal", "٢٠١٣"),
+    ("tryghedsundersoegelse", 3, {"vaegt": "١"}, "vaegt", "skal være et tal", "١"),
     # tryghedsindeks
     ("tryghedsindeks", 1, {"indsatsbehov": "høj"}, "indsatsbehov",
      "skal være en af: minimal, reduceret, ordinær, intensiveret, markant", "høj"),
@@ -74,6 +77,7 @@ RULES = [
     ("bandelog", 0, {"antal_personer": -1}, "antal_personer", "skal være mindst 0", "-1"),
     ("bandelog", 0, {"antal_personer": 2.5}, "antal_personer", "skal være et helt tal", "2.5"),
     ("bandelog", 0, {"dato": "2014-13-01"}, "dato", "skal være en gyldig dato", "2014-13-01"),
+    ("bandelog", 0, {"dato": "٢٠١٤-٠٣-٣١"}, "dato", "skal være en gyldig dato", "٢٠١٤-٠٣-٣١"),
     ("bandelog", 0, {"omraade": None}, "omraade", "må ikke være tom", None),
     # aktiviteter
     ("aktiviteter", 0, {"indsatsomraade": "VI"}, "indsatsomraade", "skal være en af: I, II, III, IV, V", "VI"),
