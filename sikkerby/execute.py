@@ -40,6 +40,7 @@ KERNEL_NAME = "python3"
 START_TIMEOUT = 120  # seconds; kernels started together on a busy machine can be slow
 START_ATTEMPTS = 3  # parallel kernel starts can race for ports: retry a start that fails
 WARM_UP_TIMEOUT = 120  # seconds for a warm kernel's imports; beyond it the notebook starts a kernel itself
+STOP_GRACE = 5.0  # seconds a stopping run waits for workers whose kernels were killed
 
 
 @dataclass(frozen=True)
@@ -452,6 +453,9 @@ class NotebookRunner:
         if self._expected <= 0:  # nothing submitted, or all done: warm kernels are not needed
             self._closed = True
             _KERNELS.kill_all()  # also stops a kernel that is still starting
+            # a worker still waiting for its killed kernel's warm-up would wait out WARM_UP_TIMEOUT:
+            # its thread is a daemon and its kernel is gone, so do not wait long for it
+            timeout = STOP_GRACE if timeout is None else min(timeout, STOP_GRACE)
         for _ in self._workers:
             self._todo.put(_STOP)
         self._join(timeout)
