@@ -56,7 +56,8 @@ class RawTable:
     cell held a number rather than text: a number has lost any leading zero.
     ``may_hold_cpr`` is False when the file's text holds nothing shaped like a
     CPR number (found from a CSV file's bytes at once; see
-    :func:`sikkerby.personal_data.screen`).
+    :func:`sikkerby.personal_data.screen`). The columns named in ``numbers``
+    hold ``float64`` values instead of text (see :func:`read_table`).
     """
 
     file: str
@@ -70,6 +71,7 @@ class RawTable:
     separator: str | None = None
     numeric_cells: pd.DataFrame | None = None
     may_hold_cpr: bool = True
+    numbers: tuple[str, ...] = ()
 
 
 def normalise_name(name: str) -> str:
@@ -94,20 +96,29 @@ def find_input(folder: Path, name: str) -> tuple[Path | None, list[Problem]]:
     return None, [Problem(f"{name}.csv", None, None, rule)]
 
 
-def read_table(path: str | Path, header_names: Sequence[str] = ()) -> tuple[RawTable | None, list[Problem]]:
+def read_table(path: str | Path, header_names: Sequence[str] = (),
+               numbers: Sequence[str] = ()) -> tuple[RawTable | None, list[Problem]]:
     """Read ``path`` (.csv or .xlsx) into a :class:`RawTable`.
 
     ``header_names`` are the column names row 1 should hold; when row 1 lacks
     some of them and a row further down holds more of them, the table is
     returned with ``header_ok=False`` and a problem saying the header must be in
     row 1. Returns ``(None, problems)`` when the file cannot be read at all.
+
+    ``numbers`` are names of columns meant to hold a decimal number in every
+    cell. A CSV file whose bytes show no quotes, nothing to strip and nothing
+    shaped like a CPR number, with every name of ``header_names`` in row 1, has
+    such a column read as ``float64`` by the C parser when it reads every cell
+    as a number (else as text like the others); :attr:`RawTable.numbers` names
+    the columns read so. Whether those numbers are what the text would give is
+    the caller's to check (:func:`sikkerby.validation.validate_file`).
     """
     path = Path(path)
     try:
         if path.suffix.lower() == ".xlsx":
             grid, lengths, meta = _read_xlsx_grid(path)
         else:
-            grid, lengths, meta = _read_csv_grid(path)
+            grid, lengths, meta = _read_csv_grid(path, header_names, numbers)
     except _ReadFailure as failure:
         return None, [Problem(path.name, failure.row, None, failure.rule)]
     return _table_from_grid(path, grid, lengths, meta, header_names)
@@ -162,7 +173,8 @@ def detect_separator(header_line: str) -> str:
     return SEPARATORS[int(np.argmax(counts))] if max(counts) > 0 else ","
 
 
-def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
+def _read_csv_grid(path: Path, header_names: Sequence[str] = (),
+                   numbers: Sequence[str] = ()) -> tuple[pd.DataFrame, np.ndarray, dict]:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -184,12 +196,24 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
         if plain is not None:
             meta |= {"clean": plain.clean, "first_cell_empty": plain.first_cell_empty,
                      "may_hold_cpr": plain.may_hold_cpr}
+            header = _first_line(text).split(separator)
+            typed = _number_positions(header, header_names, numbers) if plain.clean and not plain.may_hold_cpr else []
             try:
-                grid = _parse_csv(source, text, separator, plain.width)
+                if typed:
+                    try:  # row 1 apart, as numbers cannot hold the column names
+                        grid = _parse_csv(source, text, separator, plain.width, typed)
+                        meta |= {"header": header, "numbers": typed}
+                    except ValueError:  # a cell that is no number to the C parser: all as text
+                        grid = None
+                if grid is None:
+                    grid = _parse_csv(source, text, separator, plain.width)
             except pd.errors.ParserError:  # a record has more fields than the header: count them all below
                 grid = None
-            if grid is not None and len(grid) == plain.first_cell_empty.size:
-                lengths = np.full(len(grid), plain.width, dtype=np.int64)
+            if grid is not None and len(grid) + ("header" in meta) == plain.first_cell_empty.size:
+                lengths = np.full(plain.first_cell_empty.size, plain.width, dtype=np.int64)
+            else:
+                for key in ("header", "numbers"):
+                    meta.pop(key, None)
         if lengths is None:
             # Field counts per record (quotes respected) find ragged rows; the C
             # parser then reads the cells, wide enough for the widest record.
@@ -200,8 +224,20 @@ def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
                 grid = pd.DataFrame(records, dtype=object).fillna("")
     except (csv.Error, pd.errors.ParserError, ValueError) as exc:
         raise _ReadFailure(f"filen kan ikke læses som CSV ({type(exc).__name__})") from None
-    grid.index = np.arange(1, len(grid) + 1)
+    first = 2 if "header" in meta else 1
+    grid.index = np.arange(first, len(grid) + first)
     return grid, lengths, meta
+
+
+def _number_positions(header: list[str], header_names: Sequence[str], numbers: Sequence[str]) -> list[int]:
+    """The positions of the ``numbers`` columns in ``header`` (the first of a repeated name); none unless
+    every one of ``header_names`` is there (else the header may lie further down: all as text)."""
+    positions: dict[str, int] = {}
+    for position, name in enumerate(header):
+        positions.setdefault(normalise_name(name), position)
+    if any(normalise_name(name) not in positions for name in header_names):
+        return []
+    return sorted(positions[name] for name in {normalise_name(n) for n in numbers} if name in positions)
 
 
 def _first_line(text: str) -> str:
@@ -211,11 +247,18 @@ def _first_line(text: str) -> str:
     return text[start:] if end < 0 else text[start:end]
 
 
-def _parse_csv(data: bytes | None, text: str, separator: str, width: int) -> pd.DataFrame:
-    """Every record's cells as text, ``width`` columns (shorter records filled with "")."""
+def _parse_csv(data: bytes | None, text: str, separator: str, width: int,
+               numbers: Sequence[int] = ()) -> pd.DataFrame:
+    """Every record's cells as text, ``width`` columns (shorter records filled with "").
+
+    With ``numbers`` (column positions), row 1 is left out and those columns are
+    read as ``float64``; a cell the C parser cannot read as a number raises ``ValueError``.
+    """
     source = io.BytesIO(data) if data is not None else io.StringIO(text, newline="")
+    dtype = {position: "float64" if position in numbers else object for position in range(width)}
     return pd.read_csv(source, sep=separator, header=None, encoding="utf-8-sig", names=range(width),
-                       dtype=object, na_filter=False, skip_blank_lines=False, engine="c")
+                       dtype=dtype, na_filter=False, skip_blank_lines=False, engine="c",
+                       skiprows=1 if numbers else None)
 
 
 @dataclass(frozen=True)
@@ -341,7 +384,7 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
     file = path.name
     if not meta.get("clean"):  # a CSV file's bytes may have shown that stripping would change nothing
         grid = pd.DataFrame({position: _strip_column(grid[position]) for position in grid.columns}, index=grid.index)
-    header = list(grid.iloc[0])
+    header = meta["header"] if "header" in meta else list(grid.iloc[0])  # row 1 read apart, or the grid's first
     if lengths is None:  # Excel: the header reaches its last named cell
         named = [i for i, name in enumerate(header) if name != ""]
         width = named[-1] + 1 if named else 0
@@ -353,7 +396,7 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
     if not any(header[:width]) and misplaced is None:
         return None, [Problem(file, 1, None, "række 1 er tom: den skal være overskriftsrækken med kolonnenavnene")]
 
-    body = grid.iloc[1:]
+    body = grid if "header" in meta else grid.iloc[1:]
     # Completely empty rows (blank lines, ";;;;" from Excel) are skipped; row numbers are kept.
     blank = np.zeros(len(body), dtype=bool)
     if body.shape[1]:
@@ -380,7 +423,8 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
         numeric = numeric.iloc[1:][~blank].set_axis(labels, axis=1)
     table = RawTable(file, path, body, tuple(header), ragged, meta["decimal_comma"],
                      header_ok=misplaced is None, encoding=meta["encoding"], separator=meta["separator"],
-                     numeric_cells=numeric, may_hold_cpr=meta.get("may_hold_cpr", True))
+                     numeric_cells=numeric, may_hold_cpr=meta.get("may_hold_cpr", True),
+                     numbers=tuple(labels[position] for position in meta.get("numbers", ())))
 
     if misplaced is not None:
         return table, [Problem(file, misplaced, None,

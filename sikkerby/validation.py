@@ -32,7 +32,7 @@ from sikkerby.errors import LIST_LIMIT, Problem, row_problems
 from sikkerby.parsing import (LIMIT_RULES, TYPE_RULES, beyond_limits, by_unique, empty_column, final_dtype,
                               mostly_distinct, parse)
 from sikkerby.personal_data import screen
-from sikkerby.readers import find_input, normalise_name, read_table
+from sikkerby.readers import RawTable, find_input, normalise_name, read_table
 
 SHOWN_VALUE_LENGTH = 60  # longer cell values are cut in messages
 
@@ -81,7 +81,11 @@ def validate_folder(path: str | Path, programme) -> tuple[Dataset | None, list[P
 
 def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[CheckedTable | None, list[Problem]]:
     """Read one input file and check it on its own (everything but the cross-file rules)."""
-    raw, problems = read_table(path, [c.name for c in spec.columns if c.required])
+    required = [c.name for c in spec.columns if c.required]
+    numbers = [c.name for c in spec.columns if c.type == "float" and not c.nullable]
+    raw, problems = read_table(path, required, numbers)
+    if raw is not None and not numbers_as_read_hold(raw, spec):
+        raw, problems = read_table(path, required)  # the text shows what is wrong with them
     if raw is None:
         return None, problems
     found, cells, refused = screen(raw.cells, raw.file, raw.numeric_cells, raw.may_hold_cpr)
@@ -124,6 +128,37 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
     for rule in TABLE_RULES.get(spec.name, ()):
         problems += rule(table)
     return table, problems
+
+
+EXACT_NUMBERS = 2.0 ** 53  # below it, a whole number is the same read as float or as integer text
+
+
+def numbers_as_read_hold(raw: RawTable, spec: InputFile) -> bool:
+    """Whether the columns the reader read as numbers (:attr:`RawTable.numbers`) are what parsing their
+    text would give, with no problem: every value finite, within the column's range, of magnitude below
+    :data:`EXACT_NUMBERS` and no negative zero (text such as ``-0`` or ``12345678901234567891`` goes
+    through integers when parsed as text). Else the file is read again as text, which names the cells."""
+    for label in raw.numbers:
+        name = normalise_name(label)
+        column = spec.column(name) if name in spec.column_names else None
+        values = raw.cells[label].to_numpy(dtype=np.float64)
+        if column is None or column.type != "float" or not np.isfinite(values).all():
+            return False
+        if (np.abs(values) >= EXACT_NUMBERS).any() or (np.signbit(values) & (values == 0)).any():
+            return False
+        if range_rule(column) is not None and _outside_range(pd.Series(values), column).any():
+            return False
+    return True
+
+
+def _outside_range(values: pd.Series, column: Column) -> pd.Series:
+    """Values below the column's minimum (at it, when exclusive) or above its maximum."""
+    outside = pd.Series(False, index=values.index)
+    if column.minimum is not None:
+        outside |= (values <= column.minimum) if column.exclusive_minimum else (values < column.minimum)
+    if column.maximum is not None:
+        outside |= values > column.maximum
+    return outside.fillna(False).astype(bool)
 
 
 # ------------------------------------------------------------------ columns
@@ -209,6 +244,9 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
             return values, invalid, values.isna(), canonical, canonical.isna()
 
         values, invalid, missing, canonical, unknown = by_unique(text, per_value)
+    elif column.type == "float" and text.dtype == np.float64:  # read as numbers (readers.read_table): no text
+        values, invalid = text, pd.Series(False, index=text.index)
+        missing = values.isna()
     else:
         values, invalid = parse(text, column.type, decimal_comma)
         missing = values.isna()
@@ -242,12 +280,7 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
 
     rule = range_rule(column)
     if rule is not None:
-        outside = pd.Series(False, index=values.index)
-        if column.minimum is not None:
-            outside |= (values <= column.minimum) if column.exclusive_minimum else (values < column.minimum)
-        if column.maximum is not None:
-            outside |= values > column.maximum
-        outside = outside.fillna(False).astype(bool)
+        outside = _outside_range(values, column)
         problems += _problems(file, column.name, rule, outside, text)
         values = values.mask(outside)
         bad |= outside

@@ -281,3 +281,32 @@ def test_all_distinct():
     assert not all_distinct(pd.Series(["a", "b", "a"], dtype="str"))
     assert not all_distinct(pd.Series(["a", None, "b"], dtype="str"))  # missing values: duplicated decides
     assert not all_distinct(pd.Series([1, 2, 3], dtype="Int64"))  # only text columns
+
+
+def test_numbers_are_read_as_numbers_only_from_plain_clean_files(tmp_path):
+    from sikkerby.readers import read_table
+
+    path = tmp_path / "t.csv"
+    names = ["aar", "vaegt"]
+
+    def numbers_of(text: str, header_names=names) -> tuple[str, ...]:
+        path.write_bytes(text.encode("utf-8"))
+        raw, _ = read_table(path, header_names, ["vaegt"])
+        if raw.numbers:
+            assert raw.cells[raw.numbers[0]].dtype == np.float64
+            assert raw.cells.index[0] == 2 and raw.header[:2] == tuple(text.split("\n")[0].split(","))[:2]
+        return raw.numbers
+
+    assert numbers_of("aar,vaegt\n2011,0.5\n2012,1e5\n") == ("vaegt",)
+    assert numbers_of("AAR,Vaegt,x\n2011,0.5,a\n") == ("Vaegt",)
+    assert numbers_of("aar,vaegt\n2011,x\n") == ()  # a cell that is no number: all text
+    assert numbers_of("aar,vaegt\n2011,\n") == ()  # an empty cell
+    assert numbers_of('aar,vaegt\n"2011",0.5\n') == ()  # quotes: cell by cell
+    assert numbers_of("aar,vaegt\n2011, 0.5\n") == ()  # something to strip
+    assert numbers_of("aar,vaegt\n" + "".join(MADE_UP_CPR) + ",0.5\n") == ()  # a CPR shape somewhere
+    assert numbers_of("aar,vaegt\r\n2011,0.5\r\n") == ()  # carriage returns
+    assert numbers_of("aar,vaegt\n2011,0.5\n", header_names=["aar", "vaegt", "bydel"]) == ()  # a name missing
+    assert numbers_of("aar,vaegt\n2011,0.5,1\n") == ()  # a longer record
+
+
+MADE_UP_CPR = ("010190", "1234")

@@ -93,7 +93,8 @@ CHANGES = {
     # numbers the byte shortcut cannot decide, or must refuse
     **{f"vaegt {v!r}": set_cells("vaegt", v) for v in
        ["", ".", "1.", ".5", "+1", "1e5", " 1", "١", "1,5", "1.2.3", "0", "3", "0.12345678901234567", "1e400",
-        "nan", "١٢٣٤٥٦٧٨٩٠"]},
+        "nan", "١٢٣٤٥٦٧٨٩٠", "-0", "-1", "0.0", "1e-400", "inf", "12345678901234567891", "9007199254740993",
+        "00000000000000000000012", "1.e5", "+.5", "x"]},
     **{f"aar {v!r}": set_cells("aar", v) for v in ["2011.0", "12345678901234567890", "+2011", "", "٢٠١١"]},
     "many bad weights": set_cells("vaegt", "x", rows=range(2, 3000, 7)),
     # text the byte shortcuts must notice
@@ -128,6 +129,8 @@ CHANGES = {
         x.replace(",", ";").replace(".", ",") for x in lines[1:]],
     "tabs": lambda lines: [x.replace(",", "\t") for x in lines],
     "a row twice": lambda lines: lines[:-1] + [lines[1], ""],
+    "weight column twice": lambda lines: [lines[0] + ",vaegt"] + [x + ",x" for x in lines[1:-1]] + [""],
+    "header in capitals": lambda lines: [lines[0].upper()] + lines[1:],
 }
 
 
