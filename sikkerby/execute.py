@@ -206,6 +206,11 @@ class WarmKernel:
     sink: object  # the file receiving the kernel's own stdout/stderr
     seconds: float  # time to start and warm it
 
+    def close(self, now: bool = False) -> None:
+        """Shut the kernel down and close the file of its messages."""
+        shutdown_kernel(self.km, now=now)
+        self.sink.close()
+
 
 async def _warm_up(km: TrackedKernelManager, code: str) -> None:
     kc = km.client()
@@ -289,8 +294,7 @@ def execute_one(job: NotebookJob, on_start: Callable[[NotebookJob], None] | None
     """Execute one notebook with papermill (in ``warm``'s kernel when given); never raises for a failing notebook."""
     job.output_path.parent.mkdir(parents=True, exist_ok=True)
     if warm is not None and warm.cwd != job.cwd:  # started for another folder: of no use
-        shutdown_kernel(warm.km, now=True)
-        warm.sink.close()
+        warm.close(now=True)
         warm = None
     if on_start is not None:
         on_start(job)
@@ -307,7 +311,7 @@ def execute_one(job: NotebookJob, on_start: Callable[[NotebookJob], None] | None
             _execute_attempts(job, result, warm.km if warm is not None else None)
         finally:
             _THREAD.kernel_output = None
-            if warm is not None:
+            if warm is not None:  # its messages are read before its file is closed
                 shutdown_kernel(warm.km)
             for each in sinks:
                 each.seek(0)
@@ -418,8 +422,7 @@ class NotebookRunner:
                 self._done.put(result)
         finally:
             if warm is not None:  # never used: the run stopped before its notebooks
-                shutdown_kernel(warm.km, now=True)
-                warm.sink.close()
+                warm.close(now=True)
 
     def results(self, poll: float = 0.2) -> Iterator[NotebookResult]:
         """Finished notebooks, in the order they finish (waits in short steps so Ctrl-C gets through)."""

@@ -250,6 +250,8 @@ class _Run:
         self.html = None  # HtmlRenderer, made on first use
         self.renderer_name = RENDERER_NBCONVERT
         self.started = datetime.now().astimezone().isoformat(timespec="seconds")
+        self.dataset = None  # the validated inputs, while this process needs them
+        self.source_files: dict = {}  # input name -> the file read (for the manifest)
         self._early: threading.Thread | None = None  # starts the runner's warm kernels
         self._runner = None  # sikkerby.execute.NotebookRunner
 
@@ -341,6 +343,7 @@ class _Run:
         t0 = time.perf_counter()
         self.programme = load_programme()
         self.dataset = load_inputs(self.data_arg, self.programme, reuse=not self.force)
+        self.source_files = dict(self.dataset.source_files)  # for the manifest, also after drop_dataset
         self.log(f"Inddata er i orden ({seconds_da(time.perf_counter() - t0)}).")
         from sikkerby.programme import reporting_year_warnings
 
@@ -353,8 +356,6 @@ class _Run:
     def drop_dataset(self) -> None:
         """Let go of the validated data; this process keeps only which files were read (for the
         manifest). :meth:`write_tables` reads the data back from the dataset cache if it still needs them."""
-        if self.dataset is not None:
-            self.source_files = dict(getattr(self.dataset, "source_files", None) or {})
         self.dataset = None
         release_memory()
 
@@ -485,7 +486,7 @@ class _Run:
         if not hasattr(self, "_versions"):
             self._versions = tool_versions(self.renderer_name)
             self._git = git_commit()
-        sources = getattr(self, "source_files", None) or getattr(self.dataset, "source_files", None) or {}
+        sources = self.source_files
         read = {Path(p).name for p in sources.values()} if sources else set(cache.input_files(self.data_path))
         inputs = {}
         for name, path in cache.input_files(self.data_path).items():
