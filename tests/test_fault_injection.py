@@ -245,6 +245,16 @@ print(json.dumps({{"rc": done.returncode, "stderr": done.stderr, "stdout": done.
 """
 
 
+def _run_in_mount_namespace(shell: str, last_good: Path, out: Path, waiting_notebooks: Path, tmp_path: Path,
+                            prepare: str = "") -> dict:
+    """:data:`NAMESPACE_SCRIPT` (a run into ``out`` whose notebooks are released at once) after ``shell``."""
+    release = tmp_path / "release"
+    release.touch()
+    script = NAMESPACE_SCRIPT.format(tests=str(Path(__file__).parent), last_good=str(last_good), out=str(out),
+                                     prepare=prepare, env=_env(waiting_notebooks, tmp_path / "started", release))
+    return _in_mount_namespace(shell, script)
+
+
 def _in_mount_namespace(shell: str, script: str) -> dict:
     """Run ``shell`` (mounts) then ``script`` in a private mount namespace; skip where that is not allowed."""
     unshare = shutil.which("unshare")
@@ -263,12 +273,8 @@ def _in_mount_namespace(shell: str, script: str) -> dict:
 def test_read_only_output_folder_gives_a_danish_message(last_good, waiting_notebooks, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(last_good, out)
-    release = tmp_path / "release"
-    release.touch()
-    script = NAMESPACE_SCRIPT.format(tests=str(Path(__file__).parent), last_good=str(last_good), out=str(out),
-                                     prepare="",
-                                     env=_env(waiting_notebooks, tmp_path / "started", release))
-    result = _in_mount_namespace(f"mount --bind {out} {out} && mount -o remount,bind,ro {out}", script)
+    result = _run_in_mount_namespace(f"mount --bind {out} {out} && mount -o remount,bind,ro {out}",
+                                     last_good, out, waiting_notebooks, tmp_path)
     assert result["rc"] == 1
     assert "Traceback" not in result["stderr"] + result["stdout"]
     assert "kan ikke bruges: filsystemet er skrivebeskyttet" in result["stderr"]
@@ -280,14 +286,11 @@ def test_full_tmpfs_keeps_the_last_good_publication(last_good, waiting_notebooks
     mount = tmp_path / "disk"
     mount.mkdir()
     out = mount / "out"
-    release = tmp_path / "release"
-    release.touch()
     pages = sum(-(-p.stat().st_size // 4096) for p in last_good.rglob("*") if p.is_file())
-    script = NAMESPACE_SCRIPT.format(tests=str(Path(__file__).parent), last_good=str(last_good), out=str(out),
-                                     prepare="shutil.copytree(last_good, out)",
-                                     env=_env(waiting_notebooks, tmp_path / "started", release))
     # room for the old publication and 48 kB more: the new one (a ~50 kB PDF alone) cannot fit
-    result = _in_mount_namespace(f"mount -t tmpfs -o size={pages * 4096 + 48 * 1024} tmpfs {mount}", script)
+    result = _run_in_mount_namespace(f"mount -t tmpfs -o size={pages * 4096 + 48 * 1024} tmpfs {mount}",
+                                     last_good, out, waiting_notebooks, tmp_path,
+                                     prepare="shutil.copytree(last_good, out)")
     assert result["rc"] == 1
     assert "Traceback" not in result["stderr"] + result["stdout"]
     assert "der er ikke mere plads på disken" in result["stderr"]
