@@ -7,6 +7,7 @@ never from the notebook: the notebook must show what the model computes.
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import re
 import shutil
@@ -107,14 +108,7 @@ def paragraphs(nb) -> list[str]:
 
 @pytest.fixture(scope="module")
 def scores_for(programme, sample_dataset):
-    cache = {}
-
-    def get(year):
-        if year not in cache:
-            cache[year] = evidence.aktivitetsscorer(sample_dataset, programme, year)
-        return cache[year]
-
-    return get
+    return functools.cache(lambda year: evidence.aktivitetsscorer(sample_dataset, programme, year))
 
 
 # --------------------------------------------------------------------- every year

@@ -10,6 +10,7 @@ The notebooks are executed once per session by the ``executed_notebook`` fixture
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -64,13 +65,7 @@ def sections_of(nb):
 
 @pytest.fixture(scope="module")
 def maalstatus_of(sample_dataset, programme):
-    cache = {}
-
-    def get(year):
-        if year not in cache:
-            cache[year] = goals.maalstatus(sample_dataset, programme, year)
-        return cache[year]
-    return get
+    return functools.cache(lambda year: goals.maalstatus(sample_dataset, programme, year))
 
 
 @pytest.mark.slow
