@@ -32,7 +32,8 @@ from sikkerby import display, evidence, plotting
 from sikkerby.contract import EVIDENSNIVEAUER, INDSATSOMRAADER
 from sikkerby.display import ColumnSpec, Paragraph, Table
 from sikkerby.formatting import (
-    MISSING, distinguishing_decimals, exact_decimals, fmt_count, fmt_list, fmt_number, fmt_pct, is_missing, word,
+    MISSING, distinguishing_decimals, exact_decimals, fmt_count, fmt_list, fmt_number, fmt_pct, forvaltning_name,
+    is_missing, word,
 )
 
 SCORE_DECIMALS = 1
@@ -381,16 +382,7 @@ def list_parts(sentence: str, table: Table) -> list:
 
 def show_list(sentence: str, table: Table) -> None:
     """Display a generated sentence and, unless it is empty, the table below it."""
-    from IPython.display import display
-
-    display(*list_parts(sentence, table))
-
-
-def show(*objects: Any) -> None:
-    """Display several display objects (tables, paragraphs) from one cell."""
-    from IPython.display import display
-
-    display(*objects)
+    display.show(*list_parts(sentence, table))
 
 
 # ----------------------------------------------------------------------- breakdowns
@@ -406,11 +398,6 @@ def _breakdown_columns(result: evidence.EvidenceModelResult) -> list[ColumnSpec]
         *[ColumnSpec(f"antal_{k}", word("kategori", k), kind="number") for k in result.params.kategorier],
         ColumnSpec("gns_samlet_score", "Gns. samlet score", kind="number", decimals=SCORE_DECIMALS),
     ]
-
-
-def forvaltning_name(code: Any, forvaltninger: Mapping[str, str]) -> str:
-    """``Børne- og Ungdomsforvaltningen (BUF)`` for a known code, else the code as it is."""
-    return f"{forvaltninger[code]} ({code})" if code in forvaltninger else str(code)
 
 
 def indsatsomraade_table(result: evidence.EvidenceModelResult) -> Table:

@@ -647,3 +647,9 @@ def describe_latest_count(year: int, latest: Mapping[str, Any] | None, place: st
         return f"Der er ingen opgørelse{where} fra {year}."
     return (f"Årets tal er den seneste opgørelse i {year}, den {fmt_date(latest[date])}: "
             f"{fmt_count(int(latest[count]), singular, plural)}{where}.")
+
+
+def forvaltning_name(code: Any, forvaltninger: Mapping[str, str]) -> str:
+    """``Børne- og Ungdomsforvaltningen (BUF)`` for a code the programme names, else the code as it is."""
+    full = forvaltninger.get(str(code))
+    return f"{full} ({code})" if full else str(code)

@@ -24,7 +24,7 @@ from sikkerby.chapter import ChapterContext
 from sikkerby.disclosure import HIDDEN_SHARE, suppress_small_counts
 from sikkerby.formatting import (
     NBSP, describe_ci_comparison, describe_latest_count, describe_status, describe_status_counts,
-    describe_target, fmt_ci,
+    describe_target, fmt_ci, forvaltning_name,
     is_missing, unit_noun,
 )
 from sikkerby.goals import values_of
@@ -188,10 +188,7 @@ def omraade_changes_columns(changes: pd.DataFrame, year: int) -> list[ColumnSpec
 
 
 def _forvaltning(programme: Programme):
-    def name(value: Any, row: Mapping[str, Any]) -> str:
-        full = programme.forvaltninger.get(str(value))
-        return f"{full} ({value})" if full else str(value)
-    return name
+    return lambda value, row: forvaltning_name(value, programme.forvaltninger)
 
 
 def institution_columns(programme: Programme) -> list[ColumnSpec]:
