@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import pickle
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, fields
@@ -35,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sikkerby.cache import input_files, sha256_file, tree_hashes
+from sikkerby.cache import input_files, library_versions, sha256_file, tree_hashes
 from sikkerby.paths import PACKAGE_DIR
 
 FORMAT = 2
@@ -53,13 +52,6 @@ def cache_dir() -> Path:
     return Path(xdg or Path.home() / ".cache") / "sikkerby" / "datasets"
 
 
-def _versions() -> dict[str, str]:
-    import numpy
-    import pandas
-
-    return {"python": sys.version, "pandas": pandas.__version__, "numpy": numpy.__version__}
-
-
 def dataset_key(data_dir: Path, programme) -> str | None:
     """The key of the validated dataset of ``data_dir`` under ``programme``; ``None`` for a missing folder."""
     folder = Path(data_dir).resolve()
@@ -72,7 +64,7 @@ def dataset_key(data_dir: Path, programme) -> str | None:
         "programme": repr(programme),
         "programme_raw": json.dumps(getattr(programme, "raw", None), sort_keys=True, default=str),
         "package": tree_hashes(PACKAGE_DIR),
-        "versions": _versions(),
+        "versions": library_versions(("pandas", "numpy")),  # the stored format
     }
     return hashlib.sha256(json.dumps(blob, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
 
