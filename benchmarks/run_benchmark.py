@@ -47,9 +47,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sikkerby.cache import library_versions, sha256_file
-from sikkerby.manifest import git_commit
-from sikkerby.paths import PROJECT_DIR, SAMPLE_DATA_DIR, notebooks_dir as default_notebooks_dir
+from sikkerby.config.paths import PROJECT_DIR, SAMPLE_DATA_DIR
+from sikkerby.config.paths import notebooks_dir as default_notebooks_dir
+from sikkerby.publish.cache import library_versions, sha256_file
+from sikkerby.publish.manifest import git_commit
 
 BIN = Path(sys.executable).parent
 GIB = 1 << 30
@@ -243,7 +244,7 @@ def _first_line_of(path: str, key: str) -> str | None:
 
 
 def machine_description(notebooks: list[Path]) -> dict:
-    from sikkerby.manifest import tool_versions
+    from sikkerby.publish.manifest import tool_versions
 
     mem = _first_line_of("/proc/meminfo", "MemTotal")
     mem_bytes = int(mem.split()[0]) * 1024 if mem else None
@@ -375,7 +376,7 @@ def main(argv=None) -> int:
         return 1
     args.results_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="work-", dir=args.results_dir))
-    # validated datasets (sikkerby.dataset_cache) of the benchmark stay in its work folder, not in ~/.cache
+    # validated datasets (sikkerby.inputs.dataset_cache) of the benchmark stay in its work folder, not in ~/.cache
     os.environ["SIKKERBY_CACHE_DIR"] = str(work / "cache")
     env = {**os.environ, "SIKKERBY_NOTEBOOKS": str(nb_dir), "PYTHONUNBUFFERED": "1"}
     setup = Setup(args.year, notebooks, nb_dir, work, env, args.jobs, work / "commands.log")

@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _validate(args) -> int:
-    from sikkerby.dataset import load_dataset
+    from sikkerby.inputs.dataset import load_dataset
 
     load_dataset(args.data)
     print("OK")
@@ -70,14 +70,14 @@ def _validate(args) -> int:
 
 
 def _run(args) -> int:
-    from sikkerby.run import run_years
+    from sikkerby.publish.run import run_years
 
     return run_years(args.year, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
                      force=args.force, quiet=args.quiet)
 
 
 def _template(args) -> int:
-    from sikkerby.template import write_template
+    from sikkerby.publish.template import write_template
 
     for path in write_template(args.out, year=args.year):
         print(f"Skabelon skrevet: {path}")

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factories import (
-    csv_text, spreadsheet_row, valid_tables, with_changes, with_column, with_rows, without_column, write_folder,
+    csv_text,
+    spreadsheet_row,
+    valid_tables,
+    with_changes,
+    with_column,
+    with_rows,
+    without_column,
+    write_folder,
     write_table,
 )
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby.paths import PROJECT_DIR, SAMPLE_DATA_DIR
-from sikkerby.programme import load_programme
+from sikkerby.config.paths import PROJECT_DIR, SAMPLE_DATA_DIR
+from sikkerby.config.programme import load_programme
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +45,7 @@ def typed_frame():
     """
     import pandas as pd
 
-    from sikkerby.contract import INPUTS_BY_NAME
+    from sikkerby.inputs.contract import INPUTS_BY_NAME
 
     def build(name: str, rows: list[dict]) -> pd.DataFrame:
         spec = INPUTS_BY_NAME[name]
@@ -72,7 +72,7 @@ def typed_frame():
 @pytest.fixture(scope="session")
 def sample_dataset(programme):
     """The bundled sample data, loaded and validated once per test session (do not modify it)."""
-    from sikkerby.dataset import load_dataset
+    from sikkerby.inputs.dataset import load_dataset
 
     return load_dataset("", programme)
 
@@ -88,7 +88,7 @@ def executed_notebook(tmp_path_factory):
     import nbformat
     import papermill
 
-    from sikkerby.paths import notebooks_dir
+    from sikkerby.config.paths import notebooks_dir
 
     cache: dict[tuple, object] = {}
     out_dir = tmp_path_factory.mktemp("executed")
@@ -110,7 +110,7 @@ def executed_notebook(tmp_path_factory):
 
 @pytest.fixture(scope="session", autouse=True)
 def private_dataset_cache(tmp_path_factory):
-    """Validated datasets (sikkerby.dataset_cache) of this test session go to a folder of its own, not ~/.cache
+    """Validated datasets (sikkerby.inputs.dataset_cache) of this test session go to a folder of its own, not ~/.cache
     (notebook kernels and `sikkerby run` subprocesses inherit the setting)."""
     import os
 

@@ -22,7 +22,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from sikkerby.contract import INPUT_FILES
+from sikkerby.inputs.contract import INPUT_FILES
 
 D = dt.date
 

@@ -1,8 +1,8 @@
 """Switching off every shortcut of reading and validation: the simple path the shortcuts must agree with.
 
 Reading and validating a large file takes whole-column and whole-file
-shortcuts (:mod:`sikkerby.parsing`, :mod:`sikkerby.readers`,
-:mod:`sikkerby.personal_data`, :mod:`sikkerby.validation`); each falls back to
+shortcuts (:mod:`sikkerby.inputs.parsing`, :mod:`sikkerby.inputs.readers`,
+:mod:`sikkerby.inputs.personal_data`, :mod:`sikkerby.inputs.validation`); each falls back to
 a plain per-value path when it cannot decide. :func:`use_per_value_paths` makes
 every shortcut say "cannot decide", so the same code runs the per-value path
 only: the csv module counts fields, every distinct value goes through the
@@ -24,7 +24,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from sikkerby import parsing, personal_data, readers, validation
+from sikkerby.inputs import parsing, personal_data, readers, validation
 
 
 def _csv_module_field_counts(text: str, separator: str) -> np.ndarray:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from sikkerby.paths import PROJECT_DIR
+from sikkerby.config.paths import PROJECT_DIR
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sikkerby.evidence import SCORE_COLUMNS
-from sikkerby.goals import MAALSTATUS_COLUMNS
+from sikkerby.model.evidence import SCORE_COLUMNS
+from sikkerby.model.goals import MAALSTATUS_COLUMNS
 
 
 def status_table(programme, year: int, rows: list[dict]) -> pd.DataFrame:

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from bad_inputs import CORPUS, BadInput
 from run_helpers import run_sikkerby, tree_digest, write_last_good_publication
-from sikkerby.paths import PROJECT_DIR
+
+from sikkerby.config.paths import PROJECT_DIR
 
 CPR_LIKE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 

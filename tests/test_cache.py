@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby import cache
+from sikkerby.publish import cache
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
 
@@ -78,7 +78,7 @@ def test_any_change_changes_the_key(world, change):
 
 def test_package_source_is_part_of_the_key(world):
     fp = _fp(*world)
-    assert "run.py" in fp["package"] and "render/pdf.py" in fp["package"]
+    assert "publish/run.py" in fp["package"] and "publish/render/pdf.py" in fp["package"]
     assert "templates/nbconvert/sikkerby/index.html.j2" in fp["package"]
     assert not any("__pycache__" in name for name in fp["package"])
     assert {"pandas", "papermill", "nbconvert", "typst", "python"} <= set(fp["libraries"])

@@ -11,8 +11,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from sikkerby.render.tables import write_csv
-from sikkerby.run import run_years
+from sikkerby.publish.render.tables import write_csv
+from sikkerby.publish.run import run_years
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
 # 2017, age 18, boys in the bundled sigtelser.csv: 123 of 4700 charged
@@ -28,7 +28,7 @@ def notebooks_reading_data(tmp_path) -> Path:
     path = folder / "02_kriminalitet.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
-        "from sikkerby.chapter import open_chapter\n"
+        "from sikkerby.report.chapter import open_chapter\n"
         "ch = open_chapter(aar, data_dir)\n"
         f"print({PRINTED!r} + repr(float(ch.status_row('ungdomskriminalitet')['vaerdi'])))"))
     nbformat.write(nb, path)
@@ -58,8 +58,8 @@ def _sums_2017(sigtelser_csv: Path) -> tuple[int, int]:
 @pytest.mark.slow
 def test_changed_input_changes_the_outputs_without_force(tmp_path, sample_copy, notebooks_reading_data,
                                                          programme):
-    from sikkerby.dataset import load_dataset
-    from sikkerby.goals import maalstatus
+    from sikkerby.inputs.dataset import load_dataset
+    from sikkerby.model.goals import maalstatus
 
     out = tmp_path / "out"
     args = dict(data_dir=sample_copy, out_dir=out, notebooks_dir=notebooks_reading_data, quiet=True,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sikkerby import goals
-from sikkerby.chapter import open_chapter
+from sikkerby.model import goals
+from sikkerby.report.chapter import open_chapter
 
 
 def test_context_matches_the_package_functions(sample_dataset, programme):

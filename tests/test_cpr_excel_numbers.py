@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-
 from factories import valid_tables, with_changes, with_column, write_folder, write_table
+
 from sikkerby.errors import InputError
-from sikkerby.personal_data import MASK, restore_leading_zero
-from sikkerby.readers import read_table
-from sikkerby.validation import validate_folder
+from sikkerby.inputs.personal_data import MASK, restore_leading_zero
+from sikkerby.inputs.readers import read_table
+from sikkerby.inputs.validation import validate_folder
 
 # 010190-1234 stored by Excel as the number 101901234 (nine digits)
 CPR_AS_NUMBER = 101901234

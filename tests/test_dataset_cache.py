@@ -8,9 +8,9 @@ import os
 import pandas as pd
 import pytest
 
-from sikkerby import dataset_cache, validation
-from sikkerby.dataset import load_dataset
 from sikkerby.errors import InputError
+from sikkerby.inputs import dataset_cache, validation
+from sikkerby.inputs.dataset import load_dataset
 
 # 2017, age 18, boys in the bundled sigtelser.csv
 OLD_ROW, NEW_ROW = "\n2017,18,m,4700,123\n", "\n2017,18,m,4700,400\n"

@@ -13,7 +13,6 @@ import json
 from datetime import date
 
 import pytest
-
 from run_helpers import FIXTURE_NOTEBOOKS, run_sikkerby
 
 pytestmark = pytest.mark.slow
@@ -74,7 +73,7 @@ def test_pdf_text_and_bytes_are_identical(two_runs):
 
 
 def test_publication_date_comes_from_the_year_params():
-    from sikkerby.run import publication_date
+    from sikkerby.publish.run import publication_date
 
     assert publication_date({"aar": 2017, "forelaeggelse": "juni 2018"}) == ""
     assert publication_date({"dato": date(2018, 6, 1)}) == "1. juni 2018"

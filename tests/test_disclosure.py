@@ -5,7 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sikkerby.disclosure import HIDDEN_SHARE, small_count_mask, suppress_small_counts
+from sikkerby.model.disclosure import (
+    HIDDEN_SHARE,
+    small_count_mask,
+    suppress_small_counts,
+)
 
 
 @pytest.fixture

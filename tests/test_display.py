@@ -18,11 +18,22 @@ import pypandoc
 import pytest
 from matplotlib.figure import Figure
 
-from sikkerby.display import (
-    Callout, Caption, ColumnSpec, Paragraph, Table, aktivitetsscorer_table, chart_bundle, escape_html,
-    escape_markdown, maalstatus_table, show_chart, show_synthetic_data_banner, synthetic_data_banner,
+from sikkerby.report.display import (
+    Callout,
+    Caption,
+    ColumnSpec,
+    Paragraph,
+    Table,
+    aktivitetsscorer_table,
+    chart_bundle,
+    escape_html,
+    escape_markdown,
+    maalstatus_table,
+    show_chart,
+    show_synthetic_data_banner,
+    synthetic_data_banner,
 )
-from sikkerby.formatting import NBSP
+from sikkerby.report.formatting import NBSP
 
 NB = NBSP
 EVIL = [
@@ -279,9 +290,9 @@ def test_show_functions_in_a_kernel():
 
     code = "\n".join([
         "import matplotlib.pyplot as plt, pandas as pd",
-        "from sikkerby.display import ColumnSpec, show_chart, show_markdown, show_table",
-        "from sikkerby.plotting import series_chart",
-        "from sikkerby.programme import load_programme",
+        "from sikkerby.report.display import ColumnSpec, show_chart, show_markdown, show_table",
+        "from sikkerby.report.plotting import series_chart",
+        "from sikkerby.config.programme import load_programme",
         "fig, ax = plt.subplots()",  # a pyplot figure: must not be shown a second time by the inline backend
         "ax.plot([1, 2], [3, 4])",
         "show_chart(fig, 'Kurve <b>', alt='Alt & tekst')",
@@ -321,7 +332,7 @@ def test_show_chart_closes_pyplot_figures():
 
 def test_status_table_writes_published_baselines_as_published(sample_dataset, programme):
     """The programme published 1,1 % for youth crime (2 decimals elsewhere): the table keeps 1,1."""
-    from sikkerby import goals
+    from sikkerby.model import goals
 
     table = maalstatus_table(goals.maalstatus(sample_dataset, programme, 2017), programme).to_frame()
     baselines = dict(zip(goals.maalstatus(sample_dataset, programme, 2017)["maalepunkt_id"], table["Basisværdi (år)"]))

@@ -8,13 +8,17 @@ import pypandoc
 import pytest
 from summary_factories import scores_frame, status_table
 
-from sikkerby.display import (
-    BulletList, data_sources_table, maalstatus_by_goal_area, maalstatus_table, model_overview_table,
+from sikkerby.model.evidence import model_overview
+from sikkerby.model.goals import maalstatus
+from sikkerby.report.display import (
+    BulletList,
+    data_sources_table,
+    maalstatus_by_goal_area,
+    maalstatus_table,
+    model_overview_table,
 )
-from sikkerby.evidence import model_overview
-from sikkerby.formatting import NBSP
-from sikkerby.goals import maalstatus
-from sikkerby.summary import data_sources
+from sikkerby.report.formatting import NBSP
+from sikkerby.report.front_page import data_sources
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sikkerby import evidence
-from sikkerby.programme import load_programme
-from sikkerby.paths import params_dir
+from sikkerby.config.paths import params_dir
+from sikkerby.config.programme import load_programme
+from sikkerby.model import evidence
 
 Y = 2016
 
@@ -261,7 +261,7 @@ def test_categories_come_from_the_programme(tmp_path, aktiviteter, succeskriteri
 
 
 def test_programme_without_points_for_a_level_is_refused(programme):
-    from sikkerby.programme import ProgrammeError
+    from sikkerby.config.programme import ProgrammeError
 
     with pytest.raises(ProgrammeError, match="lovende"):
         evidence.ModelParams(evidence_points={"effektiv": 100, "utilstraekkelig": 33,
@@ -360,7 +360,7 @@ def test_evaluate_bundles_the_tables(aktiviteter, succeskriterier, programme, pa
 
 @pytest.fixture(scope="module")
 def sample_dataset(programme):
-    from sikkerby.dataset import load_dataset
+    from sikkerby.inputs.dataset import load_dataset
 
     return load_dataset(None, programme)
 

@@ -13,9 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sikkerby.parsing import ascii_cells, by_unique, edge_whitespace, parse, parse_text
-from sikkerby.personal_data import _cpr_cells, cpr_cells
-from sikkerby.readers import _strip_column, field_counts
+from sikkerby.inputs.parsing import (
+    ascii_cells,
+    by_unique,
+    edge_whitespace,
+    parse,
+    parse_text,
+)
+from sikkerby.inputs.personal_data import _cpr_cells, cpr_cells
+from sikkerby.inputs.readers import _strip_column, field_counts
 
 
 def _csv_reader_counts(text: str, separator: str) -> list[int]:
@@ -97,7 +103,7 @@ def _per_value(monkeypatch):
 @pytest.mark.parametrize("decimal_comma", [False, True])
 @pytest.mark.parametrize("copies", [1, 400])  # 400 copies: the weight-column path without distinct values
 def test_numbers_parse_the_same_with_and_without_the_byte_shortcut(type_, decimal_comma, copies, monkeypatch):
-    from sikkerby import parsing
+    from sikkerby.inputs import parsing
 
     monkeypatch.setattr(parsing, "DISTINCT_MIN_CELLS", 1_000)
     rng = random.Random(3)
@@ -113,7 +119,7 @@ def test_numbers_parse_the_same_with_and_without_the_byte_shortcut(type_, decima
 
 
 def test_plain_number_kinds():
-    from sikkerby.parsing import plain_numbers
+    from sikkerby.inputs.parsing import plain_numbers
 
     cells = ["17", "17.5", "17.", ".5", "", ".", "1.2.3", "+1", "1e5", " 1", "1,5", "0"]
     found = plain_numbers(pd.Series(cells, dtype=object))
@@ -123,7 +129,7 @@ def test_plain_number_kinds():
 
 
 def test_plain_values_are_what_to_numeric_and_float_give():
-    from sikkerby.parsing import EXACT_DIGITS, plain_numbers, plain_values
+    from sikkerby.inputs.parsing import EXACT_DIGITS, plain_numbers, plain_values
 
     rng = random.Random(5)
     cells = []
@@ -142,7 +148,7 @@ def test_plain_values_are_what_to_numeric_and_float_give():
 
 @pytest.mark.parametrize("cells", [["a", "b", "a", np.nan, "b", None], ["x"], [], [np.nan, np.nan]])
 def test_by_unique_gives_the_same_with_or_without_distinct_values(cells, monkeypatch):
-    from sikkerby import parsing
+    from sikkerby.inputs import parsing
 
     column = pd.Series(cells, index=range(5, 5 + len(cells)), dtype=object, name="c")
 
@@ -160,7 +166,7 @@ def test_by_unique_gives_the_same_with_or_without_distinct_values(cells, monkeyp
 
 
 def test_mostly_distinct_judges_a_sample():
-    from sikkerby.parsing import mostly_distinct
+    from sikkerby.inputs.parsing import mostly_distinct
 
     assert mostly_distinct(np.array([str(i) for i in range(100_000)], dtype=object))
     assert not mostly_distinct(np.array(["2011", "2012"] * 50_000, dtype=object))
@@ -176,7 +182,7 @@ NFC_POOL = ["a", "A", "e", "o", " ", ",", "<", "=", "å", "ø", "é", "Å", "\u0
 
 
 def test_is_nfc_is_unicodedatas_answer():
-    from sikkerby.parsing import is_nfc, non_ascii_characters
+    from sikkerby.inputs.parsing import is_nfc, non_ascii_characters
 
     rng = random.Random(11)
     seen = set()
@@ -194,8 +200,8 @@ def _cells(text: str, separator: str) -> list[str]:
 
 @pytest.mark.parametrize("separator", [",", ";", "\t"])
 def test_clean_cells_and_cpr_shapes_from_the_bytes(separator):
-    from sikkerby.parsing import cells_are_clean, non_ascii_characters
-    from sikkerby.personal_data import _QUICK, text_may_hold_cpr
+    from sikkerby.inputs.parsing import cells_are_clean, non_ascii_characters
+    from sikkerby.inputs.personal_data import _QUICK, text_may_hold_cpr
 
     rng = random.Random(13)
     pool = ["0", "1", "9", "-", "a", " ", "\t", "\x0b", "\x1f", "\n", separator, "ø", "\u030a", "\u00a0", "١", "å"]
@@ -223,7 +229,7 @@ def test_clean_cells_and_cpr_shapes_from_the_bytes(separator):
 
 
 def test_first_line_is_the_first_line_that_is_not_empty():
-    from sikkerby.readers import _first_line
+    from sikkerby.inputs.readers import _first_line
 
     rng = random.Random(17)
     for _ in range(5_000):
@@ -234,8 +240,8 @@ def test_first_line_is_the_first_line_that_is_not_empty():
 @pytest.mark.parametrize("separator", [",", ";", "\t"])
 def test_read_table_gives_the_same_with_and_without_the_byte_facts(separator, tmp_path, monkeypatch):
     """Random small CSV files: cells, header, ragged rows, problems and screening are the same."""
-    from sikkerby.personal_data import screen
-    from sikkerby.readers import read_table
+    from sikkerby.inputs.personal_data import screen
+    from sikkerby.inputs.readers import read_table
 
     rng = random.Random(19)
     pool = ["1", "2011", "0101901234", "010190-1234", "x y", " x", "x ", "", "Nørrebro",
@@ -275,7 +281,7 @@ def test_read_table_gives_the_same_with_and_without_the_byte_facts(separator, tm
 
 
 def test_all_distinct():
-    from sikkerby.validation import all_distinct
+    from sikkerby.inputs.validation import all_distinct
 
     assert all_distinct(pd.Series(["a", "b", "c"], dtype="str"))
     assert not all_distinct(pd.Series(["a", "b", "a"], dtype="str"))
@@ -284,7 +290,7 @@ def test_all_distinct():
 
 
 def test_numbers_are_read_as_numbers_only_from_plain_clean_files(tmp_path):
-    from sikkerby.readers import read_table
+    from sikkerby.inputs.readers import read_table
 
     path = tmp_path / "t.csv"
     names = ["aar", "vaegt"]

@@ -24,9 +24,15 @@ import time
 from pathlib import Path
 
 import pytest
+from run_helpers import (
+    FIXTURE_NOTEBOOKS,
+    notebooks_with_cell,
+    run_sikkerby,
+    sikkerby_command,
+    tree_digest,
+)
 
-from run_helpers import FIXTURE_NOTEBOOKS, notebooks_with_cell, run_sikkerby, sikkerby_command, tree_digest
-from sikkerby.paths import PROJECT_DIR
+from sikkerby.config.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 

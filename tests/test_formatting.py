@@ -13,10 +13,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sikkerby.formatting import (
-    MISSING, NBSP, OKABE_ITO, VOCABULARIES, describe_status, describe_status_counts, exact_decimals,
-    fmt_count, fmt_date, fmt_list, fmt_number, fmt_pct, fmt_pp, fmt_target, fmt_threshold, fmt_value, fmt_year,
-    label, status_word, word,
+from sikkerby.report.formatting import (
+    MISSING,
+    NBSP,
+    OKABE_ITO,
+    VOCABULARIES,
+    describe_status,
+    describe_status_counts,
+    exact_decimals,
+    fmt_count,
+    fmt_date,
+    fmt_list,
+    fmt_number,
+    fmt_pct,
+    fmt_pp,
+    fmt_target,
+    fmt_threshold,
+    fmt_value,
+    fmt_year,
+    label,
+    status_word,
+    word,
 )
 
 NB = NBSP
@@ -148,7 +165,7 @@ def test_every_data_md_value_has_its_danish_word(vocabulary):
 
 
 def test_vocabularies_cover_the_contract():
-    from sikkerby import contract
+    from sikkerby.inputs import contract
 
     assert set(VOCABULARIES["evidensniveau"]) == set(contract.EVIDENSNIVEAUER)
     assert set(VOCABULARIES["indsatsomraade"]) == set(contract.INDSATSOMRAADER)
@@ -294,7 +311,7 @@ def test_retning_percent_with_two_decimals(programme):
 
 
 def test_a_published_baseline_is_written_as_published(programme):
-    from sikkerby.formatting import describe_target, fmt_baseline, fmt_target
+    from sikkerby.report.formatting import describe_target, fmt_baseline, fmt_target
 
     m = programme.maalepunkt("ungdomskriminalitet")  # 2 decimals, baseline published as 1.1
     assert fmt_baseline(m, 1.1) == f"1,1{NB}%"
@@ -405,7 +422,7 @@ def test_status_counts_sentence():
 @pytest.fixture(scope="module")
 def sample_maalstatus(programme, sample_dataset):
     """The maalstatus table of every year of the bundled sample data (goals.maalstatus)."""
-    from sikkerby import goals
+    from sikkerby.model import goals
 
     return pd.concat([goals.maalstatus(sample_dataset, programme, year) for year in range(2013, 2018)],
                      ignore_index=True)

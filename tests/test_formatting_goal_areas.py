@@ -1,4 +1,4 @@
-"""Sentences and vocabularies of the goal-area chapters (sikkerby.formatting).
+"""Sentences and vocabularies of the goal-area chapters (sikkerby.report.formatting).
 
 Expected strings are written by hand from params/program.yaml and DATA.md §2.1;
 ``NB`` is the non-breaking space between a number and its unit.
@@ -11,8 +11,14 @@ import math
 
 import pytest
 
-from sikkerby.formatting import (
-    MISSING, NBSP, describe_ci_comparison, describe_latest_count, describe_target, fmt_ci, label,
+from sikkerby.report.formatting import (
+    MISSING,
+    NBSP,
+    describe_ci_comparison,
+    describe_latest_count,
+    describe_target,
+    fmt_ci,
+    label,
 )
 
 NB = NBSP

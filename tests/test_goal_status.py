@@ -19,8 +19,9 @@ import math
 import pandas as pd
 import pytest
 
-from sikkerby import goal_status as gs
-from sikkerby.programme import Maalepunkt, YearlyRequirement
+from sikkerby.config.programme import Maalepunkt, YearlyRequirement
+from sikkerby.model import goal_status as gs
+from sikkerby.report import formatting as fmt
 
 
 def mp(kind, baseline_year=2013, baseline_value=17.5, target_year=2017, target_value=13.0,
@@ -224,20 +225,20 @@ def test_published_decimals():
 
 
 def test_baseline_warning_only_when_data_differ_at_published_precision():
-    assert gs.baseline_warning(STI, s(y2013=17.54)) is None  # rounds to 17.5
-    assert gs.baseline_warning(STI, s(y2013=17.45)) is None  # within half a unit of 17.5
-    assert gs.baseline_warning(STI, s(y2014=10.0)) is None  # no data for 2013
-    msg = gs.baseline_warning(STI, s(y2013=17.56))
+    assert fmt.baseline_warning(STI, s(y2013=17.54)) is None  # rounds to 17.5
+    assert fmt.baseline_warning(STI, s(y2013=17.45)) is None  # within half a unit of 17.5
+    assert fmt.baseline_warning(STI, s(y2014=10.0)) is None  # no data for 2013
+    msg = fmt.baseline_warning(STI, s(y2013=17.56))
     assert msg is not None
     assert "17,5" in msg and "17,56" in msg and "2013" in msg  # Danish number format
-    msg = gs.baseline_warning(STI_STRICT, s(y2013=280))
+    msg = fmt.baseline_warning(STI_STRICT, s(y2013=280))
     assert msg is not None and "283" in msg and "280" in msg
 
 
 def test_no_warning_without_published_baseline():
     m = mp("retning", baseline_year=2014, baseline_value=None, target_value=None, requirement=None)
-    assert gs.baseline_warning(m, s(y2014=40)) is None
-    assert gs.baseline_warning(KRAV, s(y2014=40)) is None
+    assert fmt.baseline_warning(m, s(y2014=40)) is None
+    assert fmt.baseline_warning(KRAV, s(y2014=40)) is None
 
 
 def test_value_in():
@@ -260,8 +261,8 @@ def test_warning_of_finds_a_målepunkt_s_sentence_among_computed_warnings():
     import dataclasses
 
     strict = dataclasses.replace(STI_STRICT, id="y", title="Testmål i antal")  # starts like STI's title
-    msg = gs.baseline_warning(STI, s(y2013=17.56))
-    other = gs.baseline_warning(strict, s(y2013=280))
-    assert gs.warning_of(STI, [other, msg]) == msg
-    assert gs.warning_of(strict, [other, msg]) == other
-    assert gs.warning_of(STI, [other]) is None and gs.warning_of(STI, []) is None
+    msg = fmt.baseline_warning(STI, s(y2013=17.56))
+    other = fmt.baseline_warning(strict, s(y2013=280))
+    assert fmt.warning_of(STI, [other, msg]) == msg
+    assert fmt.warning_of(strict, [other, msg]) == other
+    assert fmt.warning_of(STI, [other]) is None and fmt.warning_of(STI, []) is None

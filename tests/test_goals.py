@@ -28,9 +28,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sikkerby import goals, measures
-from sikkerby.dataset import Dataset
-from sikkerby.programme import ProgrammeError
+from sikkerby.config.programme import ProgrammeError
+from sikkerby.inputs.dataset import Dataset
+from sikkerby.model import calculations, goals
+from sikkerby.report.formatting import baseline_warnings
 
 
 @pytest.fixture
@@ -70,9 +71,9 @@ def dataset(typed_frame):
 
 def test_every_programme_maalepunkt_has_a_measure(programme):
     for m in programme.maalepunkter:
-        assert measures.measure_for(m.id) is measures.REGISTRY[m.id]
+        assert calculations.measure_for(m.id) is calculations.REGISTRY[m.id]
     with pytest.raises(ProgrammeError, match="no calculation"):
-        measures.measure_for("ukendt_maal")
+        calculations.measure_for("ukendt_maal")
 
 
 def test_measure_series(dataset, programme):
@@ -154,7 +155,7 @@ def test_maalstatus_accepts_precomputed_series(dataset, programme):
 
 
 def test_baseline_warnings(dataset, programme):
-    warnings = goals.baseline_warnings(dataset, programme)
+    warnings = baseline_warnings(programme, goals.measure_series(dataset, programme))
     assert len(warnings) == 2
     assert "offentliggjort som 283, men data giver 10." in warnings[0]
     assert "offentliggjort som 9, men data giver 1." in warnings[1]
@@ -176,13 +177,13 @@ def test_programme_parameters_are_used(dataset, programme):
 
 def test_shared_measure_computed_once(dataset, programme, monkeypatch):
     calls = []
-    original = measures.REGISTRY["lukkedage"].compute
+    original = calculations.REGISTRY["lukkedage"].compute
 
     def counting(*args):
         calls.append(1)
         return original(*args)
 
     for mid in ("lukkedage", "lukkede_institutioner"):
-        monkeypatch.setitem(measures.REGISTRY, mid, dataclasses.replace(measures.REGISTRY[mid], compute=counting))
+        monkeypatch.setitem(calculations.REGISTRY, mid, dataclasses.replace(calculations.REGISTRY[mid], compute=counting))
     goals.measure_series(dataset, programme)
     assert len(calls) == 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sikkerby.measures import areas
+from sikkerby.model.calculations import areas
 
 NEEDS = ["intensiveret", "markant"]
 

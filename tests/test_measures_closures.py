@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sikkerby.measures import closures
+from sikkerby.model.calculations import closures
 
 
 def closure(i, inst, forv, bydel, start, end, planlagt=False, plan=None):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from sikkerby.measures import gang_log
+from sikkerby.model.calculations import gang_log
 
 AREA = "Indre Nørrebro"
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sikkerby.measures import handleplan, working_days
+from sikkerby.model.calculations import handleplan, working_days
 
 
 def d(s):

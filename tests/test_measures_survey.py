@@ -17,7 +17,7 @@ import math
 import pandas as pd
 import pytest
 
-from sikkerby.measures import survey
+from sikkerby.model.calculations import survey
 
 
 @pytest.fixture

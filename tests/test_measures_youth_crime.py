@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from sikkerby.measures import youth_crime
+from sikkerby.model.calculations import youth_crime
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Content of notebooks/03_effekt_og_evidens.ipynb, executed with papermill on the sample data.
 
-The expected values come from the package (sikkerby.evidence on the same data),
+The expected values come from the package (sikkerby.model.evidence on the same data),
 never from the notebook: the notebook must show what the model computes.
 """
 
@@ -15,9 +15,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sikkerby import evidence, evidence_report
-from sikkerby.display import escape_markdown
-from sikkerby.formatting import fmt_number
+from sikkerby.model import evidence
+from sikkerby.report import evidence_chapter
+from sikkerby.report.display import escape_markdown
+from sikkerby.report.formatting import fmt_number
 
 STEM = "03_effekt_og_evidens"
 YEARS = (2015, 2016, 2017)
@@ -265,7 +266,7 @@ def no_lists_data(tmp_path_factory, sample_data_dir):
 
 @pytest.mark.slow
 def test_empty_lists_are_said_in_words_and_delivered_data_has_no_banner(executed_notebook, no_lists_data, programme):
-    from sikkerby.dataset import load_dataset
+    from sikkerby.inputs.dataset import load_dataset
 
     result = evidence.evaluate(load_dataset(no_lists_data, programme), programme, 2017)
     assert result.godt_paa_vej.empty and result.forsinket.empty and result.foermaaling.empty
@@ -273,8 +274,8 @@ def test_empty_lists_are_said_in_words_and_delivered_data_has_no_banner(executed
     shown = "\n".join(outputs(nb, "text/html"))
     assert "sb-callout" not in shown and "Eksempeldata" not in shown
     sentences = paragraphs(nb)
-    for sentence in (evidence_report.describe_foermaaling(result), evidence_report.describe_godt_paa_vej(result),
-                     evidence_report.describe_forsinket(result)):
+    for sentence in (evidence_chapter.describe_foermaaling(result), evidence_chapter.describe_godt_paa_vej(result),
+                     evidence_chapter.describe_forsinket(result)):
         assert sentence.startswith("Ingen aktiviteter")
         assert sentence in sentences
     captions = {t["caption"] for parsed in html_outputs(nb) for t in parsed.tables}

@@ -2,7 +2,7 @@
 
 The notebook is executed once per year and data folder in the session
 (``executed_notebook`` fixture). Expected statuses come from
-:func:`sikkerby.goals.maalstatus` on the same data, not from the notebook.
+:func:`sikkerby.model.goals.maalstatus` on the same data, not from the notebook.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sikkerby.display import SYNTHETIC_DATA_TEXT
-from sikkerby.evidence import evaluate
-from sikkerby.formatting import label
-from sikkerby.goals import baseline_warnings, maalstatus
-from sikkerby.programme import load_year_params
-from sikkerby.summary import introduction, key_messages
+from sikkerby.config.programme import load_year_params
+from sikkerby.model.evidence import evaluate
+from sikkerby.model.goals import maalstatus, measure_series
+from sikkerby.report.display import SYNTHETIC_DATA_TEXT
+from sikkerby.report.formatting import baseline_warnings, label
+from sikkerby.report.front_page import introduction, key_messages
 
 STEM = "00_sammenfatning"
 YEARS = (2017, 2015)
@@ -124,7 +124,7 @@ def test_introduction_names_the_year_and_its_presentation(executed_notebook, pro
 def test_key_messages_are_shown_as_a_list(executed_notebook, sample_dataset, programme, evidence_results, year):
     nb = executed_notebook(STEM, year)
     table = maalstatus(sample_dataset, programme, year)
-    expected = key_messages(table, programme, evidence_results[year], baseline_warnings(sample_dataset, programme))
+    expected = key_messages(table, programme, evidence_results[year], baseline_warnings(programme, measure_series(sample_dataset, programme)))
     assert 3 <= len(expected) <= 6
     lists = [o["data"]["text/plain"] for o in outputs(nb)
              if o.get("data", {}).get("text/html", "").startswith('<ul class="sb-list">')]
@@ -191,7 +191,7 @@ def test_no_banner_for_delivered_data(executed_notebook, sample_copy):
 
 @pytest.mark.slow
 def test_chapter_guide_is_generated_from_the_programme(executed_notebook, programme):
-    from sikkerby.summary import chapter_guide
+    from sikkerby.report.front_page import chapter_guide
 
     nb = executed_notebook(STEM, 2017)
     opening, chapters = chapter_guide(programme)

@@ -15,10 +15,10 @@ import re
 
 import pytest
 
-from sikkerby import goals
-from sikkerby.formatting import label
-from sikkerby.measures.survey import UAFKLARET, ci_side
-from sikkerby.render.chapters import front_matter
+from sikkerby.model import goals
+from sikkerby.model.calculations.survey import UAFKLARET, ci_side
+from sikkerby.publish.render.chapters import front_matter
+from sikkerby.report.formatting import label
 
 CHAPTERS = {"01_oeget_tryghed": ("tryghed", "Øget tryghed"), "02_mindre_kriminalitet": ("kriminalitet", "Mindre kriminalitet")}
 YEARS = (2014, 2017)
@@ -162,8 +162,8 @@ def test_summary_counts_the_areas_statuses(stem, year, executed_notebook, progra
 def test_inputs_are_hidden_and_setup_cells_excluded():
     import json
 
-    from sikkerby.paths import notebooks_dir
-    from sikkerby.render.notebook import cell_options
+    from sikkerby.config.paths import notebooks_dir
+    from sikkerby.publish.render.notebook import cell_options
 
     for stem in CHAPTERS:
         cells = json.loads((notebooks_dir() / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]

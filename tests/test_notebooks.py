@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from sikkerby.paths import notebooks_dir
-from sikkerby.render.chapters import front_matter, notebook_paths
+from sikkerby.config.paths import notebooks_dir
+from sikkerby.publish.render.chapters import front_matter, notebook_paths
 
 NOTEBOOKS = notebook_paths(notebooks_dir())
 YEARS = (2014, 2015, 2016, 2017)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sikkerby import evidence, goals
-from sikkerby.output_schemas import OutputContractError, check_output
+from sikkerby.model import evidence, goals
+from sikkerby.model.output_schemas import OutputContractError, check_output
 
 
 @pytest.mark.parametrize("year", [2013, 2014, 2017])

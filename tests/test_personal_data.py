@@ -6,11 +6,17 @@ import re
 
 import pandas as pd
 import pytest
-
 from factories import valid_tables, with_changes, with_column, write_folder
+
 from sikkerby.errors import InputError
-from sikkerby.personal_data import MASK, cpr_cells, is_personal_data_column, mask_cpr, screen
-from sikkerby.validation import validate_folder
+from sikkerby.inputs.personal_data import (
+    MASK,
+    cpr_cells,
+    is_personal_data_column,
+    mask_cpr,
+    screen,
+)
+from sikkerby.inputs.validation import validate_folder
 
 CPR = "0101901234"
 CPR_DASHED = "010190-1234"

@@ -11,8 +11,14 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.container import BarContainer, ErrorbarContainer
 
-from sikkerby.formatting import NBSP
-from sikkerby.plotting import Chart, bar_chart, figure_png, score_scatter, series_chart
+from sikkerby.report.formatting import NBSP
+from sikkerby.report.plotting import (
+    Chart,
+    bar_chart,
+    figure_png,
+    score_scatter,
+    series_chart,
+)
 
 NB = NBSP
 
@@ -178,8 +184,8 @@ def test_bar_chart_refuses_duplicates():
 
 
 def test_every_sample_maalepunkt_is_charted(programme, sample_dataset):
-    from sikkerby import goals
-    from sikkerby.formatting import fmt_value
+    from sikkerby.model import goals
+    from sikkerby.report.formatting import fmt_value
 
     series = goals.measure_series(sample_dataset, programme)
     for m in programme.maalepunkter:

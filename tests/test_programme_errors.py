@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
+from sikkerby.config.paths import PROJECT_DIR
+from sikkerby.config.programme import ProgrammeError, load_programme
 from sikkerby.errors import SikkerByError
-from sikkerby.paths import PROJECT_DIR
-from sikkerby.programme import ProgrammeError, load_programme
 
 
 def _params_copy(tmp_path):

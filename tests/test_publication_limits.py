@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from sikkerby.paths import PROJECT_DIR
-from sikkerby.programme import Publication, ProgrammeError, load_programme
+from sikkerby.config.paths import PROJECT_DIR
+from sikkerby.config.programme import ProgrammeError, Publication, load_programme
 
 
 def _programme_with(tmp_path, section: str):
@@ -81,7 +81,12 @@ def test_publication_refuses_bad_values_when_built_in_code():
 
 from matplotlib.text import Annotation  # noqa: E402
 
-from sikkerby.plotting import figure_png, labels_points, scatter_points, score_scatter  # noqa: E402
+from sikkerby.report.plotting import (  # noqa: E402
+    figure_png,
+    labels_points,
+    scatter_points,
+    score_scatter,
+)
 
 
 def scatter_frame(n: int, seed: int = 7):
@@ -155,7 +160,8 @@ def test_scatter_of_thousands_of_points(programme):
 def test_the_sample_is_below_every_limit(programme, sample_dataset, year):
     """With 42 activities nothing is cut and the scatter keeps its numbers: every table the chapter
     shows is the one it showed without limits, with no sentence under it."""
-    from sikkerby import evidence, evidence_report as er
+    from sikkerby.model import evidence
+    from sikkerby.report import evidence_chapter as er
 
     e = evidence.evaluate(sample_dataset, programme, year)
     rows, labels = programme.publication.max_table_rows, programme.publication.max_scatter_labels
@@ -207,8 +213,9 @@ def test_large_register_is_cut_with_a_sentence_and_an_unlabelled_scatter(execute
                                                                          programme):
     from test_notebook_evidence import html_outputs, outputs, paragraphs, table
 
-    from sikkerby import evidence, evidence_report as er
-    from sikkerby.dataset import load_dataset
+    from sikkerby.inputs.dataset import load_dataset
+    from sikkerby.model import evidence
+    from sikkerby.report import evidence_chapter as er
 
     e = evidence.evaluate(load_dataset(double_register, programme), programme, 2017)
     n_scored = len(er.ranked_scores(e.scores))

@@ -6,11 +6,24 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from factories import (
+    D,
+    csv_text,
+    valid_tables,
+    with_changes,
+    write_folder,
+    write_table,
+    write_xlsx,
+)
 from openpyxl import Workbook
 
-from factories import (D, csv_text, valid_tables, with_changes, write_folder, write_table, write_xlsx)
-from sikkerby.readers import decode_bytes, detect_separator, find_input, read_table
-from sikkerby.validation import validate_folder
+from sikkerby.inputs.readers import (
+    decode_bytes,
+    detect_separator,
+    find_input,
+    read_table,
+)
+from sikkerby.inputs.validation import validate_folder
 
 
 def loaded(folder, programme):

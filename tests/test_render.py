@@ -11,8 +11,12 @@ import nbformat
 import pytest
 import yaml
 
-from sikkerby.render.chapters import discover_chapters, notebook_title
-from sikkerby.render.notebook import first_source_line, keep_one_representation, prepare_for_publication
+from sikkerby.publish.render.chapters import discover_chapters, notebook_title
+from sikkerby.publish.render.notebook import (
+    first_source_line,
+    keep_one_representation,
+    prepare_for_publication,
+)
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
 
@@ -114,7 +118,7 @@ EXTERNAL = re.compile(r"<(script|link|img|iframe|source)\b[^>]*\b(src|href)\s*=\
 
 @pytest.fixture(scope="module")
 def html_renderer():
-    from sikkerby.render.html import HtmlRenderer, PageContext
+    from sikkerby.publish.render.html import HtmlRenderer, PageContext
 
     chapters = discover_chapters(FIXTURE_NOTEBOOKS)
     return HtmlRenderer(chapters, PageContext("Sikker By – status 2017", "Årlig status", "Eksempeldata",
@@ -141,7 +145,7 @@ def test_html_page(html_renderer):
 
 
 def test_html_refuses_to_load_from_other_hosts(html_renderer):
-    from sikkerby.render.html import RenderError, external_references
+    from sikkerby.publish.render.html import RenderError, external_references
 
     assert external_references('<a href="https://www.kk.dk">kk.dk</a>') == []  # a link is fine
     assert external_references('<img src="data:image/png;base64,xyz">') == []
@@ -158,7 +162,7 @@ def test_html_refuses_to_load_from_other_hosts(html_renderer):
 def test_pdf_has_title_page_toc_chapters_and_real_tables(tmp_path):
     from pypdf import PdfReader
 
-    from sikkerby.render.pdf import render_pdf
+    from sikkerby.publish.render.pdf import render_pdf
 
     chapters = discover_chapters(FIXTURE_NOTEBOOKS)
     meta = {"title": "Sikker By – status 2017", "subtitle": "Årlig status", "programme": "Sikker By programmet 2014-2017",
@@ -185,7 +189,7 @@ def test_pdf_has_title_page_toc_chapters_and_real_tables(tmp_path):
 # --- Quarto -------------------------------------------------------------------------------------------
 
 def test_quarto_project_file(tmp_path):
-    from sikkerby.render.quarto import write_quarto_project
+    from sikkerby.publish.render.quarto import write_quarto_project
 
     chapters = discover_chapters(FIXTURE_NOTEBOOKS)
     (tmp_path / "notebooks").mkdir()
@@ -205,11 +209,11 @@ def test_quarto_project_file(tmp_path):
 
 
 def test_pdf_filter_draws_status_symbols_on_their_colour():
-    """A status mark from sikkerby.display reaches Typst as a coloured box; the word stays text."""
+    """A status mark from sikkerby.report.display reaches Typst as a coloured box; the word stays text."""
     import pypandoc
 
-    from sikkerby.display import StatusLine
-    from sikkerby.render.pdf import FILTER
+    from sikkerby.publish.render.pdf import FILTER
+    from sikkerby.report.display import StatusLine
 
     markdown = StatusLine("Status 2017", "naaet")._repr_markdown_()
     typst = pypandoc.convert_text(markdown, "typst", format="markdown", extra_args=[f"--lua-filter={FILTER}"])

@@ -24,9 +24,9 @@ import pandas as pd
 import pytest
 
 from sikkerby import cli
-from sikkerby.progress import Progress
-from sikkerby.render.tables import write_csv
-from sikkerby.run import clean_stale, run_years, swap_in
+from sikkerby.publish.progress import Progress
+from sikkerby.publish.render.tables import write_csv
+from sikkerby.publish.run import clean_stale, run_years, swap_in
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
 CHAPTER_PAGES = ["index.html", "01_tryghed.html", "02_kriminalitet.html"]
@@ -128,9 +128,9 @@ def _assert_same_values(written: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 @pytest.mark.slow
 def test_csvs_are_the_package_results(published, programme):
-    from sikkerby.dataset import load_dataset
-    from sikkerby.evidence import aktivitetsscorer
-    from sikkerby.goals import maalstatus
+    from sikkerby.inputs.dataset import load_dataset
+    from sikkerby.model.evidence import aktivitetsscorer
+    from sikkerby.model.goals import maalstatus
 
     out, _, _ = published
     dataset = load_dataset("", programme)
@@ -192,7 +192,7 @@ def test_unchanged_rerun_does_nothing_and_imports_nothing_heavy(published, proje
     before = {p: p.stat().st_mtime_ns for p in (out / "2017").rglob("*")}
     code = (
         "import sys\n"
-        "from sikkerby.run import run_years\n"
+        "from sikkerby.publish.run import run_years\n"
         f"rc = run_years([2017], out_dir={str(out)!r}, notebooks_dir={str(FIXTURE_NOTEBOOKS)!r})\n"
         "heavy = sorted(m for m in ('pandas', 'numpy', 'papermill', 'nbconvert', 'nbformat', 'matplotlib') "
         "if m in sys.modules)\n"
@@ -350,7 +350,7 @@ def test_swap_in_replaces_and_leaves_nothing_behind(tmp_path):
 
 
 def test_clean_stale_removes_dead_builds_and_repairs_a_broken_swap(tmp_path):
-    from sikkerby.progress import RunLog
+    from sikkerby.publish.progress import RunLog
 
     (tmp_path / ".2017.build-dead").mkdir()
     (tmp_path / ".2017.build-dead" / "x").write_text("x", encoding="utf-8")

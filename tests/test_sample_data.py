@@ -13,10 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sikkerby.contract import INPUTS_BY_NAME
-from sikkerby.personal_data import is_personal_data_column
-from sikkerby.sample import SEED, generate_sample_data, write_sample_data
-from sikkerby.sample import scenario
+from sikkerby.inputs.contract import INPUTS_BY_NAME
+from sikkerby.inputs.personal_data import is_personal_data_column
+from sikkerby.sample import SEED, generate_sample_data, scenario, write_sample_data
 
 NAMES = tuple(INPUTS_BY_NAME)
 
@@ -100,7 +99,7 @@ def test_no_column_or_cell_looks_like_a_cpr_number(sample):
 
 
 def test_the_validator_accepts_the_bundled_sample_and_a_scaled_one(tmp_path, programme):
-    from sikkerby.dataset import load_dataset
+    from sikkerby.inputs.dataset import load_dataset
 
     load_dataset(None, programme)  # raises InputError on any problem
     write_sample_data(tmp_path, scale=2, seed=7)

@@ -1,4 +1,4 @@
-"""The goal-area chapters' building blocks: display objects for sections, and sikkerby.sections."""
+"""The goal-area chapters' building blocks: display objects for sections, and sikkerby.report.goal_area."""
 
 from __future__ import annotations
 
@@ -8,10 +8,18 @@ import pandas as pd
 import pypandoc
 import pytest
 
-from sikkerby import display, sections
-from sikkerby.chapter import ChapterContext
-from sikkerby.display import Callout, Caption, ColumnSpec, Heading, Paragraph, StatusLine, Table
-from sikkerby.formatting import NBSP
+from sikkerby.report import display, goal_area
+from sikkerby.report.chapter import ChapterContext
+from sikkerby.report.display import (
+    Callout,
+    Caption,
+    ColumnSpec,
+    Heading,
+    Paragraph,
+    StatusLine,
+    Table,
+)
+from sikkerby.report.formatting import NBSP
 
 NB = NBSP
 
@@ -71,7 +79,7 @@ def test_disclosure_markers_in_number_columns_and_empty_text():
     assert "Ingen data" in Table(df.iloc[:0], ["navn"])._repr_html_()  # the default is unchanged
 
 
-# ------------------------------------------------------------ sikkerby.sections
+# ------------------------------------------------------------ sikkerby.report.goal_area
 
 
 
@@ -93,14 +101,14 @@ def hand_context(programme, year: int) -> ChapterContext:
 
 @pytest.fixture
 def shown(monkeypatch):
-    """Everything sikkerby.display shows, as (object, kwargs) pairs."""
+    """Everything sikkerby.report.display shows, as (object, kwargs) pairs."""
     calls = []
     monkeypatch.setattr(display, "_display", lambda *objects, **kw: calls.extend((o, kw) for o in objects))
     return calls
 
 
 def test_section_of_a_survey_measure(programme):
-    objects = sections.section_objects(hand_context(programme, 2015), "utryghed_aften")
+    objects = goal_area.section_objects(hand_context(programme, 2015), "utryghed_aften")
     assert [type(o).__name__ for o in objects] == [
         "Heading", "Paragraph", "Paragraph", "Paragraph", "Callout", "StatusLine", "Paragraph", "Paragraph"]
     heading, measure, why, target, warning, status, sentence, ci = objects
@@ -119,18 +127,18 @@ def test_section_of_a_survey_measure(programme):
 
 def test_first_year_after_the_baseline_compares_with_the_published_baseline(programme):
     ch = hand_context(programme, 2014)
-    assert sections.previous_value(ch, programme.maalepunkt("utryghed_aften")) == 17.5  # not the data's 17,6
-    objects = sections.section_objects(ch, "utryghed_aften")
+    assert goal_area.previous_value(ch, programme.maalepunkt("utryghed_aften")) == 17.5  # not the data's 17,6
+    objects = goal_area.section_objects(ch, "utryghed_aften")
     status = next(o for o in objects if isinstance(o, display.StatusLine))
     assert repr(status) == "Status 2014: ⚠ Ikke på sporet"  # 16,4 > P(2014) = 16,375
 
 
 def test_show_maalepunkt_displays_the_section_then_the_chart(programme, shown):
     ch = hand_context(programme, 2015)
-    sections.show_maalepunkt(ch, "utryghed_aften")
+    goal_area.show_maalepunkt(ch, "utryghed_aften")
     objects = [o for o, _ in shown]
     assert [type(o).__name__ for o in objects[:8]] == [type(o).__name__ for o in
-                                                         sections.section_objects(ch, "utryghed_aften")]
+                                                         goal_area.section_objects(ch, "utryghed_aften")]
     image, image_kw = shown[8]
     assert sorted(image) == ["image/png", "text/plain"] and image_kw["raw"] is True
     alt = image_kw["metadata"]["image/png"]["alt"]
@@ -143,7 +151,7 @@ def test_show_maalepunkt_displays_the_section_then_the_chart(programme, shown):
 
 def test_section_without_data(programme, shown):
     ch = hand_context(programme, 2015)
-    sections.show_maalepunkt(ch, "lukkedage")
+    goal_area.show_maalepunkt(ch, "lukkedage")
     objects = [o for o, _ in shown]
     assert repr(objects[0]) == "Færre ikke-planlagte lukkedage i kommunale institutioner"
     assert not any(isinstance(o, Callout) for o in objects)
@@ -157,9 +165,9 @@ def test_section_without_data(programme, shown):
 
 def test_goal_area_opening_and_summary(programme, shown):
     ch = hand_context(programme, 2015)
-    assert sections.goal_area_statuses(ch, "tryghed") == ["paa_sporet"] + ["ikke_vurderbar"] * 4
-    sections.show_goal_area(ch, "kriminalitet")
-    sections.show_goal_area_summary(ch, "tryghed")
+    assert goal_area.goal_area_statuses(ch, "tryghed") == ["paa_sporet"] + ["ikke_vurderbar"] * 4
+    goal_area.show_goal_area(ch, "kriminalitet")
+    goal_area.show_goal_area_summary(ch, "tryghed")
     texts = [repr(o) for o, _ in shown]
     assert texts[0].startswith("Sikker By programmet har et særligt fokus på at mindske ungdomskriminaliteten")
     assert texts[1] == "Af 5 målepunkter er 1 på sporet, mens 4 ikke kan vurderes."
@@ -171,19 +179,19 @@ def test_goal_area_opening_and_summary(programme, shown):
 # ------------------------------------------------------ breakdown table layouts
 
 def test_disclosure_note(programme):
-    assert sections.disclosure_note(programme) == "Antal fra 1 til 4 vises som »<5« af hensyn til diskretion."
-    assert sections.disclosure_note(programme, shares=True).endswith(
+    assert goal_area.disclosure_note(programme) == "Antal fra 1 til 4 vises som »<5« af hensyn til diskretion."
+    assert goal_area.disclosure_note(programme, shares=True).endswith(
         "; andele beregnet af dem vises som »–«.")
 
 
 def test_institution_and_forvaltning_layouts(programme):
     by_institution = pd.DataFrame({"institution": ["Klub <A>", "Klub B"], "forvaltning": ["BUF", "XYZ"],
                                    "bydel": ["Valby", "Valby"], "lukkedage": pd.Series([12, "<5"], dtype=object)})
-    frame = Table(by_institution, sections.institution_columns(programme)).to_frame()
+    frame = Table(by_institution, goal_area.institution_columns(programme)).to_frame()
     assert frame.values.tolist() == [["Klub <A>", "Børne- og Ungdomsforvaltningen (BUF)", "Valby", "12"],
                                      ["Klub B", "XYZ", "Valby", "<5"]]
     by_forvaltning = pd.DataFrame({"forvaltning": ["SOF"], "lukkedage": [1234], "lukkede_institutioner": ["<5"]})
-    assert Table(by_forvaltning, sections.forvaltning_columns(programme)).to_frame().values.tolist() == [
+    assert Table(by_forvaltning, goal_area.forvaltning_columns(programme)).to_frame().values.tolist() == [
         ["Socialforvaltningen (SOF)", "1.234", "<5"]]
 
 
@@ -192,13 +200,13 @@ def test_bydel_and_youth_crime_layouts(programme):
                            "ci_nedre": pd.Series([6.88, "–"], dtype=object),
                            "ci_oevre": pd.Series([14.71, "–"], dtype=object),
                            "n": pd.Series([1264, "<5"], dtype=object)})
-    frame = Table(bydele, sections.bydel_columns(programme.maalepunkt("utryghed_aften"))).to_frame()
+    frame = Table(bydele, goal_area.bydel_columns(programme.maalepunkt("utryghed_aften"))).to_frame()
     assert frame.values.tolist() == [["Valby", f"10,8{NB}%", f"6,9–14,7{NB}%", "1.264"],
                                      ["Vanløse", "–", "–", "<5"]]
     youth = pd.DataFrame({"aldersgruppe": ["15-17", "15-17"], "koen": ["k", "uoplyst"],
                           "befolkning": [12714, 40], "sigtede": pd.Series([51, "<5"], dtype=object),
                           "andel": pd.Series([0.401133, "–"], dtype=object)})
-    frame = Table(youth, sections.youth_crime_columns(programme.maalepunkt("ungdomskriminalitet"))).to_frame()
+    frame = Table(youth, goal_area.youth_crime_columns(programme.maalepunkt("ungdomskriminalitet"))).to_frame()
     assert frame.values.tolist() == [["15-17 år", "Kvinder", "12.714", "51", f"0,40{NB}%"],
                                      ["15-17 år", "Køn ikke oplyst", "40", "<5", "–"]]
 
@@ -210,7 +218,7 @@ def test_late_plans_changes_and_gang_log_layouts(programme):
         "frist": pd.to_datetime(["2016-03-23", "2016-03-31"]),
         "handleplan_dato": pd.to_datetime(["2016-03-29", None]),
         "arbejdsdage": pd.array([6, None], dtype="Int64"), "problem": ["for_sen", "mangler"]})
-    frame = Table(late, sections.late_plan_columns()).to_frame()
+    frame = Table(late, goal_area.late_plan_columns()).to_frame()
     assert frame.values.tolist() == [
         ["Klub A", "SOF", "18. marts 2016", "23. marts 2016", "29. marts 2016",
          "⚠ Handleplan for sen"],
@@ -219,15 +227,15 @@ def test_late_plans_changes_and_gang_log_layouts(programme):
     changes = pd.DataFrame({"omraade": ["Urbanplanen"], "bydel": ["Amager Øst"], "aendring": ["kommet_til"],
                             "indsatsbehov_foer": ["ordinær"], "indsatsbehov": ["intensiveret"],
                             "fra_aar": [2016], "aar": [2017]})
-    frame = Table(changes, sections.omraade_changes_columns(changes, 2017)).to_frame()
+    frame = Table(changes, goal_area.omraade_changes_columns(changes, 2017)).to_frame()
     assert list(frame.columns) == ["Lokalområde", "Bydel", "Ændring", "Indsatsbehov 2016", "Indsatsbehov 2017"]
     assert frame.values.tolist() == [["Urbanplanen", "Amager Øst", "▲ Kommet til", "Ordinær", "Intensiveret"]]
     gone = changes.assign(aendring="gaaet_ud", indsatsbehov=math.nan)
-    assert Table(gone, sections.omraade_changes_columns(gone, 2017)).to_frame().values.tolist()[0][2:] == [
+    assert Table(gone, goal_area.omraade_changes_columns(gone, 2017)).to_frame().values.tolist()[0][2:] == [
         "▼ Gået ud", "Ordinær", "–"]
-    assert [c.title for c in sections.omraade_changes_columns(changes.iloc[:0], 2017)][3] == "Indsatsbehov året før"
+    assert [c.title for c in goal_area.omraade_changes_columns(changes.iloc[:0], 2017)][3] == "Indsatsbehov året før"
     log = pd.DataFrame({"kvartal": ["2017K4"], "dato": pd.to_datetime(["2017-12-31"]), "antal_personer": [117]})
-    assert Table(log, sections.bandelog_columns()).to_frame().values.tolist() == [
+    assert Table(log, goal_area.bandelog_columns()).to_frame().values.tolist() == [
         ["2017K4", "31. december 2017", "117"]]
 
 
@@ -250,45 +258,45 @@ def test_bydel_table_hides_small_bydele_and_says_when_the_year_has_no_answers(pr
         dict(aar=2016, respondent_id=f"r{i}", bydel=b, vaegt=1.0, tryghed_aften=a)
         for i, (b, a) in enumerate(answers)])
     ch = _context(programme, types.SimpleNamespace(tryghedsundersoegelse=survey), 2016)
-    table = sections.bydel_table(ch)
+    table = goal_area.bydel_table(ch)
     assert table.caption == "Andel utrygge om aftenen og natten pr. bydel, 2016"
-    assert table.note == sections.disclosure_note(programme, shares=True)
+    assert table.note == goal_area.disclosure_note(programme, shares=True)
     rows = table.to_frame().set_index("Bydel")
     assert list(rows.index) == list(programme.bydele)
     assert rows.loc["Valby"].tolist()[::2] == [f"20,0{NB}%", "5"]
     assert rows.loc["Vanløse"].tolist() == ["–", "–", "<5"]
     assert rows.loc["Amager Øst"].tolist()[2] == "0"  # no answers: 0 is not a small count
-    empty = sections.bydel_table(_context(programme, types.SimpleNamespace(tryghedsundersoegelse=survey), 2017))
+    empty = goal_area.bydel_table(_context(programme, types.SimpleNamespace(tryghedsundersoegelse=survey), 2017))
     assert empty.rows == [] and empty.empty == "Ingen gyldige svar i 2017"
     assert "Ingen gyldige svar i 2017" in empty._repr_html_()
 
 
 def test_closure_tables_suppress_every_count_below_min_count(programme, sample_dataset):
-    from sikkerby.measures import closures
+    from sikkerby.model.calculations import closures
 
     ch = _context(programme, sample_dataset, 2017, min_count=60)
-    institutions = sections.institution_table(ch)
+    institutions = goal_area.institution_table(ch)
     assert institutions.caption == "Ikke-planlagte lukkedage pr. institution, 2017"
     days = closures.lukkedage_by_institution(sample_dataset.lukninger, 2017)["lukkedage"].tolist()
     assert [row[3] for row in institutions.to_frame().values.tolist()] == [
         "<60" if 1 <= d < 60 else str(d) for d in days]
     assert institutions.note == "Antal fra 1 til 59 vises som »<60« af hensyn til diskretion."
-    forvaltninger = sections.forvaltning_table(ch)
+    forvaltninger = goal_area.forvaltning_table(ch)
     assert forvaltninger.caption == "Ikke-planlagte lukninger pr. forvaltning, 2017"
     counts = closures.lukkedage_by_forvaltning(sample_dataset.lukninger, 2017)
     shown = forvaltninger.to_frame()
     assert shown["Lukkede institutioner"].tolist() == [
         "<60" if 1 <= n < 60 else str(n) for n in counts["lukkede_institutioner"]]
     assert "<60" in shown["Lukkede institutioner"].tolist()  # the case is exercised
-    empty = sections.institution_table(_context(programme, sample_dataset, 2030))
+    empty = goal_area.institution_table(_context(programme, sample_dataset, 2030))
     assert empty.rows == [] and empty.empty == "Ingen ikke-planlagte lukninger i 2030"
 
 
 def test_youth_crime_table_hides_the_share_of_a_suppressed_count(programme, sample_dataset):
-    from sikkerby.measures import youth_crime
+    from sikkerby.model.calculations import youth_crime
 
     ch = _context(programme, sample_dataset, 2017, min_count=60)
-    table = sections.youth_crime_table(ch)
+    table = goal_area.youth_crime_table(ch)
     assert table.caption == "Sigtede unge fordelt på alder og køn, 2017"
     raw = youth_crime.ungdomskriminalitet_breakdown(sample_dataset.sigtelser, 2017)
     shown = table.to_frame()
@@ -300,29 +308,29 @@ def test_youth_crime_table_hides_the_share_of_a_suppressed_count(programme, samp
 
 
 def test_gang_log_text_and_table(programme, sample_dataset):
-    from sikkerby.measures import gang_log
+    from sikkerby.model.calculations import gang_log
 
     ch = _context(programme, sample_dataset, 2016, min_count=1000)
-    table = sections.bandelog_table(ch)
+    table = goal_area.bandelog_table(ch)
     omraade = programme.bandelog_omraade
     assert table.caption == f"Bandelogens opgørelser for {omraade} til og med 2016"
     log = gang_log.bandelog_series(sample_dataset.bandelog, omraade, through_year=2016)
     assert len(log) and table.to_frame()["Antal personer"].tolist() == ["<1000"] * len(log)
     latest = gang_log.bandelog_latest(sample_dataset.bandelog, omraade, 2016)
-    assert sections.bandelog_latest_text(ch).startswith("Årets tal er den seneste opgørelse i 2016")
-    assert f"{int(latest['antal_personer'])} personer i {omraade}." in sections.bandelog_latest_text(ch)
+    assert goal_area.bandelog_latest_text(ch).startswith("Årets tal er den seneste opgørelse i 2016")
+    assert f"{int(latest['antal_personer'])} personer i {omraade}." in goal_area.bandelog_latest_text(ch)
 
 
 def test_area_changes_and_late_plans_use_the_programme_settings(programme, sample_dataset):
-    from sikkerby.measures import areas, handleplan
+    from sikkerby.model.calculations import areas, handleplan
 
     ch = _context(programme, sample_dataset, 2017)
-    changes = sections.area_changes_table(ch)
+    changes = goal_area.area_changes_table(ch)
     expected = areas.omraader_changes(sample_dataset.tryghedsindeks,
                                       programme.maalepunkt("omraader_indsatsbehov").extra["needs"], 2017)
     assert changes.caption == "Lokalområder, der er kommet til eller gået ud af opgørelsen, 2017"
     assert changes.to_frame()["Lokalområde"].tolist() == expected["omraade"].tolist()
-    late = sections.late_plans_table(ch)
+    late = goal_area.late_plans_table(ch)
     working_days = programme.maalepunkt("handleplan_3_dage").extra["working_days"]
     assert late.to_frame()["Institution/serviceydelse"].tolist() == handleplan.sene_handleplaner(
         sample_dataset.lukninger, 2017, working_days)["institution"].tolist()
@@ -333,18 +341,18 @@ def test_retning_chart_caption_names_the_baseline_level_only_when_there_is_one(p
     m = programme.maalepunkt("bandelog_indre_noerrebro")  # baseline taken from the data (2014)
     series = pd.DataFrame({"aar": [2015, 2016], "vaerdi": [120.0, 110.0], "ci_nedre": [math.nan] * 2,
                            "ci_oevre": [math.nan] * 2})
-    assert sections.chart_caption(m, series, 2016, baseline_value=None) == f"{m.title}: antallet 2015–2016."
-    assert sections.chart_caption(m, series, 2016, baseline_value=130.0) == (
+    assert goal_area.chart_caption(m, series, 2016, baseline_value=None) == f"{m.title}: antallet 2015–2016."
+    assert goal_area.chart_caption(m, series, 2016, baseline_value=130.0) == (
         f"{m.title}: antallet 2015–2016 med niveauet i basisåret 2014, som antallet skal under.")
 
 
 def test_baseline_warning_is_the_chapter_s_own_sentence(programme):
     ch = hand_context(programme, 2015)
     m = programme.maalepunkt("utryghed_aften")
-    assert sections.baseline_warning(ch, m) == ch.baseline_warnings[0]  # computed once, for the whole chapter
+    assert goal_area.baseline_warning(ch, m) == ch.baseline_warnings[0]  # computed once, for the whole chapter
     ch.__dict__["baseline_warnings"] = [f"{m.title}: fra kørslens advarsler."]
-    assert sections.baseline_warning(ch, m) == f"{m.title}: fra kørslens advarsler."
-    assert sections.baseline_warning(ch, programme.maalepunkt("lukkedage")) is None
+    assert goal_area.baseline_warning(ch, m) == f"{m.title}: fra kørslens advarsler."
+    assert goal_area.baseline_warning(ch, programme.maalepunkt("lukkedage")) is None
 
 
 # ------------------------------------------------------------ long lists are cut
@@ -358,33 +366,33 @@ def _with_max_rows(programme, max_rows: int):
 
 
 def test_institution_table_is_cut_at_max_table_rows_with_a_sentence(programme, sample_dataset):
-    from sikkerby.measures import closures
+    from sikkerby.model.calculations import closures
 
     days = closures.lukkedage_by_institution(sample_dataset.lukninger, 2017)
     n = len(days)
     assert n >= 3
-    at_limit = sections.institution_table(_context(_with_max_rows(programme, n), sample_dataset, 2017))
-    assert len(at_limit.rows) == n and at_limit.note == sections.disclosure_note(programme)
-    cut = sections.institution_table(_context(_with_max_rows(programme, n - 1), sample_dataset, 2017))
+    at_limit = goal_area.institution_table(_context(_with_max_rows(programme, n), sample_dataset, 2017))
+    assert len(at_limit.rows) == n and at_limit.note == goal_area.disclosure_note(programme)
+    cut = goal_area.institution_table(_context(_with_max_rows(programme, n - 1), sample_dataset, 2017))
     assert len(cut.rows) == n - 1
     assert cut.to_frame()["Institution/serviceydelse"].tolist() == days["institution"].tolist()[:n - 1]
     assert cut.note == (f"Tabellen viser de første {n - 1} af {n} institutioner. Listen er afkortet: den sidste "
-                        f"er ikke med i publikationen. {sections.disclosure_note(programme)}")
+                        f"er ikke med i publikationen. {goal_area.disclosure_note(programme)}")
     assert "Listen er afkortet" in cut._repr_html_() and "Listen er afkortet" in cut._repr_markdown_()
 
 
 def test_late_plans_table_is_cut_in_date_order(programme, sample_dataset):
-    from sikkerby.measures import handleplan
+    from sikkerby.model.calculations import handleplan
 
     working_days = programme.maalepunkt("handleplan_3_dage").extra["working_days"]
     late = handleplan.sene_handleplaner(sample_dataset.lukninger, 2017, working_days)
     n = len(late)
     assert n == 2  # the sample's 2017
-    cut = sections.late_plans_table(_context(_with_max_rows(programme, 1), sample_dataset, 2017))
+    cut = goal_area.late_plans_table(_context(_with_max_rows(programme, 1), sample_dataset, 2017))
     assert cut.to_frame()["Institution/serviceydelse"].tolist() == late["institution"].tolist()[:1]
     assert cut.note == ("Tabellen viser den første af 2 lukninger. Listen er afkortet: den sidste "
                         "er ikke med i publikationen.")
-    whole = sections.late_plans_table(_context(_with_max_rows(programme, n), sample_dataset, 2017))
+    whole = goal_area.late_plans_table(_context(_with_max_rows(programme, n), sample_dataset, 2017))
     assert len(whole.rows) == n and whole.note == ""
 
 

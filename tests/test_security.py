@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from factories import write_folder
 from run_helpers import FIXTURE_NOTEBOOKS, run_sikkerby
-from sikkerby.paths import PACKAGE_DIR, PROJECT_DIR, notebooks_dir
-from sikkerby.personal_data import cpr_cells
+
+from sikkerby.config.paths import PACKAGE_DIR, PROJECT_DIR, notebooks_dir
+from sikkerby.inputs.personal_data import cpr_cells
 
 PAYLOADS = {
     "script": "<script>alert(1)</script>",
@@ -271,7 +271,11 @@ def test_yaml_is_only_read_with_the_safe_loader():
 
 
 def test_a_python_tag_in_the_params_is_not_executed(tmp_path):
-    from sikkerby.programme import ProgrammeError, load_programme, load_year_params
+    from sikkerby.config.programme import (
+        ProgrammeError,
+        load_programme,
+        load_year_params,
+    )
 
     marker = tmp_path / "pwned"
     tag = f"!!python/object/apply:os.system ['touch {marker}']"

@@ -12,12 +12,21 @@ import pandas as pd
 import pytest
 from summary_factories import scores_frame, status_table
 
-from sikkerby.dataset import Dataset
-from sikkerby.evidence import KATEGORIER, MODEL_STATUSES, model_overview
-from sikkerby.formatting import NBSP
-from sikkerby.summary import (
-    baseline_note, chapter_guide, data_sources, data_sources_caption, describe_development, development_messages, developments, evidence_messages, introduction,
-    key_messages, programme_year_text,
+from sikkerby.inputs.dataset import Dataset
+from sikkerby.model.evidence import KATEGORIER, MODEL_STATUSES, model_overview
+from sikkerby.report.formatting import NBSP
+from sikkerby.report.front_page import (
+    baseline_note,
+    chapter_guide,
+    data_sources,
+    data_sources_caption,
+    describe_development,
+    development_messages,
+    developments,
+    evidence_messages,
+    introduction,
+    key_messages,
+    programme_year_text,
 )
 
 NB = NBSP

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from sikkerby import template
 from sikkerby.cli import main
-from sikkerby.contract import AKTIVITETER, SUCCESKRITERIER
 from sikkerby.errors import SikkerByError
+from sikkerby.inputs.contract import AKTIVITETER, SUCCESKRITERIER
+from sikkerby.publish import template
 
 
 @pytest.fixture(scope="module")
@@ -157,8 +157,8 @@ def _deliver(template_dir, data_dir, aktiviteter_rows, succeskriterier_rows):
 
 
 def test_filled_template_validates_and_scores(written, tmp_path, programme):
-    from sikkerby.dataset import load_dataset
-    from sikkerby.evidence import aktivitetsscorer
+    from sikkerby.inputs.dataset import load_dataset
+    from sikkerby.model.evidence import aktivitetsscorer
 
     template_dir, _ = written
     data = _deliver(template_dir, tmp_path / "data", FILLED_AKTIVITETER, FILLED_SUCCESKRITERIER)
@@ -180,9 +180,9 @@ def test_filled_template_validates_and_scores(written, tmp_path, programme):
 
 
 def test_filled_template_with_a_wrong_value_names_the_problem(written, tmp_path, programme):
-    from sikkerby.contract import EVIDENSNIVEAUER
-    from sikkerby.dataset import load_dataset
     from sikkerby.errors import InputError, Problem
+    from sikkerby.inputs.contract import EVIDENSNIVEAUER
+    from sikkerby.inputs.dataset import load_dataset
 
     template_dir, _ = written
     rows = [list(r) for r in FILLED_AKTIVITETER]

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from factories import (
+    D,
+    spreadsheet_row,
+    valid_tables,
+    with_changes,
+    with_column,
+    with_rows,
+    without_column,
+    write_folder,
+)
 
-from factories import (D, spreadsheet_row, valid_tables, with_changes, with_column, with_rows, without_column,
-                       write_folder)
-from sikkerby.contract import INPUT_FILES
-from sikkerby.dataset import load_dataset
 from sikkerby.errors import InputError, Problem
-from sikkerby.validation import validate_folder
+from sikkerby.inputs.contract import INPUT_FILES
+from sikkerby.inputs.dataset import load_dataset
+from sikkerby.inputs.validation import validate_folder
 
 
 def problems_of(directory, tables, programme, **options) -> list[Problem]:
@@ -386,7 +394,7 @@ def test_bandelog_without_the_programmes_area_is_refused(tmp_path, programme):
 
 
 def test_bandelog_area_is_spelt_as_the_programme_spells_it(tmp_path, programme):
-    from sikkerby.measures.gang_log import bandelog_latest_per_year
+    from sikkerby.model.calculations.gang_log import bandelog_latest_per_year
 
     tables = with_changes(valid_tables(), "bandelog", 0, omraade="indre nørrebro")
     tables = with_changes(tables, "bandelog", 3, omraade="INDRE NØRREBRO")

@@ -16,12 +16,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from bad_inputs import CORPUS
 from per_value_paths import same_result, use_per_value_paths
-from sikkerby import parsing
+
+from sikkerby.inputs import parsing
+from sikkerby.inputs.validation import validate_folder
 from sikkerby.sample import write_sample_data
-from sikkerby.validation import validate_folder
 
 SURVEY = "tryghedsundersoegelse.csv"
 

@@ -12,26 +12,25 @@ import io
 import nbformat
 import psutil
 import pytest
-
-from sikkerby import run as run_module
-from sikkerby.errors import InputError
-from sikkerby.execute import warm_up_code
-from sikkerby.run import run_years
-
 from run_helpers import FIXTURE_NOTEBOOKS
+
+from sikkerby.errors import InputError
+from sikkerby.publish import run as run_module
+from sikkerby.publish.execute import warm_up_code
+from sikkerby.publish.run import run_years
 
 
 def test_warm_up_code_is_the_notebooks_imports_once_each_in_order():
     cells = [
         'aar = 2017\ndata_dir = ""',
-        "#| include: false\nfrom sikkerby.chapter import open_chapter\nfrom sikkerby import display\n"
+        "#| include: false\nfrom sikkerby.report.chapter import open_chapter\nfrom sikkerby import display\n"
         "ch = open_chapter(aar, data_dir)",
         "import pandas as pd, numpy\nx = pd.Series([1])",
         "%matplotlib inline\nimport seaborn",  # not plain Python: skipped whole
         "from __future__ import annotations\nfrom sikkerby import display\nif True:\n    import json",
     ]
     assert warm_up_code(cells).splitlines() == [
-        "from sikkerby.chapter import open_chapter",
+        "from sikkerby.report.chapter import open_chapter",
         "from sikkerby import display",
         "import pandas as pd, numpy",
     ]
@@ -70,9 +69,9 @@ def test_run_with_warm_kernels_publishes_the_same_notebooks(tmp_path, monkeypatc
                for c in front.cells for o in c.get("outputs", []))
     assert _kernels_of_this_process() == []
     # the run let go of the data while the kernels loaded them; the CSVs read them back, unchanged
-    from sikkerby.dataset import load_dataset
-    from sikkerby.programme import load_programme
-    from sikkerby.render.tables import write_csv
+    from sikkerby.config.programme import load_programme
+    from sikkerby.inputs.dataset import load_dataset
+    from sikkerby.publish.render.tables import write_csv
 
     programme = load_programme()
     for name, frame in run_module.output_tables(load_dataset("", programme), programme, 2017).items():
@@ -97,7 +96,7 @@ def test_bad_input_with_warm_kernels_stops_them_and_writes_nothing(tmp_path, mon
 
 def test_small_inputs_start_no_kernel_before_validation(sample_data_dir):
     """The sample (about 1 MB) is below the threshold: bad input there never starts a kernel."""
-    from sikkerby.cache import input_files
+    from sikkerby.publish.cache import input_files
 
     size = sum(p.stat().st_size for p in input_files(sample_data_dir).values())
     assert 0 < size < run_module.WARM_KERNELS_FROM_BYTES

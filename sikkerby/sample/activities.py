@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sikkerby.contract import EVIDENSNIVEAUER
+from sikkerby.inputs.contract import EVIDENSNIVEAUER
 from sikkerby.sample import scenario
 
 # (name, forvaltning, indsatsområde). Names are free text: '&', quotes and '<' included on purpose.

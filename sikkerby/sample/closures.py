@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sikkerby.measures.working_days import add_working_days
+from sikkerby.model.calculations.working_days import add_working_days
 from sikkerby.sample import scenario
 
 # (institution, forvaltning, bydel)

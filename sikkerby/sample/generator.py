@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sikkerby.contract import INPUTS_BY_NAME
+from sikkerby.inputs.contract import INPUTS_BY_NAME
 from sikkerby.sample.activities import make_aktiviteter, make_succeskriterier
 from sikkerby.sample.areas import make_tryghedsindeks
 from sikkerby.sample.charges import make_sigtelser

@@ -1,0 +1,469 @@
+"""Executing the chapter notebooks with papermill, several at once.
+
+Each notebook runs in a worker thread that drives its own kernel process, so
+``--jobs`` notebooks compute at the same time while this process stays free to
+compute the CSVs and render finished chapters. Papermill's ``cwd`` argument is
+not used: it changes the working directory of the whole process, which is not
+safe across threads; the kernel is started in the given folder instead.
+
+Warm kernels: :meth:`NotebookRunner.start` can start each worker's first kernel
+before the notebooks are known to be runnable (while the run validates a large
+data folder on the other core) and import the notebooks' modules in it, silently
+(no output, no execution count). Nothing of a notebook runs before
+:meth:`NotebookRunner.submit`; if the run stops instead, the kernels are shut down.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import queue
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import papermill
+from jupyter_client.manager import AsyncKernelManager
+from papermill.exceptions import PapermillExecutionError
+
+from sikkerby.errors import error_text
+from sikkerby.publish.progress import seconds_da
+from sikkerby.publish.render.chapters import Chapter, cell_source
+from sikkerby.publish.render.notebook import first_source_line
+
+KERNEL_NAME = "python3"
+START_TIMEOUT = 120  # seconds; kernels started together on a busy machine can be slow
+START_ATTEMPTS = 3  # parallel kernel starts can race for ports: retry a start that fails
+WARM_UP_TIMEOUT = 120  # seconds for a warm kernel's imports; beyond it the notebook starts a kernel itself
+STOP_GRACE = 5.0  # seconds a stopping run waits for workers whose kernels were killed
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    year: int
+    chapter: Chapter
+    output_path: Path  # the executed notebook, inside the year's build folder
+    parameters: dict  # literal values: {"aar": int, "data_dir": str}
+    cwd: Path  # the kernel's working directory
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{self.chapter.name}"
+
+
+@dataclass(frozen=True)
+class NotebookFailure:
+    """Where and why a notebook stopped, for a Danish message."""
+
+    notebook: str
+    cell_index: int | None  # index in the source notebook (0 = first cell)
+    first_line: str
+    ename: str
+    evalue: str
+
+    def message(self) -> str:
+        where = f"notebooken {self.notebook}"
+        if self.cell_index is not None:
+            where += f", celle {self.cell_index} (tællet fra 0)"
+            if self.first_line:
+                where += f", der begynder med «{self.first_line}»"
+        return f"Fejl i {where}: {self.ename}: {self.evalue}".rstrip(": ")
+
+
+@dataclass
+class NotebookResult:
+    job: NotebookJob
+    seconds: float
+    failure: NotebookFailure | None = None
+    attempts: int = 1
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+class _Kernels:
+    """The kernel processes running now, so an interrupted run can stop them at once."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._managers: set = set()
+        self.aborted = threading.Event()
+
+    def add(self, km) -> None:
+        with self._lock:
+            self._managers.add(km)
+        if self.aborted.is_set():
+            self.kill(km)
+
+    def discard(self, km) -> None:
+        with self._lock:
+            self._managers.discard(km)
+
+    @staticmethod
+    def kill(km) -> None:
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            try:
+                os.kill(process.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def kill_all(self) -> None:
+        self.aborted.set()
+        with self._lock:
+            managers = list(self._managers)
+        for km in managers:
+            self.kill(km)
+
+
+_KERNELS = _Kernels()
+_THREAD = threading.local()  # per worker: the file that receives its kernel's own stdout/stderr
+# Kernel messages that say nothing about the notebook: the transport notice at start, and the
+# interrupt a kernel reports while it is being shut down after its notebook is done.
+_NOISE = ("Kernel is running over TCP without encryption", "KeyboardInterrupt caught in kernel")
+
+
+class TrackedKernelManager(AsyncKernelManager):
+    """nbclient's default kernel manager, registered while its kernel runs."""
+
+    def client(self, **kw):  # noqa: D102 - see KernelManager; remembered so their channels can be closed
+        kc = super().client(**kw)
+        self.__dict__.setdefault("_sikkerby_clients", []).append(kc)
+        return kc
+
+    def stop_clients(self) -> None:
+        """Close the channels of every client made for this kernel (nbclient leaves open the
+        channels of a kernel it did not start)."""
+        for kc in self.__dict__.pop("_sikkerby_clients", []):
+            try:
+                if kc.channels_running:
+                    kc.stop_channels()
+            except Exception:  # noqa: BLE001 - closing only
+                pass
+
+    async def start_kernel(self, **kw):  # noqa: D102 - see AsyncKernelManager
+        sink = getattr(_THREAD, "kernel_output", None)
+        if sink is not None:  # keep the kernel's own messages out of the user's terminal
+            kw.setdefault("stdout", sink)
+            kw.setdefault("stderr", sink)
+        await super().start_kernel(**kw)
+        _KERNELS.add(self)
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False):  # noqa: D102
+        try:
+            await super().shutdown_kernel(now=now, restart=restart)
+        finally:
+            _KERNELS.discard(self)
+
+
+# ------------------------------------------------------------------ warm kernels
+
+def warm_up_code(sources: Iterable[str]) -> str:
+    """The import statements at the top level of the notebooks' code cells, once each, in order.
+
+    ``sources`` are the code cells' texts. Imports are what a kernel can do before
+    its notebook's parameters are known (they take about a second: pandas,
+    matplotlib, the package); a cell that is not plain Python (a magic) is skipped.
+    """
+    seen: dict[str, None] = {}
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and not (
+                    isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+                seen.setdefault(ast.unparse(node))
+    return "\n".join(seen)
+
+
+def notebook_code_cells(paths: Iterable[Path]) -> list[str]:
+    """The code cells' sources of the notebooks at ``paths`` (unreadable notebooks are skipped)."""
+    sources = []
+    for path in paths:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except (OSError, ValueError):
+            continue
+        sources += [cell_source(c) for c in nb.cells if c.get("cell_type") == "code"]
+    return sources
+
+
+@dataclass
+class WarmKernel:
+    """A kernel started ahead of its notebook, with the notebooks' modules imported."""
+
+    km: TrackedKernelManager
+    cwd: Path
+    sink: object  # the file receiving the kernel's own stdout/stderr
+    seconds: float  # time to start and warm it
+
+    def close(self, now: bool = False) -> None:
+        """Shut the kernel down and close the file of its messages."""
+        shutdown_kernel(self.km, now=now)
+        self.sink.close()
+
+
+async def _warm_up(km: TrackedKernelManager, code: str) -> None:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=START_TIMEOUT)
+        if code:
+            reply = await kc.execute_interactive(code, silent=True, store_history=False, timeout=WARM_UP_TIMEOUT,
+                                                 output_hook=lambda msg: None)
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"imports failed: {reply['content'].get('ename')}")
+    finally:
+        kc.stop_channels()
+
+
+def start_warm_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME) -> WarmKernel | None:
+    """Start a kernel in ``cwd`` and run ``code`` (imports) silently; ``None`` when that fails
+    (the notebook then starts its own kernel, as without warm kernels)."""
+    from jupyter_core.utils import run_sync
+
+    t0 = time.perf_counter()
+    sink = tempfile.TemporaryFile(mode="w+b")
+    km = TrackedKernelManager(kernel_name=kernel_name)
+    try:
+        run_sync(km.start_kernel)(cwd=str(cwd), stdout=sink, stderr=sink)
+        run_sync(_warm_up)(km, code)
+    except Exception:  # noqa: BLE001 - only a lost head start
+        shutdown_kernel(km, now=True)
+        sink.close()
+        return None
+    return WarmKernel(km, cwd, sink, time.perf_counter() - t0)
+
+
+def shutdown_kernel(km, now: bool = False) -> None:
+    """Shut a kernel down and release what its manager holds; never raises."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=now)
+    except Exception:  # noqa: BLE001 - gone already, or dying: make sure it is
+        _Kernels.kill(km)
+    finally:
+        _KERNELS.discard(km)
+        km.stop_clients()
+        try:
+            run_sync(km.cleanup_resources)()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _source_cell_index(executed_path: Path, source_path: Path, executed_index: int) -> int:
+    """Map a cell index of the executed notebook (with papermill's injected cell) to the source notebook."""
+    try:
+        executed = nbformat.read(executed_path, as_version=4)
+        source = nbformat.read(source_path, as_version=4)
+    except (OSError, ValueError):
+        return executed_index
+    cells = [c for c in executed.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    if not 0 <= executed_index < len(cells):
+        return executed_index
+    cell_id = cells[executed_index].get("id")
+    for index, cell in enumerate(source.cells):
+        if cell_id is not None and cell.get("id") == cell_id:
+            return index
+    injected_before = sum(1 for c in cells[:executed_index]
+                          if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+    return executed_index - injected_before
+
+
+def _failure_from(job: NotebookJob, exc: BaseException) -> NotebookFailure:
+    if isinstance(exc, PapermillExecutionError):
+        index = _source_cell_index(job.output_path, job.chapter.source, exc.cell_index)
+        source = exc.source if isinstance(exc.source, str) else cell_source({"source": exc.source})
+        return NotebookFailure(job.chapter.name, index, first_source_line(source), exc.ename, str(exc.evalue))
+    return NotebookFailure(job.chapter.name, None, "", type(exc).__name__, error_text(exc))
+
+
+def execute_one(job: NotebookJob, on_start: Callable[[NotebookJob], None] | None = None,
+                warm: WarmKernel | None = None) -> NotebookResult:
+    """Execute one notebook with papermill (in ``warm``'s kernel when given); never raises for a failing notebook."""
+    job.output_path.parent.mkdir(parents=True, exist_ok=True)
+    if warm is not None and warm.cwd != job.cwd:  # started for another folder: of no use
+        warm.close(now=True)
+        warm = None
+    if on_start is not None:
+        on_start(job)
+    t0 = time.perf_counter()
+    result = NotebookResult(job, 0.0)
+    sinks = [warm.sink] if warm is not None else []
+    if warm is not None:
+        result.log.append(f"{job.label}: kører i en kerne, der blev startet under valideringen "
+                          f"(start og import: {seconds_da(warm.seconds)})")
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        _THREAD.kernel_output = sink
+        sinks.append(sink)
+        try:
+            _execute_attempts(job, result, warm.km if warm is not None else None)
+        finally:
+            _THREAD.kernel_output = None
+            if warm is not None:  # its messages are read before its file is closed
+                shutdown_kernel(warm.km)
+            for each in sinks:
+                each.seek(0)
+                text = each.read().decode("utf-8", "replace")
+                result.log += [f"{job.label} (kerne): {line}" for line in text.splitlines()
+                               if line.strip() and not any(n in line for n in _NOISE)]
+            if warm is not None:
+                warm.sink.close()
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _execute_attempts(job: NotebookJob, result: NotebookResult, km=None) -> None:
+    """Papermill, in ``km``'s running kernel when given (first attempt only), else in a new kernel."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        result.attempts = attempt
+        kernel_ready = threading.Event()
+        try:
+            papermill.execute_notebook(
+                str(job.chapter.source),
+                str(job.output_path),
+                parameters=job.parameters,
+                kernel_name=KERNEL_NAME,
+                start_timeout=START_TIMEOUT,
+                progress_bar=False,
+                log_output=False,
+                # the kernel's working directory (nbclient passes it to start_kernel)
+                resources={"metadata": {"path": str(job.cwd)}},
+                kernel_manager_class=TrackedKernelManager,
+                on_notebook_start=lambda notebook=None, **_: kernel_ready.set(),
+                **({"km": km} if km is not None and attempt == 1 else {}),
+            )
+        except PapermillExecutionError as exc:
+            result.failure = _failure_from(job, exc)
+        except Exception as exc:  # noqa: BLE001 - a kernel that would not start, died, or an I/O error
+            if _KERNELS.aborted.is_set():
+                result.failure = NotebookFailure(job.chapter.name, None, "", "Afbrudt", "kørslen blev afbrudt")
+            elif not kernel_ready.is_set() and attempt < START_ATTEMPTS:
+                result.log.append(f"{job.label}: kernen startede ikke ({type(exc).__name__}: {exc}); prøver igen")
+                time.sleep(0.5 * attempt)
+                continue
+            else:
+                result.failure = _failure_from(job, exc)
+        break
+
+
+_STOP = object()  # tells a worker that no more notebooks come
+
+
+class NotebookRunner:
+    """Runs :class:`NotebookJob` s on ``jobs`` worker threads and yields results as they finish.
+
+    :meth:`start` starts the workers early, each with a warm kernel
+    (:func:`start_warm_kernel`), so that kernel start and imports happen while
+    the caller still validates; :meth:`submit` alone starts them as needed.
+    """
+
+    def __init__(self, jobs: int, on_start: Callable[[NotebookJob], None] | None = None):
+        self.jobs = max(1, jobs)
+        self.on_start = on_start
+        self._todo: queue.SimpleQueue = queue.SimpleQueue()
+        self._done: queue.SimpleQueue = queue.SimpleQueue()
+        self._workers: list[threading.Thread] = []
+        self._expected = 0  # results not yet yielded
+        self._closed = False
+
+    def start(self, workers: int, cwd: Path, warm_code: str = "") -> None:
+        """Start ``workers`` (at most ``jobs``) workers, each starting a kernel in ``cwd`` and running
+        ``warm_code`` (imports) in it at once; they then wait for :meth:`submit`."""
+        _KERNELS.aborted.clear()
+        for _ in range(min(self.jobs, max(1, workers)) - len(self._workers)):
+            self._spawn(lambda: start_warm_kernel(cwd, warm_code))
+
+    def submit(self, work: list[NotebookJob]) -> None:
+        if not self._workers:
+            _KERNELS.aborted.clear()
+        for _ in range(min(self.jobs, max(1, len(work))) - len(self._workers)):
+            self._spawn(None)
+        self._expected += len(work)
+        for job in work:
+            self._todo.put(job)
+        for _ in self._workers:
+            self._todo.put(_STOP)
+
+    def _spawn(self, warm_up: Callable[[], WarmKernel | None] | None) -> None:
+        worker = threading.Thread(target=self._work, args=(warm_up,), daemon=True,
+                                  name=f"sikkerby-notebook-{len(self._workers) + 1}")
+        self._workers.append(worker)
+        worker.start()
+
+    def _work(self, warm_up: Callable[[], WarmKernel | None] | None) -> None:
+        warm = warm_up() if warm_up is not None else None
+        try:
+            while True:
+                job = self._todo.get()
+                if job is _STOP or self._closed:
+                    return
+                try:
+                    if _KERNELS.aborted.is_set():
+                        result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "", "Afbrudt",
+                                                                          "kørslen blev afbrudt"))
+                    else:
+                        result = execute_one(job, self.on_start, warm)
+                except BaseException as exc:  # noqa: BLE001 - a fault in the runner: reported as the notebook's
+                    result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "",
+                                                                      type(exc).__name__, error_text(exc)))
+                warm = None  # used (and shut down) by execute_one
+                self._done.put(result)
+        finally:
+            if warm is not None:  # never used: the run stopped before its notebooks
+                warm.close(now=True)
+
+    def results(self, poll: float = 0.2) -> Iterator[NotebookResult]:
+        """Finished notebooks, in the order they finish (waits in short steps so Ctrl-C gets through)."""
+        while self._expected > 0:
+            try:
+                result = self._done.get(timeout=poll)
+            except queue.Empty:
+                continue
+            self._expected -= 1
+            yield result
+
+    def finished_now(self) -> list[NotebookResult]:
+        """Results of notebooks that have finished but were not yielded yet (after :meth:`abort`)."""
+        done = []
+        while True:
+            try:
+                done.append(self._done.get_nowait())
+            except queue.Empty:
+                break
+        self._expected -= len(done)
+        return done
+
+    def abort(self, grace: float = 15.0) -> None:
+        """Stop: drop notebooks not started, kill running kernels, let the workers write and end."""
+        self._closed = True
+        _KERNELS.kill_all()
+        self._join(grace)
+
+    def close(self, timeout: float | None = None) -> None:
+        """End the workers: after their notebooks when submitted, else at once (shutting down warm kernels)."""
+        if self._expected <= 0:  # nothing submitted, or all done: warm kernels are not needed
+            self._closed = True
+            _KERNELS.kill_all()  # also stops a kernel that is still starting
+            # a worker still waiting for its killed kernel's warm-up would wait out WARM_UP_TIMEOUT:
+            # its thread is a daemon and its kernel is gone, so do not wait long for it
+            timeout = STOP_GRACE if timeout is None else min(timeout, STOP_GRACE)
+        for _ in self._workers:
+            self._todo.put(_STOP)
+        self._join(timeout)
+
+    def _join(self, timeout: float | None) -> None:
+        end = None if timeout is None else time.monotonic() + timeout
+        for worker in self._workers:
+            worker.join(None if end is None else max(0.0, end - time.monotonic()))

@@ -1,0 +1,712 @@
+"""``sikkerby run``: validate -> execute the notebooks (in parallel) -> CSVs, manifest -> render -> swap in.
+
+The order is the promise of DATA.md §4-5 and DESIGN.md:
+
+1. The cache (:mod:`sikkerby.publish.cache`) is checked first, before anything heavy is
+   imported; an unchanged year is left alone.
+2. Every input is validated before any notebook executes; bad input ends the run
+   with exit status 1 and nothing in ``<out>`` changes.
+3. All notebooks of all requested years execute together on ``--jobs`` workers.
+   A failing notebook does not stop the others. While they run, this process
+   writes the CSVs (once the first notebook is done, so that its data are not in
+   memory three times at once) and renders each chapter's HTML page as soon as it is done.
+4. Each year is built in a folder of its own beside ``<out>/<Y>/``
+   (``<out>/.<Y>.build-<random>``) and swapped in only when everything
+   succeeded. A failed or interrupted year leaves ``<out>/<Y>/`` exactly as it
+   was and keeps its build as ``<out>/.<Y>.failed-<time>/`` for diagnosis.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sikkerby.config.paths import is_sample_data, params_dir, resolve_data_dir
+from sikkerby.config.paths import notebooks_dir as default_notebooks_dir
+from sikkerby.errors import SikkerByError, error_text
+from sikkerby.publish import cache
+from sikkerby.publish.progress import Progress, RunLog, seconds_da
+from sikkerby.publish.render.chapters import Chapter, discover_chapters
+
+RENDERER_NBCONVERT = "nbconvert+pandoc+typst"
+RENDERER_QUARTO = "quarto"
+KEEP_FAILED = 3  # failed builds kept per year, newest first
+# Inputs from this size on are validated for long enough (about 1 s per 10 MB on one core) that
+# starting the first kernels meanwhile (about 2.5 s: kernel start and imports) shortens the run.
+# Below it the run validates first, so bad input ends the run without starting a kernel.
+WARM_KERNELS_FROM_BYTES = 16 * 2**20
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C."""
+
+
+# --- the steps' heavy modules (pandas and up) are imported inside them, so that an unchanged
+# re-run, which needs none of them, stays well under a second ------------------------------------
+
+def load_inputs(data_dir: str, programme, reuse: bool = True):
+    """Read and validate every input file (raises :class:`sikkerby.errors.InputError`).
+
+    ``reuse=False`` (``--force``) validates afresh instead of reading a dataset
+    validated before from the same inputs (:mod:`sikkerby.inputs.dataset_cache`); the
+    notebooks then reuse this validation.
+    """
+    from sikkerby.inputs.dataset import load_dataset
+
+    return load_dataset(data_dir or None, programme, reuse=reuse)
+
+
+def output_tables(dataset, programme, year: int) -> dict:
+    """The CSV outputs of DATA.md §4 for ``year``, by file name, each checked against its schema."""
+    from sikkerby.model.evidence import aktivitetsscorer
+    from sikkerby.model.goals import maalstatus
+    from sikkerby.model.output_schemas import check_output
+
+    tables = {
+        "maalstatus.csv": maalstatus(dataset, programme, year),
+        "aktivitetsscorer.csv": aktivitetsscorer(dataset, programme, year),
+    }
+    return {name: check_output(name, table) for name, table in tables.items()}
+
+
+# --- files and folders ----------------------------------------------------------------------------
+
+def pdf_name(year: int) -> str:
+    return f"sikkerby-status-{year}.pdf"
+
+
+def expected_outputs(year: int, chapters: tuple[Chapter, ...], renderer: str = RENDERER_NBCONVERT) -> list[str]:
+    """The files a complete publication folder holds (relative to ``<out>/<Y>/``)."""
+    files = ["index.html", pdf_name(year), "maalstatus.csv", "aktivitetsscorer.csv", "manifest.json", "run.log"]
+    files += [f"notebooks/{c.name}" for c in chapters]
+    if renderer == RENDERER_NBCONVERT:
+        files += [c.html_name for c in chapters[1:]]
+    return files
+
+
+class _YearLock:
+    """One run at a time per year and output folder (an advisory lock on ``<out>/.<Y>.lock``)."""
+
+    def __init__(self, out_dir: Path, year: int):
+        self.path = out_dir / f".{year}.lock"
+        self.year = year
+        self._fh = None
+
+    def acquire(self) -> None:
+        self._fh = open(self.path, "a+")  # noqa: SIM115 - held for the whole run
+        try:
+            import fcntl
+        except ImportError:  # not on this platform: no locking
+            return
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._fh.close()
+            self._fh = None
+            raise SikkerByError(f"År {self.year} bygges allerede af en anden kørsel (lås: {self.path}).") from None
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()  # closing releases the lock
+            self._fh = None
+
+
+def clean_stale(out_dir: Path, year: int, log: RunLog) -> None:
+    """Remove build folders of killed runs, finish an interrupted swap, keep the newest failed builds.
+
+    Called with the year's lock held, so no other run is using these folders.
+    """
+    final = out_dir / str(year)
+    for old in sorted(out_dir.glob(f".{year}.old-*")):
+        if not final.exists():
+            os.rename(old, final)
+            log(f"Genskabte {final} fra en afbrudt udskiftning ({old.name})", year)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for build in out_dir.glob(f".{year}.build-*"):
+        shutil.rmtree(build, ignore_errors=True)
+        log(f"Fjernede efterladt byggemappe {build.name}", year)
+    failed = sorted(out_dir.glob(f".{year}.failed-*"), reverse=True)
+    for stale in failed[KEEP_FAILED:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _rename_exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def swap_in(build: Path, final: Path) -> None:
+    """Make ``build`` the new ``final``; the old ``final`` is deleted only afterwards.
+
+    Atomic where the OS can exchange two directories; elsewhere two renames, and
+    a crash between them is repaired by :func:`clean_stale` on the next run.
+    """
+    if final.exists() and _rename_exchange(build, final):
+        shutil.rmtree(build, ignore_errors=True)  # now holds the old publication
+        return
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{secrets.token_hex(4)}")
+        os.rename(final, old)
+        os.rename(build, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(build, final)
+
+
+class _SignalsBlocked:
+    """Hold back Ctrl-C/SIGTERM while a folder is swapped; they are delivered right after."""
+
+    def __enter__(self):
+        self._blocked = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+        if self._blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        return self
+
+    def __exit__(self, *exc):
+        if self._blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+        return False
+
+
+# --- one year's build -----------------------------------------------------------------------------
+
+@dataclass
+class YearBuild:
+    year: int
+    key: str
+    final: Path
+    build: Path
+    params: dict
+    started: str
+    pending: set[str] = field(default_factory=set)  # notebooks still executing
+    results: dict = field(default_factory=dict)  # notebook name -> NotebookResult
+    problems: list[str] = field(default_factory=list)  # Danish, one per problem
+    t0: float = field(default_factory=time.perf_counter)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+
+def publication_date(year_params: dict) -> str:
+    """The title page's date: ``dato`` of ``params/<Y>.yaml`` in Danish (``1. juni 2018``), else none.
+
+    Never the day of the run, so the same inputs give the same publication;
+    when the run happened is recorded in ``manifest.json``.
+    """
+    day = year_params.get("dato")
+    if not day:
+        return ""
+    from sikkerby.report.formatting import (
+        fmt_date,  # the render phase has pandas loaded already
+    )
+
+    return fmt_date(day)
+
+
+class _Run:
+    """The state of one ``sikkerby run`` invocation (several years)."""
+
+    def __init__(self, *, years, data_dir, out_dir, jobs, force, quiet, notebooks_dir, stream):
+        self.years = list(dict.fromkeys(int(y) for y in years))
+        self.data_arg = "" if data_dir is None or str(data_dir).strip() == "" else str(Path(data_dir).resolve())
+        self.data_path = resolve_data_dir(self.data_arg).resolve()
+        self.sample = is_sample_data(self.data_arg)
+        self.out_dir = Path(out_dir).resolve()
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.force = force
+        self.notebooks = Path(notebooks_dir or default_notebooks_dir()).resolve()
+        self.params_dir = params_dir().resolve()
+        self.stream = stream if stream is not None else sys.stderr
+        self.progress = Progress(quiet=quiet, stream=self.stream)
+        self.log = RunLog()
+        self.locks: list[_YearLock] = []
+        self.log_handlers: list = []
+        self.builds: dict[int, YearBuild] = {}
+        self.html = None  # HtmlRenderer, made on first use
+        self.renderer_name = RENDERER_NBCONVERT
+        self.started = datetime.now().astimezone().isoformat(timespec="seconds")
+        self.dataset = None  # the validated inputs, while this process needs them
+        self.source_files: dict = {}  # input name -> the file read (for the manifest)
+        self._early: threading.Thread | None = None  # starts the runner's warm kernels
+        self._runner = None  # sikkerby.publish.execute.NotebookRunner
+
+    # -- the notebook runner (its kernels may start during validation)
+    def input_bytes(self) -> int:
+        return sum(path.stat().st_size for path in cache.input_files(self.data_path).values())
+
+    def start_kernels_early(self, years: list[int]) -> bool:
+        """For large inputs, start the first notebooks' kernels (and their imports) on another thread
+        while this one validates; no notebook runs before validation has passed. True when started."""
+        if self.renderer_name != RENDERER_NBCONVERT or self.input_bytes() < WARM_KERNELS_FROM_BYTES:
+            return False
+
+        def start() -> None:
+            from sikkerby.publish.execute import (
+                NotebookRunner,
+                notebook_code_cells,
+                warm_up_code,
+            )
+
+            runner = NotebookRunner(self.jobs, on_start=lambda job: self.progress.started(job.label))
+            self._runner = runner
+            code = warm_up_code(notebook_code_cells(c.source for c in self.chapters))
+            runner.start(len(years) * len(self.chapters), self.notebooks, code)
+
+        self._early = threading.Thread(target=start, name="sikkerby-warm-kernels", daemon=True)
+        self._early.start()
+        return True
+
+    def runner(self):
+        """The notebook runner: the one started early, else a new one."""
+        if self._early is not None:
+            self._early.join()
+        if self._runner is None:
+            from sikkerby.publish.execute import NotebookRunner
+
+            self._runner = NotebookRunner(self.jobs, on_start=lambda job: self.progress.started(job.label))
+        return self._runner
+
+    def close_runner(self) -> None:
+        """End the runner's workers; kernels started for notebooks that never ran are shut down."""
+        if self._early is not None:
+            self._early.join()
+        if self._runner is not None:
+            self._runner.close()
+
+    # -- messages
+    def say(self, text: str) -> None:
+        self.log(text)
+        self.progress.message(text)
+
+    def error(self, text: str) -> None:
+        """Errors are printed even with --quiet."""
+        self.log(text)
+        self.progress.close()
+        print(text, file=self.stream, flush=True)
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the working folder when it lies inside it, else absolute."""
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:
+            return str(path)
+        return str(Path(path).resolve()) if relative.startswith("..") else relative
+
+    # -- phase 1: what needs doing
+    def plan(self) -> list[int]:
+        from sikkerby.publish.render.quarto import quarto_executable
+
+        self.chapters = discover_chapters(self.notebooks)
+        if quarto_executable():
+            self.renderer_name = RENDERER_QUARTO
+        self.fingerprint = cache.fingerprint(
+            data_dir=self.data_path, notebooks=[c.source for c in self.chapters],
+            params_dir=self.params_dir, renderer=self.renderer_name)
+        self.keys = {y: cache.year_key(self.fingerprint, y) for y in self.years}
+        todo = []
+        for year in self.years:
+            final = self.out_dir / str(year)
+            if not self.force and cache.is_current(final, self.keys[year],
+                                                   expected_outputs(year, self.chapters, self.renderer_name)):
+                self.say(f"{year}: uændret siden sidste kørsel – {self.rel(final)} er opdateret (brug --force for at bygge igen).")
+            else:
+                todo.append(year)
+        return todo
+
+    # -- phase 2: validate
+    def validate(self):
+        _skip_slow_optional_imports()
+        from sikkerby.config.programme import load_programme
+
+        self.say(f"Validerer inddata i {'de medfølgende eksempeldata' if self.sample else self.rel(self.data_path)} …")
+        t0 = time.perf_counter()
+        self.programme = load_programme()
+        self.dataset = load_inputs(self.data_arg, self.programme, reuse=not self.force)
+        self.source_files = dict(self.dataset.source_files)  # for the manifest, also after drop_dataset
+        self.log(f"Inddata er i orden ({seconds_da(time.perf_counter() - t0)}).")
+        from sikkerby.config.programme import reporting_year_warnings
+
+        data_years = self.dataset.years()
+        for year in self.years:
+            for warning in reporting_year_warnings(self.programme, data_years, year):
+                self.error(f"Advarsel: {warning}")
+        release_memory()  # validation's intermediate frames, before the kernels load the data
+
+    def drop_dataset(self) -> None:
+        """Let go of the validated data; this process keeps only which files were read (for the
+        manifest). :meth:`write_tables` reads the data back from the dataset cache if it still needs them."""
+        self.dataset = None
+        release_memory()
+
+    def dataset_for_tables(self):
+        """The validated data, read back (:mod:`sikkerby.inputs.dataset_cache`) when :meth:`drop_dataset` let go of them."""
+        if self.dataset is None:
+            self.dataset = load_inputs(self.data_arg, self.programme, reuse=True)
+        return self.dataset
+
+    # -- phase 3: build folders and jobs
+    def prepare(self, years: list[int]) -> list:
+        from sikkerby.config.programme import load_year_params
+        from sikkerby.publish.execute import NotebookJob
+
+        builds = {}
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            for year in years:
+                lock = _YearLock(self.out_dir, year)
+                lock.acquire()
+                self.locks.append(lock)
+                clean_stale(self.out_dir, year, self.log)
+                builds[year] = self.out_dir / f".{year}.build-{secrets.token_hex(4)}"
+                (builds[year] / "notebooks").mkdir(parents=True)
+        except OSError as exc:  # before any notebook runs; an empty build folder is removed by the next run
+            raise SikkerByError(f"Outputmappen {self.rel(self.out_dir)} kan ikke bruges: {error_text(exc)}. "
+                                "Publikationen er ikke ændret.") from None
+        work = []
+        for year, build in builds.items():
+            yb = YearBuild(year, self.keys[year], self.out_dir / str(year), build, load_year_params(year),
+                           datetime.now().astimezone().isoformat(timespec="seconds"))
+            self.builds[year] = yb
+            for chapter in self.chapters:
+                yb.pending.add(chapter.name)
+                work.append(NotebookJob(year, chapter, build / "notebooks" / chapter.name,
+                                        {"aar": year, "data_dir": self.data_arg}, self.notebooks))
+        return work
+
+    # -- phase 4: CSVs (while the notebooks run)
+    def write_tables(self, yb: YearBuild) -> None:
+        from sikkerby.publish.render.tables import write_csv
+
+        try:
+            for name, frame in output_tables(self.dataset_for_tables(), self.programme, yb.year).items():
+                write_csv(frame, yb.build / name)
+            self.log("CSV-filerne er skrevet.", yb.year)
+        except SikkerByError as exc:
+            yb.problems.append(str(exc))
+        except OSError as exc:
+            yb.problems.append(f"CSV-filerne kunne ikke skrives: {error_text(exc)}")
+            self.log(_traceback(exc), yb.year)
+        except Exception as exc:  # noqa: BLE001 - reported, the year is not published
+            yb.problems.append(f"Beregningen af CSV-filerne fejlede: {type(exc).__name__}: {exc}")
+            self.log(_traceback(exc), yb.year)
+
+    # -- phase 5: pages
+    def page_context(self, yb: YearBuild):
+        from sikkerby import __version__
+        from sikkerby.publish.render.html import PageContext
+
+        secretariat = self.programme.raw.get("programme", {}).get("secretariat", "")
+        footer = " · ".join(x for x in (self.programme.name, secretariat, f"lavet med sikkerby {__version__}") if x)
+        if self.sample:
+            footer = "Eksempeldata – ikke virkelige tal · " + footer
+        return PageContext(yb.params.get("title", f"Sikker By – status {yb.year}"), yb.params.get("subtitle", ""),
+                           footer, __version__, pdf_name(yb.year))
+
+    def render_page(self, yb: YearBuild, chapter: Chapter) -> None:
+        if self.renderer_name != RENDERER_NBCONVERT or yb.failed:
+            return
+        import nbformat
+
+        from sikkerby.publish.render.html import HtmlRenderer
+
+        if self.html is None:
+            self.html = HtmlRenderer(self.chapters, self.page_context(yb))
+        self.html.context = self.page_context(yb)
+        try:
+            nb = nbformat.read(yb.build / "notebooks" / chapter.name, as_version=4)
+            self.html.write(chapter, nb, yb.build)
+        except Exception as exc:  # noqa: BLE001 - reported, the year is not published
+            yb.problems.append(f"Siden for {chapter.name} kunne ikke laves: {error_text(exc)}")
+            self.log(_traceback(exc), yb.year)
+
+    def pdf_metadata(self, yb: YearBuild) -> dict:
+        raw = self.programme.raw.get("programme", {})
+        return {
+            "title": yb.params.get("title", f"Sikker By – status {yb.year}"),
+            "subtitle": yb.params.get("subtitle", ""),
+            "programme": self.programme.name,
+            "municipality": self.programme.municipality,
+            "committee": self.programme.committee,
+            "forelaeggelse": str(yb.params.get("forelaeggelse", "")),
+            "secretariat": raw.get("secretariat", ""),
+            "aar": str(yb.year),
+            "date": publication_date(yb.params),
+            "lang": "da",
+            "toc-title": "Indhold",
+            "sample-data": self.sample,
+        }
+
+    def render_rest(self, yb: YearBuild) -> None:
+        """The PDF (or the Quarto book) once every notebook of the year is done."""
+        import nbformat
+
+        t0 = time.perf_counter()
+        try:
+            if self.renderer_name == RENDERER_QUARTO:
+                from sikkerby.publish.render.quarto import (
+                    render_with_quarto,
+                    write_quarto_project,
+                )
+
+                info = {**self.pdf_metadata(yb), "forelaeggelse": yb.params.get("forelaeggelse")}
+                write_quarto_project(yb.build, self.chapters, yb.year, info)
+                render_with_quarto(yb.build, yb.year)
+            else:
+                from sikkerby.publish.render.pdf import render_pdf
+
+                chapters = [(c, nbformat.read(yb.build / "notebooks" / c.name, as_version=4)) for c in self.chapters]
+                render_pdf(chapters, yb.build / pdf_name(yb.year), self.pdf_metadata(yb))
+            self.log(f"PDF lavet ({seconds_da(time.perf_counter() - t0)}).", yb.year)
+        except Exception as exc:  # noqa: BLE001 - reported, the year is not published
+            yb.problems.append(f"PDF'en kunne ikke laves: {error_text(exc)}")
+            self.log(_traceback(exc), yb.year)
+
+    # -- phase 6: manifest, log, swap
+    def manifest(self, yb: YearBuild) -> dict:
+        from sikkerby.publish.manifest import (
+            build_manifest,
+            git_commit,
+            now_iso,
+            tool_versions,
+        )
+
+        if not hasattr(self, "_versions"):
+            self._versions = tool_versions(self.renderer_name)
+            self._git = git_commit()
+        sources = self.source_files
+        read = {Path(p).name for p in sources.values()} if sources else set(cache.input_files(self.data_path))
+        inputs = {}
+        for name, path in cache.input_files(self.data_path).items():
+            if name in read:
+                inputs[Path(name).stem] = {"file": name, "sha256": self.fingerprint["inputs"][name]}
+        notebooks = []
+        for c in self.chapters:
+            r = yb.results.get(c.name)
+            notebooks.append({"file": c.name, "title": c.title, "sha256": self.fingerprint["notebooks"][c.name],
+                              "seconds": None if r is None else round(r.seconds, 3)})
+        outputs = sorted(p.relative_to(yb.build).as_posix() for p in yb.build.rglob("*") if p.is_file())
+        outputs = sorted(set(outputs) | {"manifest.json", "run.log"})
+        return build_manifest(
+            year=yb.year, parameters={"aar": yb.year, "data_dir": self.data_arg}, data_dir=self.data_path,
+            sample_data=self.sample, inputs=inputs,
+            params={name: sha for name, sha in self.fingerprint["params"].items()},
+            notebooks=notebooks, renderer=self.renderer_name, started=yb.started, finished=now_iso(),
+            cache_key=yb.key, versions=self._versions, git=self._git, outputs=outputs)
+
+    def finish(self, yb: YearBuild) -> bool:
+        """Publish a finished year, or keep its build for diagnosis. True when published."""
+        from sikkerby.publish.manifest import write_manifest
+
+        if not yb.failed:
+            self.render_rest(yb)
+        if not yb.failed:
+            try:
+                write_manifest(yb.build / "manifest.json", self.manifest(yb))
+            except Exception as exc:  # noqa: BLE001
+                yb.problems.append(f"manifest.json kunne ikke skrives: {error_text(exc)}")
+        if yb.failed:
+            self.fail(yb)
+            return False
+        self.log(f"Publikationen er færdig ({seconds_da(time.perf_counter() - yb.t0)}); lægges i {yb.final}.", yb.year)
+        (yb.build / "run.log").write_text(self.log.text_for(yb.year), encoding="utf-8")
+        with _SignalsBlocked():
+            swap_in(yb.build, yb.final)
+        self.say(f"{yb.year}: publikationen er klar i {self.rel(yb.final)} ({seconds_da(time.perf_counter() - yb.t0)}).")
+        return True
+
+    def fail(self, yb: YearBuild, reason: str | None = None) -> None:
+        if reason:
+            yb.problems.append(reason)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        failed = self.out_dir / f".{yb.year}.failed-{stamp}"
+        while failed.exists():
+            failed = failed.with_name(failed.name + "-" + secrets.token_hex(2))
+        for problem in yb.problems:
+            self.log(problem, yb.year)
+        try:
+            (yb.build / "run.log").write_text(self.log.text_for(yb.year), encoding="utf-8")
+        except OSError:  # e.g. a full disk: the message below still says what happened
+            pass
+        try:
+            os.rename(yb.build, failed)
+            kept = f"Byggemappen med de kørte notebooks og loggen er gemt i {self.rel(failed)}/"
+        except OSError as exc:
+            kept = f"(byggemappen {yb.build} kunne ikke gemmes: {error_text(exc)})"
+        lines = [f"{yb.year}: publikationen blev IKKE opdateret – {self.rel(yb.final)} er uændret."]
+        lines += [f"  {p}" for p in yb.problems]
+        lines.append(f"  {kept}")
+        self.error("\n".join(lines))
+
+
+class _ToRunLog(logging.Handler):
+    """Papermill's and nbclient's warnings go to run.log, not over the progress display."""
+
+    def __init__(self, log: RunLog):
+        super().__init__(logging.WARNING)
+        self.run_log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.run_log(f"{record.name}: {record.getMessage()}")
+        except Exception:  # noqa: BLE001 - logging must never break the run
+            pass
+
+
+def _traceback(exc: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.PathLike = "outputs",
+              jobs: int | None = None, force: bool = False, quiet: bool = False,
+              notebooks_dir: str | os.PathLike | None = None, stream=None) -> int:
+    """Build the publication for each year in ``years``; returns the exit status.
+
+    0: every year published or already up to date; 1: some year failed (its old
+    publication is untouched); 130/143: interrupted by Ctrl-C/SIGTERM. Bad input
+    raises :class:`sikkerby.errors.InputError` before anything is executed.
+    """
+    run = _Run(years=years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, force=force, quiet=quiet,
+               notebooks_dir=notebooks_dir, stream=stream)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    runner = None
+    try:
+        todo = run.plan()
+        if not todo:
+            return 0
+        large = run.start_kernels_early(todo)
+        if large:
+            run.log("Starter notebookkernerne, mens inddata valideres.")
+        run.validate()
+        work = run.prepare(todo)
+        if large:  # the kernels load the data now; the CSVs read them back later
+            run.drop_dataset()
+        run.say(f"Kører {len(work)} notebooks for {', '.join(map(str, todo))} med op til {run.jobs} ad gangen …")
+        run.progress.set_total(len(work))
+
+        for name in ("papermill", "traitlets", "nbclient"):
+            logger = logging.getLogger(name)
+            handler = _ToRunLog(run.log)
+            logger.addHandler(handler)
+            logger.propagate = False
+            run.log_handlers.append((logger, handler))
+        runner = run.runner()
+        try:
+            runner.submit(work)
+            published = 0
+            tables_written = False
+            for result in runner.results():
+                if not tables_written:
+                    # The CSVs once the first notebook is done: not while every worker's kernel is
+                    # loading the data (at 100 times the sample the three copies would peak at ~1.6 GiB)
+                    for yb in run.builds.values():
+                        run.write_tables(yb)
+                    run.drop_dataset()
+                    tables_written = True
+                yb = run.builds[result.job.year]
+                name = result.job.chapter.name
+                yb.results[name] = result
+                yb.pending.discard(name)
+                run.progress.finished(result.job.label, result.ok, result.seconds)
+                for line in result.log:
+                    run.log(line, yb.year)
+                run.log(f"{name}: {'færdig' if result.ok else 'FEJL'} ({seconds_da(result.seconds)})", yb.year)
+                if result.failure is not None:
+                    yb.problems.append(result.failure.message())
+                else:
+                    run.render_page(yb, result.job.chapter)
+                if not yb.pending:
+                    published += run.finish(yb)
+                    yb.build = None  # published or kept as failed: no longer ours
+        except KeyboardInterrupt as exc:
+            code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+            runner.abort()
+            for result in runner.finished_now():
+                yb = run.builds[result.job.year]
+                if result.failure is not None and yb.build is not None:
+                    yb.problems.append(result.failure.message())
+            for yb in run.builds.values():
+                if yb.build is not None and yb.build.exists():
+                    run.fail(yb, "Kørslen blev afbrudt (" + ("SIGTERM" if code == EXIT_TERMINATED else "Ctrl-C") + ").")
+            return code
+        except Exception as exc:  # a fault in the run itself: keep the builds for diagnosis
+            runner.abort()
+            run.log(_traceback(exc))
+            for yb in run.builds.values():
+                if yb.build is not None and yb.build.exists():
+                    run.fail(yb, f"Kørslen stoppede: {error_text(exc)}" if isinstance(exc, OSError)
+                             else f"Kørslen stoppede med en uventet fejl: {type(exc).__name__}: {exc}")
+            return EXIT_FAILED
+        failed = len(run.builds) - published
+        return EXIT_FAILED if failed else 0
+    finally:
+        run.close_runner()
+        for lock in run.locks:
+            lock.release()
+        for logger, handler in run.log_handlers:
+            logger.removeHandler(handler)
+            logger.propagate = True
+        run.progress.close()
+        if in_main and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap memory back to the system (glibc's ``malloc_trim``).
+
+    After validating a large folder the run process would otherwise keep about 0.2 GiB
+    per million survey rows it no longer uses, while the kernels load the data again.
+    """
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl, ...): nothing to hand back this way
+            pass
+
+
+def _skip_slow_optional_imports() -> None:
+    """Keep one slow, unused optional import out of the run.
+
+    nbformat (under papermill and nbconvert) imports jsonschema, which imports the
+    optional ``rfc3987_syntax`` package when it is installed; that package compiles
+    a grammar at import time (over a second) and serves only jsonschema's "iri"
+    string formats, which the notebook schema does not use. Marked absent, it is
+    skipped by jsonschema exactly as if it were not installed.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
