@@ -122,15 +122,18 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
             unusable[column.name] = pd.Series(False, index=cells.index)
             continue
         values[column.name], unusable[column.name], found = check_column(
-            cells.iloc[:, positions[column.name]], column, raw.file, raw.decimal_comma, programme.bydele,
+            cells.iloc[:, positions[column.name]], column, raw.file, raw.decimal_comma, programme.bydel_names,
             refused.iloc[:, positions[column.name]])
         problems += found
     if spec.name == BANDELOG.name and "omraade" not in absent:
-        values["omraade"], found = check_programme_area(values["omraade"], programme.bandelog_omraade, raw.file)
-        problems += found
+        for area in programme.gang_log_areas:
+            values["omraade"], found = check_programme_area(values["omraade"], area, raw.file)
+            problems += found
 
     table = CheckedTable(spec, raw.file, pd.DataFrame(values, index=cells.index),
                          pd.DataFrame(unusable, index=cells.index), absent)
+    if "bydel" in positions and any(b.fra is not None or b.til is not None for b in programme.bydele):
+        problems += check_bydel_years(table, programme)
     for group in spec.unique:
         problems += check_unique(table, group)
     for rule in TABLE_RULES.get(spec.name, ()):
@@ -297,7 +300,36 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
 
 # ------------------------------------------------------------------- tables
 
-PROGRAMME_AREA_SETTING = "params/program.yaml: bandelog_omraade"
+PROGRAMME_AREA_SETTING = "programfilen: omraade for beregningen bandelog_seneste"
+
+
+def _row_years(table: CheckedTable) -> pd.Series:
+    """The year each row belongs to: ``aar``, else the year of ``startdato`` (closures)."""
+    frame = table.frame
+    if "aar" in frame.columns:
+        return frame["aar"].astype("Float64")
+    if "startdato" in frame.columns:
+        return frame["startdato"].dt.year.astype("Float64")
+    return pd.Series(pd.NA, index=frame.index, dtype="Float64")
+
+
+def check_bydel_years(table: CheckedTable, programme) -> list[Problem]:
+    """A bydel named in a row must be valid in the row's year (programme file: ``bydele`` with ``fra``/``til``)."""
+    usable = table.usable("bydel")
+    frame = table.frame.loc[usable.to_numpy()]
+    years = _row_years(table).loc[frame.index]
+    problems: list[Problem] = []
+    for bydel in programme.bydele:
+        if bydel.fra is None and bydel.til is None:
+            continue
+        rows = frame.index[(frame["bydel"] == bydel.navn).to_numpy() & years.notna().to_numpy()]
+        year_of = years.loc[rows]
+        outside = rows[((year_of < (bydel.fra or -10**6)) | (year_of > (bydel.til or 10**6))).to_numpy(dtype=bool)]
+        if len(outside):
+            span = f"{bydel.fra or ''}-{bydel.til or ''}"
+            problems += row_problems(table.file, "bydel", f"bydelen {bydel.navn} gælder kun i årene {span} (programfilens bydele)",
+                                     outside, [str(int(year_of[r])) for r in outside[:LIST_LIMIT]])
+    return problems
 
 
 def check_programme_area(areas: pd.Series, area: str, file: str) -> tuple[pd.Series, list[Problem]]:
