@@ -353,15 +353,16 @@ def fmt_target(indikator: Indikator, row: Mapping[str, Any]) -> str:
     """A målepunkt's target in words, from a ``maalstatus`` row (for tables).
 
     ``sti``: ``højst 13,0 % i 2017``; ``retning``: ``i 2017 lavere end i 2013 (5)``;
-    ``krav``: ``100,0 % hvert år``; missing parts → ``–``.
+    ``krav``: ``100,0 % hvert år``; missing parts → ``–``. Targets at the indikator's precision
+    (:func:`fmt_goal_threshold`: the lukkedage target 189,61 is ``højst 189``).
     """
     m = indikator
     target, baseline = _row_value(row, "maalvaerdi"), _row_value(row, "basisvaerdi")
     b, t = _row_year(row, "basisaar"), _row_year(row, "maalaar")
     if m.kind == "krav":
-        return MISSING if target is None else f"{fmt_threshold(target, m.unit, m.decimals)} hvert år"
+        return MISSING if target is None else f"mindst {fmt_goal_threshold(m, target, at_least=True)} hvert år"
     if m.kind == "sti":
-        return MISSING if target is None or t is None else f"højst {fmt_threshold(target, m.unit, m.decimals)} i {t}"
+        return MISSING if target is None or t is None else f"højst {fmt_goal_threshold(m, target)} i {t}"
     if baseline is None or b is None or t is None:
         return MISSING
     return f"i {t} lavere end i {b} ({fmt_baseline(m, baseline)})"
@@ -406,15 +407,20 @@ def describe_status(indikator: Indikator, row: Mapping[str, Any], previous_value
         return f"For {year} er der ingen opgjort værdi, så status kan ikke vurderes."
 
     d = m.decimals  # raised only where the sentence compares the value with something
+    whole = counts_whole_units(m)
     if status not in (goal_status.IKKE_VURDERBAR, goal_status.BASISAAR):
-        d = distinguishing_decimals(value, (baseline, target, path), d, thresholds=True)
+        # counts are compared with whole-number limits (fmt_goal_threshold), which never look like another count
+        d = distinguishing_decimals(value, () if whole else (baseline, target, path), d)
         d = distinguishing_decimals(value, (previous_value,), d)
 
     def show(x: float) -> str:
         return fmt_value(x, m.unit, d)
 
-    def show_threshold(x: float) -> str:  # targets like 189,61 are written out, not rounded to 190
-        return fmt_threshold(x, m.unit, d)
+    def show_threshold(x: float, at_least: bool = False) -> str:  # at the indikator's precision: 189,61 → 189
+        return fmt_goal_threshold(m, x, d, at_least=at_least)
+
+    def relation_to(limit: float) -> str:  # for counts, against the whole-number limit the sentence shows
+        return _relation(value, goal_threshold(m, limit) if whole else limit)
 
     ci = ""
     if lo is not None and hi is not None:
@@ -433,7 +439,7 @@ def describe_status(indikator: Indikator, row: Mapping[str, Any], previous_value
 
     if status == goal_status.BASISAAR:
         _check(year == b, m, year, status)
-        text = f"{first} {year} er basisår, så værdien er udgangspunktet for målet."
+        text = f"{first} {year} er basisår, så værdien er basisværdien for målet."
         # the same rule as the run's warning: the published figure is not the data's value, rounded
         if goal_status.baseline_discrepancy(m, pd.Series({year: value})) is not None:
             text += f" Målet regnes fra den offentliggjorte basisværdi, {fmt_baseline(m, baseline)}."
@@ -444,7 +450,7 @@ def describe_status(indikator: Indikator, row: Mapping[str, Any], previous_value
             raise ValueError(f"{m.id} {year}: status {status!r} needs maalvaerdi in the row")
         met = value >= target - goal_status.TOLERANCE
         _check(status == (goal_status.NAAET if met else goal_status.IKKE_NAAET), m, year, status)
-        return f"{first} Målet er {show_threshold(target)} hvert år, så målet er {verdict}."
+        return f"{first} Målet er mindst {show_threshold(target, at_least=True)} hvert år, så målet er {verdict}."
 
     if baseline is None or b is None or t is None:
         raise ValueError(f"{m.id} {year}: status {status!r} needs basisaar, basisvaerdi and maalaar in the row")
@@ -464,15 +470,15 @@ def describe_status(indikator: Indikator, row: Mapping[str, Any], previous_value
     if m.kind != "sti":
         raise ValueError(f"unknown kind {m.kind!r} for målepunkt {m.id}")
     if reached:
-        _check(status == (goal_status.NAAET if _relation(value, target) != "over" else goal_status.IKKE_NAAET),
+        _check(status == (goal_status.NAAET if relation_to(target) != "over" else goal_status.IKKE_NAAET),
                m, year, status)
         return f"{first} Målet var højst {show_threshold(target)} i {t}, så målet er {verdict}."
     _check(status in (goal_status.PAA_SPORET, goal_status.IKKE_PAA_SPORET), m, year, status)
     goal = f"Målet er højst {show_threshold(target)} i {t}"
     if path is None:
         return f"{first} {goal}. Målepunktet er {verdict}."
-    relation = _relation(value, path)
-    text = f"{first} {goal}, og stien mod målet giver {show_threshold(path)} i {year}."
+    relation = relation_to(path)
+    text = f"{first} {goal}, og målstien for {year} er højst {show_threshold(path)}."
     requirement = m.yearly_requirement
     since = ""
     if previous_value is not None:
@@ -507,7 +513,8 @@ def describe_status_counts(statuses: Iterable[str]) -> str:
     """One sentence counting indikatorer by status.
 
     ``["naaet", "paa_sporet", "paa_sporet", "ikke_vurderbar"]`` →
-    ``Af 4 indikatorer er 1 nået og 2 på sporet, mens 1 ikke kan vurderes.``
+    ``Af 4 indikatorer er 1 nået og 2 på sporet, mens 1 ikke kan vurderes.``;
+    one status for all: ``Begge indikatorer er nået.``, ``Alle 5 indikatorer er på sporet.``
     """
     statuses = list(statuses)
     for s in statuses:
@@ -515,6 +522,11 @@ def describe_status_counts(statuses: Iterable[str]) -> str:
     total = fmt_count(len(statuses), "indikator", "indikatorer")
     if not statuses:
         return "Der er ingen indikatorer at vurdere."
+    if len(set(statuses)) == 1 and statuses[0] != goal_status.IKKE_VURDERBAR:
+        words = dict(_SUMMARY_ORDER)[statuses[0]]
+        n = len(statuses)
+        who = "Indikatoren" if n == 1 else ("Begge indikatorer" if n == 2 else f"Alle {fmt_number(n)} indikatorer")
+        return f"{who} er {words}."
     parts = [f"{fmt_number(statuses.count(s))} {words}" for s, words in _SUMMARY_ORDER if statuses.count(s)]
     unknown = statuses.count(goal_status.IKKE_VURDERBAR)
     if not parts:
@@ -546,44 +558,49 @@ def _requirement_phrase(requirement: YearlyRequirement, unit: str, decimals: int
 def describe_target(indikator: Indikator, row: Mapping[str, Any]) -> str:
     """Baseline, target and deadline of a målepunkt in Danish sentences, from one ``maalstatus`` row.
 
-    ``sti``: ``Udgangspunktet er 17,5 % i 2013. Målet er højst 13,0 % med frist i 2017.
+    ``sti``: ``Basisværdien er 17,5 % i 2013. Målet er højst 13,0 % med frist i 2017.
     Indtil da skal andelen falde med mindst 1,0 procentpoint om året og ligge på eller under
-    en lige linje (målstien) fra udgangspunktet til målet.`` ``retning``: the target is to be
+    en lige linje (målstien) fra basisværdien til målet.`` ``retning``: the target is to be
     below the baseline by the target year; ``krav``: the requirement holds every year.
-    A baseline the programme leaves empty is said to come from the data.
+    A baseline the programme leaves empty is said to come from the data. Targets are shown at
+    the indikator's precision (:func:`fmt_goal_threshold`): a reduction of 33 % from 283
+    lukkedage is ``højst 189``; the exact figure (189,61) is in the method note.
     """
     m = indikator
     noun = unit_noun(m.unit)
     baseline, target = _row_value(row, "basisvaerdi"), _row_value(row, "maalvaerdi")
     b, t = _row_year(row, "basisaar"), _row_year(row, "maalaar")
 
-    def show(x: float) -> str:
-        return fmt_threshold(x, m.unit, m.decimals)
+    def show(x: float, at_least: bool = False) -> str:
+        return fmt_goal_threshold(m, x, at_least=at_least)
 
     if m.kind == "krav":
         if target is None:
             return "Programmet angiver ikke kravets størrelse."
-        return (f"Målepunktet er et krav uden basisår og slutår: {noun} skal være "
-                f"{show(target)} hvert år.")
+        return (f"Målepunktet er et krav uden basisår og slutår: {noun} skal være mindst "
+                f"{show(target, at_least=True)} hvert år.")
     if b is None:
         start = "Programmet angiver intet basisår."
     elif baseline is None:
         start = f"Programmet angiver ingen basisværdi, og data har ingen værdi for basisåret {b}."
     elif m.baseline_value is None:
-        start = (f"Udgangspunktet er {fmt_baseline(m, baseline)} i {b}. Programmet fastsætter ikke selv værdien; "
+        start = (f"Basisværdien er {fmt_baseline(m, baseline)} i {b}. Programmet fastsætter ikke selv værdien; "
                  f"den er taget fra data for {b}.")
     else:
-        start = f"Udgangspunktet er {fmt_baseline(m, baseline)} i {b}."
+        start = f"Basisværdien er {fmt_baseline(m, baseline)} i {b}."
     if t is None:
         return f"{start} Programmet angiver ingen frist for målet."
     if m.kind == "sti":
         if target is None:
             return f"{start} Programmet angiver ingen målværdi; fristen er {t}."
         pct = m.target_reduction_pct
-        reduction = f" ({fmt_number(pct, exact_decimals(pct, 2))}{NBSP}% lavere end i {b})" if pct is not None and b else ""
-        text = f"{start} Målet er højst {show(target)}{reduction} med frist i {t}."
+        if pct is not None and b:
+            text = (f"{start} Målet er en reduktion på {fmt_number(pct, exact_decimals(pct, 2))}{NBSP}% i forhold "
+                    f"til {b}, det vil sige højst {show(target)} i {t}.")
+        else:
+            text = f"{start} Målet er højst {show(target)} med frist i {t}."
         requirement = m.yearly_requirement
-        path = "ligge på eller under en lige linje (målstien) fra udgangspunktet til målet"
+        path = "ligge på eller under en lige linje (målstien) fra basisværdien til målet"
         if requirement is not None:
             return f"{text} Indtil da skal {noun} {_requirement_phrase(requirement, m.unit, m.decimals)} og {path}."
         return f"{text} Indtil da skal {noun} {path}."
@@ -594,7 +611,8 @@ def describe_target(indikator: Indikator, row: Mapping[str, Any]) -> str:
 
 
 def describe_ci_comparison(indikator: Indikator, row: Mapping[str, Any]) -> str | None:
-    """Whether the year's comparison with the path or target is statistically clear (DATA.md §2.1).
+    """Whether the year's comparison with the path or target is statistically clear (DATA.md §2.1),
+    in the publication's words ``statistisk sikker``.
 
     The reference is the path value P(Y) before the target year, the target from
     it (``sti``); the baseline (``retning``); the requirement (``krav``). The
@@ -621,17 +639,17 @@ def describe_ci_comparison(indikator: Indikator, row: Mapping[str, Any]) -> str 
         reference, what = path, f"målstien for {year}"
     if reference is None:
         return None
-    d = max(distinguishing_decimals(x, (reference,), m.decimals, thresholds=True) for x in (lo, hi))
+    d = max(distinguishing_decimals(x, (reference,), m.decimals) for x in (lo, hi))
     interval = fmt_ci(lo, hi, m.unit, d)
-    ref = fmt_baseline(m, reference) if m.kind == "retning" else fmt_threshold(reference, m.unit, d)
+    ref = fmt_baseline(m, reference) if m.kind == "retning" else fmt_goal_threshold(m, reference, d)
     noun = unit_noun(m.unit)
     side = ci_side(lo, hi, reference)
     if side in (UNDER, OVER):
         where = "under" if side == UNDER else "over"
         return (f"Hele 95{NBSP}%-konfidensintervallet ({interval}) ligger {where} {what} ({ref}), "
-                f"så det er statistisk klart, at {noun} ligger {where}.")
+                f"så det er statistisk sikkert, at {noun} ligger {where}.")
     return (f"95{NBSP}%-konfidensintervallet ({interval}) omfatter {what} ({ref}), så sammenligningen "
-            f"er ikke statistisk klar: med undersøgelsens usikkerhed kan {noun} ligge på begge sider af {ref}.")
+            f"er ikke statistisk sikker: med undersøgelsens usikkerhed kan {noun} ligge på begge sider af {ref}.")
 
 
 def describe_latest_count(year: int, latest: Mapping[str, Any] | None, place: str = "", *,
@@ -704,3 +722,91 @@ def reporting_year_warnings(programme, data_years: set[int], year: int) -> list[
     if year not in data_years:
         warnings.append(f"Ingen inddata har rækker for {year}; publikationen kan ikke vurdere årets målepunkter.")
     return warnings
+
+
+# =====================================================================================================
+# Targets at the indikator's precision, and Danish sentence helpers (issue 12: the publication a
+# committee would sign). Kept in one block so that other work on this module merges cleanly.
+# =====================================================================================================
+
+def counts_whole_units(indikator: Indikator) -> bool:
+    """True when the indikator counts whole things (unit ``antal``, no decimals): lukkedage, institutions, areas.
+
+    For such an indikator "at most 189,61" and "at most 189" are the same rule, so a target can be
+    shown as a whole number without changing what it says (:func:`fmt_goal_threshold`).
+    """
+    return indikator.unit == "antal" and indikator.decimals == 0
+
+
+def goal_threshold(indikator: Indikator, value: float, *, at_least: bool = False) -> float:
+    """A target or path value at the indikator's precision, as a number (see :func:`fmt_goal_threshold`).
+
+    Counts (:func:`counts_whole_units`): an upper limit ("højst") is rounded down, a lower limit
+    ("mindst", ``at_least``) up, so that a whole count meets the shown limit exactly when it meets
+    the exact one (``189.61`` → ``189``; ``6.03`` → ``6``). Other indikatorer: half up to
+    ``indikator.decimals`` (``16.375`` → ``16.4``), as every value is shown.
+    """
+    value = float(value)
+    if counts_whole_units(indikator):
+        return float(math.ceil(value - goal_status.TOLERANCE) if at_least
+                     else math.floor(value + goal_status.TOLERANCE))
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        return float(decimal.Decimal(repr(value)).quantize(decimal.Decimal(1).scaleb(-indikator.decimals)))
+
+
+def fmt_goal_threshold(indikator: Indikator, value: Any, decimals: int | None = None, *,
+                       at_least: bool = False) -> str:
+    """A target or path value as the publication shows it: at the indikator's precision, in its unit.
+
+    ``fmt_goal_threshold(lukkedage, 189.61)`` → ``189`` (a count of 189 meets "højst 189,61", 190 does
+    not); ``fmt_goal_threshold(utryghed, 16.375)`` → ``16,4 %``. ``decimals`` (more than the
+    indikator's) is for a sentence that must tell a value and a limit apart; counts stay whole. The
+    exact value and rule are in the publication's method note (:func:`exact_target_rule`).
+    """
+    if is_missing(value):
+        return MISSING
+    m = indikator
+    if counts_whole_units(m):
+        return fmt_number(goal_threshold(m, value, at_least=at_least), 0)
+    return fmt_value(value, m.unit, m.decimals if decimals is None else max(decimals, m.decimals))
+
+
+def threshold_is_rounded(indikator: Indikator, value: Any) -> bool:
+    """True when :func:`fmt_goal_threshold` shows ``value`` other than it is (``189.61`` as ``189``)."""
+    if is_missing(value):
+        return False
+    return abs(goal_threshold(indikator, value) - float(value)) > goal_status.TOLERANCE
+
+
+_NUMBER_WORDS = ("nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv")
+
+
+def count_words(n: int, singular: str, plural: str, *, neuter: bool = False, capital: bool = False) -> str:
+    """A count in words when it is small, for the start of a sentence: ``Tre aktiviteter``, ``Et målepunkt``.
+
+    Danish style writes a sentence-opening number in words; 1-12 are words (``en``/``et`` by
+    gender: ``neuter`` for ``et målepunkt``), larger counts keep their digits after ``I alt``
+    (``I alt 42 aktiviteter``), so no sentence starts with a numeral. ``capital`` capitalises.
+    """
+    n = int(n)
+    if 0 <= n < len(_NUMBER_WORDS):
+        number = ("et" if neuter else "en") if n == 1 else ("ingen" if n == 0 else _NUMBER_WORDS[n])
+        text = f"{number} {singular if n == 1 else plural}"
+    else:
+        text = f"i alt {fmt_count(n, singular, plural)}"
+    return text[:1].upper() + text[1:] if capital else text
+
+
+def number_word(n: int, *, neuter: bool = False) -> str:
+    """``3`` → ``tre`` (1-12 in words, ``en``/``et`` for 1), larger numbers in digits: for counts inside a sentence
+    that are compared with another count (``tre af fem målepunkter``)."""
+    n = int(n)
+    if 0 <= n < len(_NUMBER_WORDS):
+        return ("et" if neuter else "en") if n == 1 else _NUMBER_WORDS[n]
+    return fmt_number(n)
+
+
+def quoted(text: Any) -> str:
+    """A title or name in the publication's quotation marks: ``»Mindre ungdomskriminalitet«``."""
+    return f"»{text}«"
