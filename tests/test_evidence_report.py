@@ -131,17 +131,17 @@ def test_describe_summary_by_hand(result):
     # in the model: A1, A2, A3, A8 (i_model) + A4 (foermaaling) = 5 of 8; scored: A1 groen, A2 gul, A3 roed
     assert evidence_chapter.describe_summary(result) == (
         "I 2016 indgår 5 af programmets 8 aktiviteter i effekt- og evidensmodellen: 4 afrapporterer "
-        "resultater, og 1 er i førmåling. 1 aktivitet er godt på vej mod modellen, og 1 er forsinket. "
+        "resultater, og 1 er i førmåling. En aktivitet er godt på vej mod modellen, og en er forsinket. "
         "Af de 3 aktiviteter med en samlet score ligger 1 i grøn kategori, 1 i gul og 1 i rød. "
-        "1 aktivitet i modellen har ingen samlet score (Tom & <Jerry>), fordi ingen af dens "
-        "succeskriterier har både en baseline og en målt værdi for 2016.")
+        "En af de 4, der afrapporterer resultater, har ingen samlet score (Tom & <Jerry>), fordi ingen af dens "
+        "succeskriterier har både en basisværdi og en målt værdi for 2016.")
 
 
 def test_describe_summary_with_nothing_in_the_model(typed_frame, programme):
     res = empty_result(typed_frame, programme, [activity("X", expected=2019), activity("Z")])
     assert evidence_chapter.describe_summary(res) == (
         "I 2016 indgår ingen af programmets 2 aktiviteter i effekt- og evidensmodellen. "
-        "Ingen aktiviteter er godt på vej mod modellen, og ingen er forsinket.")
+        "Ingen aktiviteter er godt på vej mod modellen, og ingen er forsinkede.")
 
 
 def test_describe_summary_zero_categories_say_ingen(typed_frame, programme):
@@ -151,7 +151,7 @@ def test_describe_summary_zero_categories_say_ingen(typed_frame, programme):
     assert evidence_chapter.describe_summary(res) == (
         "I 2016 indgår alle programmets 2 aktiviteter i effekt- og evidensmodellen: 2 afrapporterer "
         "resultater, og ingen er i førmåling. Ingen aktiviteter er godt på vej mod modellen, og ingen er "
-        "forsinket. Af de 2 aktiviteter med en samlet score ligger 2 i grøn kategori, ingen i gul og ingen i rød.")
+        "forsinkede. Af de 2 aktiviteter med en samlet score ligger 2 i grøn kategori, ingen i gul og ingen i rød.")
 
 
 # --- ranked table ----------------------------------------------------------------
@@ -173,7 +173,7 @@ def test_ranked_table_shows_category_word_symbol_and_danish_scores(result):
 
 def test_foermaaling_sentence_and_table(result):
     assert evidence_chapter.describe_foermaaling(result) == (
-        "1 aktivitet er i førmåling i 2016: den udarbejder forandringsteori og opstiller baseline for sine "
+        "En aktivitet er i førmåling i 2016: den udarbejder forandringsteori og opstiller basisværdier for sine "
         "succeskriterier og får en resultatscore fra 2017. Den har endnu ikke en forandringsteori.")
     table = evidence_chapter.foermaaling_table(result)
     assert cells(table, "Aktivitet") == ["Aktivitet A4"]
@@ -183,7 +183,7 @@ def test_foermaaling_sentence_and_table(result):
 
 def test_godt_paa_vej_sentence_and_table(result):
     assert evidence_chapter.describe_godt_paa_vej(result) == (
-        "1 aktivitet er godt på vej med effektarbejdet og forventes at indgå i effekt- og evidensmodellen "
+        "En aktivitet er godt på vej med effektarbejdet og forventes at indgå i effekt- og evidensmodellen "
         "i 2017. Listen forelægges Økonomiudvalget sammen med denne afrapportering.")
     table = evidence_chapter.godt_paa_vej_table(result)
     assert cells(table, "Aktivitet") == ["Aktivitet A5"]
@@ -192,7 +192,7 @@ def test_godt_paa_vej_sentence_and_table(result):
 
 def test_forsinket_sentence_and_table(result):
     assert evidence_chapter.describe_forsinket(result) == (
-        "1 aktivitet var forventet i modellen senest i 2016 men indgår ikke, og 1 aktivitet uden for "
+        "En aktivitet var forventet i modellen senest i 2016, men indgår ikke, og 1 aktivitet uden for "
         "modellen mangler et forventet år for, hvornår den kan indgå.")
     table = evidence_chapter.forsinket_table(result)
     assert dict(zip(cells(table, "Aktivitet"), cells(table, "Bemærkning"))) == {
@@ -204,11 +204,16 @@ def test_forsinket_sentence_and_table(result):
 def test_flags_sentence_and_table(result):
     # A4 (foermaaling) and A8 lack a theory of change; A8's K1 lacks a baseline
     assert evidence_chapter.describe_flags(result) == (
-        "2 aktiviteter i modellen har ingen forandringsteori i 2016, og 1 succeskriterium hos 1 aktivitet "
-        "i modellen mangler en baseline og indgår derfor ikke i resultatscoren.")
+        "To aktiviteter i modellen har ingen forandringsteori i 2016, og et succeskriterium hos 1 aktivitet "
+        "i modellen mangler en basisværdi og indgår derfor ikke i resultatscoren.")
     table = evidence_chapter.flags_table(result)
     assert cells(table, "Aktivitet") == ["Aktivitet A4", "Tom & <Jerry>", "Tom & <Jerry>"]
-    assert cells(table, "Status i modellen") == ["◆ Førmåling", "● I modellen", "● I modellen"]
+    assert cells(table, "Status i modellen") == ["◆ Førmåling", "● Afrapporterer resultater",
+                                                 "● Afrapporterer resultater"]
+    # the criterion is named by its description, never by its internal id
+    assert cells(table, "Bemærkning")[2] == ("Succeskriteriet »K1 i 2016« mangler en basisværdi og indgår ikke i "
+                                             "resultatscoren.")
+    assert "'K1'" not in " ".join(cells(table, "Bemærkning"))
 
 
 def test_empty_lists_are_said_in_a_sentence_without_a_table(typed_frame, programme):
@@ -218,10 +223,11 @@ def test_empty_lists_are_said_in_a_sentence_without_a_table(typed_frame, program
     assert evidence_chapter.describe_godt_paa_vej(res) == (
         "Ingen aktiviteter er godt på vej med effektarbejdet, så ingen forventes at indgå i modellen i 2017.")
     assert evidence_chapter.describe_forsinket(res) == (
-        "Ingen aktiviteter er forsinket i 2016, og alle aktiviteter uden for modellen har et forventet år "
+        "Ingen aktiviteter er forsinkede i 2016, og alle aktiviteter uden for modellen har et forventet år "
         "for, hvornår de kan indgå.")
     assert evidence_chapter.describe_flags(res) == (
-        "Alle aktiviteter i modellen har i 2016 en forandringsteori, og alle deres succeskriterier har en baseline.")
+        "Alle aktiviteter i modellen har i 2016 en forandringsteori, og alle deres succeskriterier har en "
+        "basisværdi.")
     for sentence, table in [
         (evidence_chapter.describe_godt_paa_vej(res), evidence_chapter.godt_paa_vej_table(res)),
         (evidence_chapter.describe_forsinket(res), evidence_chapter.forsinket_table(res)),
@@ -285,8 +291,8 @@ def test_potential_parts_group_the_activities(result):
     # A1: 80 vs 100 -> resultater; A2: 13 vs 67 -> resultater; A3: 20 vs 0 -> evidens
     parts = evidence_chapter.potential_parts(result)
     assert [type(p) for p in parts] == [Paragraph, Paragraph, Table, Paragraph, Table]
-    assert parts[0].text == ("Af de 3 aktiviteter med en samlet score har 1 det største udviklingspotentiale i "
-                             "evidensen og 2 i resultaterne.")
+    assert parts[0].text.startswith("Af de 3 aktiviteter med en samlet score har 1 deres største "
+                                    "udviklingspotentiale i evidensen og 2 i resultaterne.")
     assert parts[1].text == ("Udviklingspotentialet ligger i resultaterne for 2 aktiviteter: deres resultatscore "
                              "er lavere end evidensscoren, så de især kan udvikles ved at nå længere med deres "
                              "succeskriterier.")
@@ -302,7 +308,7 @@ def test_potential_group_begge(result):
     rows = pd.DataFrame({"resultatscore": [100.0, 67.0], "evidensscore": [100.0, 67.0]})
     say = evidence_chapter.describe_potential_group
     assert say(rows.iloc[[0]], "begge", result.params) == (
-        "1 aktivitet har den højest mulige score for både resultater og evidens og har ikke et særligt "
+        "En aktivitet har den højest mulige score for både resultater og evidens og har ikke et særligt "
         "udviklingspotentiale.")
     assert say(rows.iloc[[1]], "begge", result.params) == (
         "For 1 aktivitet er resultatscoren og evidensscoren lige store, så udviklingspotentialet ligger i "
@@ -319,8 +325,8 @@ def test_describe_potentials_with_begge(typed_frame, programme):
     res = empty_result(typed_frame, programme, [activity("X", first=2014, evidens="lovende")],
                        criterion("X", "K1", 0, 100, {2016: 67}))
     assert evidence_chapter.describe_potentials(res) == (
-        "Den ene aktivitet med en samlet score har ingen det største udviklingspotentiale i evidensen og "
-        "ingen i resultaterne, mens resultat- og evidensscore er lige store for 1.")
+        "Den ene aktivitet med en samlet score har lige store resultat- og evidensscorer, så potentialet "
+        "ligger i begge.")
 
 
 # --- overview ----------------------------------------------------------------------
@@ -458,8 +464,8 @@ def test_summary_names_the_unscored_only_up_to_the_limit(typed_frame, programme,
                        [*criterion("X", "K1", None, 10, {2016: 5}), *criterion("Z", "K1", None, 10, {2016: 5})])
     text = evidence_chapter.describe_summary(res, max_names=1)
     assert text.endswith(
-        "2 aktiviteter i modellen har ingen samlet score, fordi ingen af deres succeskriterier har både en "
-        "baseline og en målt værdi for 2016. De står i aktivitetsscorer.csv i publikationens mappe som "
+        "Ingen af de 2, der afrapporterer resultater, har en samlet score, fordi ingen af deres succeskriterier "
+        "har både en basisværdi og en målt værdi for 2016. De står i aktivitetsscorer.csv i publikationens mappe som "
         "aktiviteter i modellen uden samlet score.")
     assert "Aktivitet X" not in text
     assert "(Aktivitet X og Aktivitet Z)" in evidence_chapter.describe_summary(res, max_names=2)
@@ -474,3 +480,56 @@ def test_scatter_caption_says_whether_points_are_labelled(result):
         "Resultatscore og evidensscore for aktiviteterne i modellen i 2016. Baggrunden viser kategorierne "
         "efter samlet score. Med 3 aktiviteter i figuren er punkterne ikke mærket (de mærkes, når der højst er 2); "
         "hver aktivitets scorer står i aktivitetsscorer.csv i publikationens mappe.")
+
+
+# --- issue 12: ranks follow the shown score; harmful methods named; potentials in words ----------
+
+def test_ranks_follow_the_score_as_shown():
+    # 50,0 and 50,015 both read "50,0": one rank. 50,04 reads "50,0" too; 50,06 reads "50,1": a rank of its own.
+    scores = scores_frame([
+        ("A", "a", "i_model", 50.0), ("B", "b", "i_model", 50.015), ("C", "c", "i_model", 50.04),
+        ("D", "d", "i_model", 50.06),
+    ])
+    ranked = evidence_chapter.ranked_scores(scores)
+    assert ranked["aktivitet_id"].tolist() == ["D", "A", "B", "C"]
+    assert ranked["rang"].tolist() == [1, 2, 2, 2]
+
+
+def test_a_score_next_to_a_category_limit_gets_the_decimals_that_keep_its_side():
+    categories = (("groen", 70.0), ("gul", 40.0), ("roed", None))
+    # 69,96 is gul: "70,0" would look grøn, so two decimals; 70,04 is grøn and "70,0" says so
+    assert evidence_chapter.fmt_score(69.96, categories) == "69,96"
+    assert evidence_chapter.fmt_score(70.04, categories) == "70,0"
+    assert evidence_chapter.fmt_score(39.96, categories) == "39,96"
+    assert evidence_chapter.fmt_score(55.55, categories) == "55,6"
+    # 69,996: two decimals still read 70,00, three read 69,996
+    assert evidence_chapter.fmt_score(69.996, categories) == "69,996"
+    # ranked on the shown score: 69,96 (gul) ranks after 70,0 (grøn), not with it
+    scores = scores_frame([("A", "a", "i_model", 69.96), ("B", "b", "i_model", 70.04)])
+    assert evidence_chapter.ranked_scores(scores, categories)["rang"].tolist() == [1, 2]
+
+
+def test_harmful_method_is_named_and_red(result, programme):
+    # A3 is skadelig (fixture): roed, and named with its forvaltning and status
+    assert result.scores.set_index("aktivitet_id").loc["A3", "kategori"] == "roed"
+    assert evidence_chapter.describe_skadelig(result, programme.forvaltninger) == (
+        "Aktiviteten »Aktivitet A3« (Socialforvaltningen (SOF), afrapporterer resultater) bygger på en metode, "
+        "som forskningen viser er skadelig. En sådan aktivitet er altid i kategori rød, uanset dens samlede score.")
+
+
+def test_no_harmful_method_is_said(typed_frame, programme):
+    res = empty_result(typed_frame, programme, [activity("X", first=2014)], criterion("X", "K1", 0, 10, {2016: 5}))
+    assert evidence_chapter.describe_skadelig(res) == (
+        "Ingen af aktiviteterne bygger på en metode, som forskningen viser er skadelig.")
+
+
+def test_potentials_summary_in_words(result):
+    # A1 resultater (80 < 100, grøn), A2 resultater (13 < 67, gul), A3 evidens (20 > 0, rød: the lowest kategori)
+    assert evidence_chapter.potential_counts(result) == {"resultater": 2, "evidens": 1, "begge": 0}
+    assert evidence_chapter.describe_potentials(result) == (
+        "Af de 3 aktiviteter med en samlet score har 1 deres største udviklingspotentiale i evidensen og 2 i "
+        "resultaterne. Potentiale i evidensen betyder, at aktiviteten når sine egne succeskriterier bedre, end "
+        "forskningen dokumenterer virkningen af dens metode: den kan især styrkes ved at bygge på metoder med "
+        "bedre dokumenteret effekt. Potentiale i resultaterne betyder, at metoden er bedre dokumenteret, end "
+        "aktiviteten når sine succeskriterier: den kan især styrkes ved at nå længere med succeskriterierne. "
+        "Den ene aktivitet i kategori rød har potentialet i evidensen.")

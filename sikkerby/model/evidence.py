@@ -41,7 +41,9 @@ FLAGS = ("mangler_forandringsteori", "mangler_baseline", "mangler_forventet_aar"
 
 # Danish labels for tables and charts.
 MODEL_STATUS_LABELS = {
-    "i_model": "I modellen",
+    # "i modellen" in the publication's sentences is every activity in the model (i_model and
+    # foermaaling); the status of those scored on their results has a label of its own
+    "i_model": "Afrapporterer resultater",
     "foermaaling": "Førmåling",
     "godt_paa_vej": "Godt på vej",
     "forsinket": "Forsinket",
@@ -51,7 +53,7 @@ KATEGORI_LABELS = {"groen": "Grøn", "gul": "Gul", "roed": "Rød"}
 UDVIKLINGSPOTENTIALE_LABELS = {"resultater": "Resultater", "evidens": "Evidens", "begge": "Begge"}
 FLAG_LABELS = {
     "mangler_forandringsteori": "I modellen uden forandringsteori",
-    "mangler_baseline": "Succeskriterium uden baseline",
+    "mangler_baseline": "Succeskriterium uden basisværdi",
     "mangler_forventet_aar": "Mangler forventet år i modellen",
     "forsinket": "Forsinket",
 }
@@ -66,6 +68,15 @@ ATTAINMENT_COLUMNS = (
     "baseline", "maal", "vaerdi", "maalopfyldelse", "mangler_baseline",
 )
 FLAG_COLUMNS = ("aktivitet_id", "navn", "forvaltning", "model_status", "flag", "kriterie_id", "besked")
+ANNEX_COLUMNS = (
+    "indsatsomraade", "aktivitet_id", "navn", "forvaltning", "model_status", "kriterie_id", "beskrivelse",
+    "resultat", "retning", "baseline", "maal", "vaerdi", "maalopfyldelse", "mangler_baseline", "i_resultatscore",
+)
+
+# The evidence level of a method that research shows does harm: such an activity is always
+# ``roed`` (DATA.md §3), whatever the points of program.yaml make of its score.
+SKADELIG = "skadelig"
+ALWAYS_ROED = "roed"
 
 TOLERANCE = 1e-9
 
@@ -196,6 +207,8 @@ def score_activities(aktiviteter: pd.DataFrame, succeskriterier: pd.DataFrame, y
     One row per activity, sorted by ``aktivitet_id``, with exactly :data:`SCORE_COLUMNS`.
     ``i_model`` activities get every score; ``foermaaling`` activities get
     ``evidensscore`` only; other activities get no scores. Missing values are NaN.
+    An activity with a ``samlet_score`` whose ``evidensniveau`` is ``skadelig`` is ``roed``
+    whatever its score (DATA.md §3); without a score it has no kategori, like every other.
     """
     status = model_status(aktiviteter, year)
     criteria = criterion_attainment(succeskriterier, year)
@@ -212,8 +225,10 @@ def score_activities(aktiviteter: pd.DataFrame, succeskriterier: pd.DataFrame, y
     table["evidensscore"] = points.where(has_evidence)
     table["samlet_score"] = (params.weight_resultat * table["resultatscore"]
                              + params.weight_evidens * table["evidensscore"])
+    harmful = (aktiviteter["evidensniveau"] == SKADELIG).to_numpy()
     table["kategori"] = pd.Series(
-        [_category(s, params.categories) for s in table["samlet_score"]], index=table.index, dtype="str")
+        [ALWAYS_ROED if bad and not pd.isna(s) else _category(s, params.categories)
+         for s, bad in zip(table["samlet_score"], harmful)], index=table.index, dtype="str")
     table["udviklingspotentiale"] = pd.Series(
         [_weaker(r, e) for r, e in zip(table["resultatscore"], table["evidensscore"])],
         index=table.index, dtype="str")
@@ -267,8 +282,9 @@ def activity_flags(aktiviteter: pd.DataFrame, succeskriterier: pd.DataFrame, yea
     no_baseline = criteria.loc[criteria["mangler_baseline"], ["aktivitet_id", "kriterie_id"]]
     missing = base[in_model.to_numpy()].merge(no_baseline, on="aktivitet_id", how="inner")
     missing["flag"] = "mangler_baseline"
-    missing["besked"] = [f"Succeskriteriet '{k}' mangler en baseline og indgår ikke i resultatscoren."
-                         for k in missing["kriterie_id"]]
+    described = criteria.set_index(["aktivitet_id", "kriterie_id"])["beskrivelse"]
+    missing["besked"] = [f"Succeskriteriet »{described.loc[(a, k)]}« mangler en basisværdi og indgår ikke i "
+                         "resultatscoren." for a, k in zip(missing["aktivitet_id"], missing["kriterie_id"])]
     parts.append(missing)
 
     flags = pd.concat([p[list(FLAG_COLUMNS)] for p in parts], ignore_index=True)
@@ -399,6 +415,47 @@ def list_foermaaling(aktiviteter: pd.DataFrame, year: int) -> pd.DataFrame:
     return _listing(aktiviteter, year, ["foermaaling"], ["forandringsteori"])
 
 
+def list_skadelig(aktiviteter: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Every activity in the register whose method research shows does harm (``evidensniveau`` ``skadelig``),
+    with its ``model_status`` in ``year``: the publication names each of them (DATA.md §3)."""
+    status = model_status(aktiviteter, year)
+    harmful = (aktiviteter["evidensniveau"] == SKADELIG).to_numpy()
+    table = aktiviteter.loc[harmful, _LIST_COLUMNS].copy()
+    table["model_status"] = status[harmful]
+    return table.sort_values(["forvaltning", "aktivitet_id"], kind="stable").reset_index(drop=True)
+
+
+# --- the annex: every success criterion and its attainment --------------------------
+
+def criteria_annex(aktiviteter: pd.DataFrame, succeskriterier: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The seed's annex "Uddybende oversigt over indsatsernes målindfrielse" as data: one row per success
+    criterion (known by ``year``) of every activity in the model (``i_model`` and ``foermaaling``).
+
+    Columns :data:`ANNEX_COLUMNS`: the activity's ``indsatsomraade``, ``aktivitet_id``, ``navn``,
+    ``forvaltning`` and ``model_status``, then :func:`criterion_attainment`'s columns, and
+    ``i_resultatscore``: the criterion counts in the activity's ``resultatscore`` (status ``i_model``,
+    a baseline and a value in ``year``), so the mean of ``maalopfyldelse`` over those rows of one
+    activity is its ``resultatscore``. Sorted by indsatsområde (I-V, then others), activity, criterion.
+    """
+    status = model_status(aktiviteter, year)
+    activities = aktiviteter[["aktivitet_id", "navn", "forvaltning", "indsatsomraade"]].copy()
+    activities["model_status"] = status
+    activities = activities[activities["model_status"].isin(IN_MODEL)]
+    criteria = criterion_attainment(succeskriterier, year)
+    table = activities.merge(criteria, on="aktivitet_id", how="inner")
+    table["i_resultatscore"] = ((table["model_status"] == "i_model") & table["maalopfyldelse"].notna()).astype(bool)
+    order = {k: i for i, k in enumerate(_order(table["indsatsomraade"], INDSATSOMRAADER))}
+    table["_order"] = table["indsatsomraade"].map(order)
+    table = table.sort_values(["_order", "aktivitet_id", "kriterie_id"], kind="stable").drop(columns="_order")
+    for column in ("indsatsomraade", "aktivitet_id", "navn", "forvaltning", "model_status", "kriterie_id",
+                   "beskrivelse", "resultat", "retning"):
+        table[column] = table[column].astype("str")
+    for column in ("baseline", "maal", "vaerdi", "maalopfyldelse"):
+        table[column] = table[column].astype("float64")
+    table["mangler_baseline"] = table["mangler_baseline"].astype(bool)
+    return table[list(ANNEX_COLUMNS)].reset_index(drop=True)
+
+
 # --- everything at once, for the notebook ----------------------------------------
 
 @dataclass(frozen=True)
@@ -416,6 +473,8 @@ class EvidenceModelResult:
     godt_paa_vej: pd.DataFrame
     forsinket: pd.DataFrame
     foermaaling: pd.DataFrame
+    skadelig: pd.DataFrame
+    annex: pd.DataFrame
 
 
 def evaluate(dataset, programme: Programme, year: int) -> EvidenceModelResult:
@@ -436,4 +495,6 @@ def evaluate(dataset, programme: Programme, year: int) -> EvidenceModelResult:
         godt_paa_vej=list_godt_paa_vej(aktiviteter, year),
         forsinket=list_forsinket(aktiviteter, year),
         foermaaling=list_foermaaling(aktiviteter, year),
+        skadelig=list_skadelig(aktiviteter, year),
+        annex=criteria_annex(aktiviteter, succeskriterier, year),
     )

@@ -34,6 +34,7 @@ from sikkerby.report import display, plotting
 from sikkerby.report.display import ColumnSpec, Paragraph, Table
 from sikkerby.report.formatting import (
     MISSING,
+    count_words,
     distinguishing_decimals,
     exact_decimals,
     fmt_count,
@@ -42,6 +43,8 @@ from sikkerby.report.formatting import (
     fmt_pct,
     forvaltning_name,
     is_missing,
+    number_word,
+    quoted,
     word,
 )
 
@@ -65,6 +68,41 @@ def _count(n: int, singular: str = "aktivitet", plural: str = "aktiviteter") -> 
 def _some(n: int) -> str:
     """A count inside a sentence: ``ingen`` for 0."""
     return "ingen" if int(n) == 0 else fmt_number(int(n))
+
+
+def _opening(n: int, singular: str = "aktivitet", plural: str = "aktiviteter", neuter: bool = False) -> str:
+    """A count that opens a sentence, in words: ``Tre aktiviteter`` (never a numeral first)."""
+    return count_words(n, singular, plural, neuter=neuter, capital=True)
+
+
+IN_MODEL_WORDS = "afrapporterer resultater"  # model_status i_model in a sentence (its label, in lower case)
+
+
+# ------------------------------------------------------------------- the scores as shown
+
+def score_decimals(value: Any, categories: tuple[tuple[str, float | None], ...] = (), decimals: int = SCORE_DECIMALS) -> int:
+    """Decimals to show a samlet score with: ``decimals``, more (up to 3 more) when rounding would put the
+    shown score on the other side of a category limit (69,96 is gul; shown as 70,0 it would look grøn)."""
+    if is_missing(value):
+        return decimals
+    value = float(value)
+    limits = [float(m) for _, m in categories if m is not None]
+    for d in range(decimals, decimals + 4):
+        shown = float(fmt_number(value, d).replace(".", "").replace(",", "."))
+        if all((shown >= limit - evidence.TOLERANCE) == (value >= limit - evidence.TOLERANCE) for limit in limits):
+            return d
+    return decimals + 3
+
+
+def shown_score(value: Any, categories: tuple[tuple[str, float | None], ...] = ()) -> float:
+    """The samlet score as the publication shows it (rounded half up at :func:`score_decimals`), as a number."""
+    d = score_decimals(value, categories)
+    return float(fmt_number(value, d).replace(".", "").replace(",", "."))
+
+
+def fmt_score(value: Any, categories: tuple[tuple[str, float | None], ...] = ()) -> str:
+    """A samlet score at :func:`score_decimals`: ``72,4``; ``69,96`` next to a limit of 70."""
+    return _score(value, score_decimals(value, categories))
 
 
 # ------------------------------------------------------------- a large register: cut tables
@@ -101,31 +139,33 @@ def unscored_in_model(scores: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def ranked_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """The activities with a ``samlet_score``, highest first; equal scores in ``aktivitet_id`` order.
+def ranked_scores(scores: pd.DataFrame, categories: tuple[tuple[str, float | None], ...] = ()) -> pd.DataFrame:
+    """The activities with a ``samlet_score``, highest first; equal shown scores in ``aktivitet_id`` order.
 
-    Adds ``rang`` (1 = highest; equal scores share the rank, the next rank skips:
-    1, 1, 3). Scores closer than :data:`sikkerby.model.evidence.TOLERANCE` count as equal.
+    Adds ``rang`` (1 = highest; activities whose score is *shown* the same share the rank, the next
+    rank skips: 1, 1, 3). The shown score is :func:`shown_score` (one decimal, more only next to a
+    category limit of ``categories``), so two rows that read ``50,0`` always have the same number
+    and two rows with different numbers never read the same.
     """
     scored = scores[scores["samlet_score"].notna()]
-    # sort on the score rounded to the tolerance, so that noise does not beat the aktivitet_id order
-    key = scored["samlet_score"].astype("float64").round(9)
+    key = pd.Series([shown_score(v, categories) for v in scored["samlet_score"]], index=scored.index,
+                    dtype="float64")
     ordered = (scored.assign(_key=key).sort_values(["_key", "aktivitet_id"], ascending=[False, True], kind="stable")
-               .drop(columns="_key").reset_index(drop=True))
-    # a new rank starts where the score drops by more than the tolerance from the previous row
-    values = ordered["samlet_score"].astype("float64").to_numpy()
+               .reset_index(drop=True))
+    values = ordered["_key"].to_numpy()
     ranks: list[int] = []
     for i, value in enumerate(values):
-        ranks.append(ranks[-1] if i and values[i - 1] - value <= evidence.TOLERANCE else i + 1)
+        ranks.append(ranks[-1] if i and values[i - 1] == value else i + 1)
+    ordered = ordered.drop(columns="_key")
     ordered.insert(0, "rang", pd.Series(ranks, index=ordered.index, dtype="int64"))
     return ordered
 
 
-def scatter_scores(scores: pd.DataFrame) -> pd.DataFrame:
+def scatter_scores(scores: pd.DataFrame, categories: tuple[tuple[str, float | None], ...] = ()) -> pd.DataFrame:
     """The ``i_model`` activities for the score scatter: :func:`ranked_scores` (best first, so the
     chart's legend lists the categories top-down), then those without a score (``rang`` missing,
     ``Int64``), which the chart leaves out and counts in its alt text."""
-    ranked = ranked_scores(scores)
+    ranked = ranked_scores(scores, categories)
     frame = pd.concat([ranked, unscored_in_model(scores)], ignore_index=True)
     frame["rang"] = frame["rang"].astype("Int64")
     return frame
@@ -182,11 +222,13 @@ def evidence_points_table(params: evidence.ModelParams) -> Table:
 def describe_summary(result: evidence.EvidenceModelResult, max_names: int | None = None) -> str:
     """The year in numbers: activities in the model, in førmåling, godt på vej, forsinket; categories.
 
-    Activities in the model without a score are named, unless there are more than
-    ``max_names``: then the sentence points to :data:`SCORES_FILE`.
+    "I modellen" always means every activity in the model (those reporting results and those in
+    their førmåling year); those reporting results are named so. Activities reporting results
+    without a score are named, unless there are more than ``max_names``: then the sentence
+    points to :data:`SCORES_FILE`. No sentence starts with a numeral.
 
     ``I 2017 indgår 33 af programmets 42 aktiviteter i effekt- og evidensmodellen: 29 afrapporterer
-    resultater, og 4 er i førmåling. 3 aktiviteter er godt på vej mod modellen, og 2 er forsinket.
+    resultater, og 4 er i førmåling. Tre aktiviteter er godt på vej mod modellen, og to er forsinkede.
     Af de 28 aktiviteter med en samlet score ligger 9 i grøn kategori, 14 i gul og 5 i rød.``
     """
     scores = result.scores
@@ -206,30 +248,54 @@ def describe_summary(result: evidence.EvidenceModelResult, max_names: int | None
     else:
         of = f"{fmt_number(n_in)} af programmets {_count(n_total)}" if n_in < n_total else \
             (f"alle programmets {_count(n_total)}" if n_total > 1 else "programmets ene aktivitet")
-        text = (f"I {year} indgår {of} i effekt- og evidensmodellen: {_some(n_i_model)} afrapporterer "
-                f"resultater, og {_some(n_foer)} er i førmåling.")
-    on_way = f"{_count(n_godt)} er godt på vej mod modellen" if n_godt else "Ingen aktiviteter er godt på vej mod modellen"
-    text += f" {on_way[0].upper()}{on_way[1:]}, og {_some(n_late)} er forsinket."
+        text = (f"I {year} indgår {of} i effekt- og evidensmodellen: {_some(n_i_model)} {IN_MODEL_WORDS}, "
+                f"og {_some(n_foer)} er i førmåling.")
+    late = ("ingen er forsinkede" if n_late == 0 else
+            f"{number_word(n_late)} {'er forsinket' if n_late == 1 else 'er forsinkede'}")
+    if n_godt:
+        text += f" {_opening(n_godt)} er godt på vej mod modellen, og {late}."
+    else:
+        text += f" Ingen aktiviteter er godt på vej mod modellen, og {late}."
 
-    ranked = ranked_scores(scores)
+    ranked = ranked_scores(scores, result.params.categories)
     if len(ranked):
         counts = [f"{_some((ranked['kategori'] == k).sum())} i {word('kategori', k).lower()}"
                   for k in result.params.kategorier]
         counts[0] += " kategori"
         text += (f" Af de {_count(len(ranked))} med en samlet score ligger {fmt_list(counts)}."
                  if len(ranked) > 1 else f" Den ene aktivitet med en samlet score ligger {fmt_list(counts)}.")
-    elif n_i_model:
-        text += " Ingen aktiviteter har en samlet score."
     unscored = unscored_in_model(scores)
     if len(unscored):
         named = max_names is None or len(unscored) <= max_names
         who = f" ({fmt_list(str(name) for name in unscored['navn'])})" if named else ""
-        text += (f" {_count(len(unscored))} i modellen har ingen samlet score{who}, fordi ingen af "
-                 f"{'dens' if len(unscored) == 1 else 'deres'} succeskriterier har både en baseline og "
+        if len(unscored) == n_i_model:
+            of_them = (f"Ingen af de {fmt_number(n_i_model)}, der {IN_MODEL_WORDS}," if n_i_model > 1
+                       else f"Den ene aktivitet, der {IN_MODEL_WORDS},")
+            has = "har en samlet score" if n_i_model > 1 else "har ingen samlet score"
+        else:
+            of_them = f"{number_word(len(unscored)).capitalize()} af de {fmt_number(n_i_model)}, der {IN_MODEL_WORDS},"
+            has = "har ingen samlet score"
+        text += (f" {of_them} {has}{who}, fordi ingen af "
+                 f"{'dens' if len(unscored) == 1 else 'deres'} succeskriterier har både en basisværdi og "
                  f"en målt værdi for {year}.")
         if not named:
             text += f" De står i {SCORES_FILE} i publikationens mappe som aktiviteter i modellen uden samlet score."
     return text
+
+
+def describe_skadelig(result: evidence.EvidenceModelResult, forvaltninger: Mapping[str, str] | None = None) -> str:
+    """Names every activity whose method research shows does harm (``skadelig``, DATA.md §3), and says it
+    is always in kategori rød; or that there is none."""
+    rows = result.skadelig
+    if rows.empty:
+        return "Ingen af aktiviteterne bygger på en metode, som forskningen viser er skadelig."
+    forvaltninger = forvaltninger or {}
+    names = [f"{quoted(r['navn'])} ({forvaltning_name(r['forvaltning'], forvaltninger)}, "
+             f"{word('model_status', r['model_status']).lower()})" for _, r in rows.iterrows()]
+    one = len(rows) == 1
+    return (f"{'Aktiviteten' if one else 'Aktiviteterne'} {fmt_list(names)} bygger på en metode, som forskningen "
+            f"viser er skadelig. En sådan aktivitet er altid i kategori {word('kategori', evidence.ALWAYS_ROED).lower()}, "
+            f"uanset {'dens' if one else 'deres'} samlede score.")
 
 
 # ------------------------------------------------------------------------- ranked table
@@ -237,14 +303,15 @@ def describe_summary(result: evidence.EvidenceModelResult, max_names: int | None
 def ranked_table(result: evidence.EvidenceModelResult, max_rows: int | None = None) -> Table:
     """The scored activities, best first (:func:`ranked_scores`), category as symbol, word and colour;
     the best ``max_rows`` of them (:func:`cut_table`)."""
-    ranked = ranked_scores(result.scores)
+    ranked = ranked_scores(result.scores, result.params.categories)
     return cut_table(ranked, [
         ColumnSpec("rang", "Nr.", kind="number"),
         ColumnSpec("navn", "Aktivitet"),
         ColumnSpec("forvaltning", "Forvaltning"),
         ColumnSpec("resultatscore", "Resultatscore", kind="number", decimals=SCORE_DECIMALS),
         ColumnSpec("evidensscore", "Evidensscore", kind="number", decimals=SCORE_DECIMALS),
-        ColumnSpec("samlet_score", "Samlet score", kind="number", decimals=SCORE_DECIMALS),
+        ColumnSpec("samlet_score", "Samlet score", align="right",
+                   formatter=lambda v, row: fmt_score(v, result.params.categories)),
         ColumnSpec("kategori", "Kategori", kind="status", vocabulary="kategori"),
     ], caption=f"Aktiviteternes samlede score i {result.year}, højeste først", max_rows=max_rows,
         in_scores_file=True)
@@ -254,7 +321,7 @@ def scatter_caption(result: evidence.EvidenceModelResult, max_labels: int | None
     """The caption of the score scatter for the year: the points are labelled with their number
     in :func:`ranked_table`, or, with more than ``max_labels`` points, not labelled
     (:func:`sikkerby.report.plotting.labels_points`, as the chart decides)."""
-    frame = scatter_scores(result.scores)
+    frame = scatter_scores(result.scores, result.params.categories)
     head = (f"Resultatscore og evidensscore for aktiviteterne i modellen i {result.year}. Baggrunden viser "
             "kategorierne efter samlet score")
     if plotting.labels_points(frame, max_labels):
@@ -289,11 +356,11 @@ def describe_foermaaling(result: evidence.EvidenceModelResult) -> str:
     if n == 0:
         return f"Ingen aktiviteter er i førmåling i {result.year}."
     missing_theory = int((~result.foermaaling["forandringsteori"].astype(bool)).sum())
-    text = (f"{_count(n)} er i førmåling i {result.year}: {'den' if n == 1 else 'de'} "
-            f"udarbejder forandringsteori og opstiller baseline for {'sine' if n == 1 else 'deres'} "
+    text = (f"{_opening(n)} er i førmåling i {result.year}: {'den' if n == 1 else 'de'} "
+            f"udarbejder forandringsteori og opstiller basisværdier for {'sine' if n == 1 else 'deres'} "
             f"succeskriterier og får en resultatscore fra {result.year + 1}.")
     if missing_theory:
-        text += (f" {_count(missing_theory)} i førmåling har endnu ikke en forandringsteori."
+        text += (f" {_opening(missing_theory)} i førmåling har endnu ikke en forandringsteori."
                  if missing_theory < n else
                  (" Ingen af dem har endnu en forandringsteori." if n > 1 else " Den har endnu ikke en forandringsteori."))
     return text
@@ -312,7 +379,7 @@ def describe_godt_paa_vej(result: evidence.EvidenceModelResult) -> str:
     nxt = result.year + 1
     if n == 0:
         return f"Ingen aktiviteter er godt på vej med effektarbejdet, så ingen forventes at indgå i modellen i {nxt}."
-    return (f"{_count(n)} er godt på vej med effektarbejdet og forventes at indgå i "
+    return (f"{_opening(n)} er godt på vej med effektarbejdet og forventes at indgå i "
             f"effekt- og evidensmodellen i {nxt}. Listen forelægges Økonomiudvalget sammen med denne afrapportering.")
 
 
@@ -330,10 +397,10 @@ def describe_forsinket(result: evidence.EvidenceModelResult) -> str:
     n_missing = int((table["aarsag"] == "mangler_forventet_aar").sum())
     year = result.year
     if n_late == 0 and n_missing == 0:
-        return (f"Ingen aktiviteter er forsinket i {year}, og alle aktiviteter uden for modellen "
+        return (f"Ingen aktiviteter er forsinkede i {year}, og alle aktiviteter uden for modellen "
                 "har et forventet år for, hvornår de kan indgå.")
-    late = (f"{_count(n_late)} var forventet i modellen senest i {year} men indgår ikke" if n_late
-            else f"Ingen aktiviteter er forsinket i {year}")
+    late = (f"{_opening(n_late)} var forventet i modellen senest i {year}, men indgår ikke" if n_late
+            else f"Ingen aktiviteter er forsinkede i {year}")
     missing = (f"{_count(n_missing)} uden for modellen mangler et forventet år for, hvornår "
                f"{'den' if n_missing == 1 else 'de'} kan indgå" if n_missing
                else "alle aktiviteter uden for modellen har et forventet år")
@@ -350,24 +417,25 @@ def forsinket_table(result: evidence.EvidenceModelResult, max_rows: int | None =
 
 
 def describe_flags(result: evidence.EvidenceModelResult) -> str:
-    """Activities in the model without a theory of change, and criteria without a baseline."""
+    """Activities in the model without a theory of change, and criteria without a baseline (basisværdi)."""
     flags = in_model_flags(result.flags)
     theory = flags[flags["flag"] == "mangler_forandringsteori"]
     baseline = flags[flags["flag"] == "mangler_baseline"]
     if flags.empty:
         return (f"Alle aktiviteter i modellen har i {result.year} en forandringsteori, "
-                "og alle deres succeskriterier har en baseline.")
+                "og alle deres succeskriterier har en basisværdi.")
     parts = []
     if len(theory):
-        parts.append(f"{_count(len(theory))} i modellen har ingen forandringsteori i {result.year}")
+        parts.append(f"{count_words(len(theory), 'aktivitet', 'aktiviteter')} i modellen har ingen "
+                     f"forandringsteori i {result.year}")
     if len(baseline):
         n_act = baseline["aktivitet_id"].nunique()
-        parts.append(f"{fmt_count(len(baseline), 'succeskriterium', 'succeskriterier')} hos "
-                     f"{_count(n_act)} i modellen mangler en baseline og indgår derfor ikke i resultatscoren")
+        parts.append(f"{count_words(len(baseline), 'succeskriterium', 'succeskriterier', neuter=True)} hos "
+                     f"{_count(n_act)} i modellen mangler en basisværdi og indgår derfor ikke i resultatscoren")
     if not len(theory):
         parts.append(f"alle aktiviteter i modellen har en forandringsteori i {result.year}")
     if not len(baseline):
-        parts.append("alle succeskriterier har en baseline")
+        parts.append("alle succeskriterier har en basisværdi")
     text = ", og ".join(parts)
     return text[0].upper() + text[1:] + "."
 
@@ -402,7 +470,7 @@ BREAKDOWN_NOTE = "Tabellen tæller aktiviteter, ikke personer; derfor vises ogs�
 def _breakdown_columns(result: evidence.EvidenceModelResult) -> list[ColumnSpec]:
     return [
         ColumnSpec("antal_aktiviteter", "Aktiviteter", kind="number"),
-        ColumnSpec("antal_i_model", "I modellen", kind="number"),
+        ColumnSpec("antal_i_model", "Afrapporterer resultater", kind="number"),
         ColumnSpec("antal_foermaaling", "Førmåling", kind="number"),
         *[ColumnSpec(f"antal_{k}", word("kategori", k), kind="number") for k in result.params.kategorier],
         ColumnSpec("gns_samlet_score", "Gns. samlet score", kind="number", decimals=SCORE_DECIMALS),
@@ -431,7 +499,7 @@ def resultat_table(result: evidence.EvidenceModelResult) -> Table:
         ColumnSpec("resultat", "Resultat i forandringsteorien", kind="label", vocabulary="resultat"),
         ColumnSpec("antal_kriterier", "Succeskriterier", kind="number"),
         ColumnSpec("antal_aktiviteter", "Aktiviteter", kind="number"),
-        ColumnSpec("antal_i_model", "I modellen", kind="number"),
+        ColumnSpec("antal_i_model", "Afrapporterer resultater", kind="number"),
         *[ColumnSpec(f"antal_{k}", word("kategori", k), kind="number") for k in result.params.kategorier],
         ColumnSpec("gns_maalopfyldelse", "Gns. målopfyldelse", kind="percent", decimals=SCORE_DECIMALS),
         ColumnSpec("gns_samlet_score", "Gns. samlet score", kind="number", decimals=SCORE_DECIMALS),
@@ -484,21 +552,63 @@ def describe_resultater(result: evidence.EvidenceModelResult) -> str:
 
 # ---------------------------------------------------------------- development potential
 
+_DEFINITE = {"resultater": "resultaterne", "evidens": "evidensen"}
+
+
+def potential_counts(result: evidence.EvidenceModelResult, kategori: str | None = None) -> dict[str, int]:
+    """How many activities with a samlet score have each ``udviklingspotentiale`` (all three keys),
+    optionally only those in ``kategori``."""
+    ranked = ranked_scores(result.scores, result.params.categories)
+    if kategori is not None:
+        ranked = ranked[ranked["kategori"] == kategori]
+    return {k: int((ranked["udviklingspotentiale"] == k).sum()) for k in evidence.UDVIKLINGSPOTENTIALER}
+
+
 def describe_potentials(result: evidence.EvidenceModelResult) -> str:
-    """The summary of development potentials for Økonomiudvalget."""
-    ranked = ranked_scores(result.scores)
-    n = len(ranked)
+    """The summary of development potentials for Økonomiudvalget (the seed's "opsummering af relevante
+    udviklingspotentialer"), in words: how many activities have their potential in the results, in the
+    evidence or in both, what each means, and where the activities in the lowest kategori have theirs."""
+    counts = potential_counts(result)
+    n = sum(counts.values())
     if n == 0:
         return (f"Ingen aktiviteter har en samlet score i {result.year}, så der er ingen "
                 "udviklingspotentialer at opsummere.")
-    counts = {k: int((ranked["udviklingspotentiale"] == k).sum()) for k in evidence.UDVIKLINGSPOTENTIALER}
-    head = f"Af de {_count(n)} med en samlet score" if n > 1 else "Den ene aktivitet med en samlet score"
-    parts = [f"{_some(counts['evidens'])} det største udviklingspotentiale i evidensen",
-             f"{_some(counts['resultater'])} i resultaterne"]
-    text = f"{head} har {fmt_list(parts)}"
-    if counts["begge"]:
-        text += f", mens resultat- og evidensscore er lige store for {fmt_number(counts['begge'])}"
-    return text + "."
+    if n == 1:
+        only = next(k for k, v in counts.items() if v)
+        text = ("Den ene aktivitet med en samlet score har lige store resultat- og evidensscorer, så potentialet "
+                "ligger i begge." if only == "begge" else
+                f"Den ene aktivitet med en samlet score har sit største udviklingspotentiale i "
+                f"{_DEFINITE[only]}.")
+    else:
+        parts = [f"{_some(counts['evidens'])} deres største udviklingspotentiale i evidensen",
+                 f"{_some(counts['resultater'])} i resultaterne"]
+        text = f"Af de {_count(n)} med en samlet score har {fmt_list(parts)}"
+        if counts["begge"]:
+            text += (f", og for {fmt_number(counts['begge'])} er resultatscoren og evidensscoren lige store, så "
+                     "potentialet ligger i begge")
+        text += "."
+    if counts["evidens"]:
+        text += (" Potentiale i evidensen betyder, at aktiviteten når sine egne succeskriterier bedre, end "
+                 "forskningen dokumenterer virkningen af dens metode: den kan især styrkes ved at bygge på metoder "
+                 "med bedre dokumenteret effekt.")
+    if counts["resultater"]:
+        text += (" Potentiale i resultaterne betyder, at metoden er bedre dokumenteret, end aktiviteten når sine "
+                 "succeskriterier: den kan især styrkes ved at nå længere med succeskriterierne.")
+    lowest = result.params.kategorier[-1]
+    low = potential_counts(result, lowest)
+    n_low = sum(low.values())
+    if n_low and len(result.params.kategorier) > 1:
+        where = [f"{_some(low['resultater'])} i resultaterne", f"{_some(low['evidens'])} i evidensen"]
+        if low["begge"]:
+            where.append(f"{fmt_number(low['begge'])} i begge")
+        lead = (f"Blandt de {_count(n_low)} i kategori {word('kategori', lowest).lower()} ligger potentialet for"
+                if n_low > 1 else f"Den ene aktivitet i kategori {word('kategori', lowest).lower()} har potentialet")
+        if n_low > 1:
+            text += f" {lead} {fmt_list(where)}."
+        else:
+            only = next(k for k, v in low.items() if v)
+            text += f" {lead} i {'begge' if only == 'begge' else _DEFINITE[only]}."
+    return text
 
 
 POTENTIAL_CAPTIONS = {
@@ -538,7 +648,7 @@ def describe_potential_group(rows: pd.DataFrame, potential: str, params: evidenc
     top_text = ("har den højest mulige score for både resultater og evidens og har ikke et særligt "
                 "udviklingspotentiale")
     if top == n:
-        return f"{_count(n)} {top_text}."
+        return f"{_opening(n)} {top_text}."
     text = (f"For {_count(n)} er resultatscoren og evidensscoren lige store, så udviklingspotentialet ligger "
             "i begge dele")
     if top:
@@ -549,7 +659,7 @@ def describe_potential_group(rows: pd.DataFrame, potential: str, params: evidenc
 def potential_parts(result: evidence.EvidenceModelResult, max_rows: int | None = None) -> list:
     """The development-potential section: the summary, then per potential its sentence and activities
     (each table cut to ``max_rows``; the sentences count them all)."""
-    ranked = ranked_scores(result.scores)
+    ranked = ranked_scores(result.scores, result.params.categories)
     parts: list = [Paragraph(describe_potentials(result))]
     for potential in evidence.UDVIKLINGSPOTENTIALER:
         rows = ranked[ranked["udviklingspotentiale"] == potential]
