@@ -798,12 +798,15 @@ def count_words(n: int, singular: str, plural: str, *, neuter: bool = False, cap
     return text[:1].upper() + text[1:] if capital else text
 
 
-def number_word(n: int, *, neuter: bool = False) -> str:
+def number_word(n: int, *, neuter: bool = False, stressed: bool = False) -> str:
     """``3`` → ``tre`` (1-12 in words, ``en``/``et`` for 1), larger numbers in digits: for counts inside a sentence
-    that are compared with another count (``tre af fem målepunkter``)."""
+    that are compared with another count (``tre af fem målepunkter``). ``stressed``: the counting one,
+    ``én``/``ét`` (``ét af fem målepunkter``), not the article."""
     n = int(n)
+    if n == 1:
+        return ("ét" if neuter else "én") if stressed else ("et" if neuter else "en")
     if 0 <= n < len(_NUMBER_WORDS):
-        return ("et" if neuter else "en") if n == 1 else _NUMBER_WORDS[n]
+        return _NUMBER_WORDS[n]
     return fmt_number(n)
 
 

@@ -4,46 +4,53 @@ Pure functions of the year's results (the ``maalstatus`` table of DATA.md §4, t
 effect-and-evidence model's scores, the programme) that return Danish sentences
 or small tables; the front-page notebook only displays them.
 
-The key messages (:func:`key_messages`) are, in order:
+The key messages (:func:`key_messages`) lead with what was missed, then what was reached:
 
-1. how many målepunkter are nået / på sporet / not (:func:`formatting.describe_status_counts`);
-2. the best and 3. the weakest development since the baseline year
-   (:func:`developments`: relative change from the baseline value, in the
-   direction that is better for the målepunkt; only målepunkter with a value,
-   a non-zero baseline and a reporting year after the baseline year take part);
-4. the model's scores: activities in the model with a samlet score, per kategori;
-5. the model's pipeline: activities godt på vej, in their førmåling year, forsinket;
-6. when the data disagree with a published baseline: how many målepunkter.
+1. the målepunkter by status, missed first, each named by its number
+   (:func:`status_overview_message`; a målepunkt with several indikatorer takes the status of
+   :func:`sikkerby.report.overview.maalepunkt_status`);
+2. one message per målepunkt, the missed ones first (:func:`maalepunkt_message`): its status (and
+   that its target is provisional), the year's value against the target, for a miss by how much,
+   whether a survey's comparison is statistically certain, and in how many of the programme's years
+   it was reached or on track;
+3. the effect-and-evidence model: the scored activities per kategori, the pipeline, any activity
+   built on a harmful method, and where the development potential lies (:func:`evidence_messages`);
+4. when the data disagree with a published baseline: how many indikatorer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from sikkerby.config.programme import Indikator, Programme
+from sikkerby.config.programme import Indikator, Maalepunkt, Programme
 from sikkerby.inputs.contract import INPUTS_BY_NAME
 from sikkerby.model import goal_status
 from sikkerby.model.evidence import KATEGORIER, model_overview
+from sikkerby.report import evidence_chapter
 from sikkerby.report.formatting import (
-    describe_status_counts,
-    describe_target,
+    count_words,
+    describe_ci_comparison,
+    describe_status,
     distinguishing_decimals,
     fmt_baseline,
     fmt_change,
     fmt_count,
+    fmt_goal_threshold,
     fmt_list,
     fmt_number,
-    fmt_pct,
     fmt_value,
+    goal_threshold,
     is_missing,
     label,
+    number_word,
+    quoted,
     unit_noun,
     word,
 )
+from sikkerby.report.overview import MISSED, REACHED, maalepunkt_status
 
 _ORDINALS = ("første", "andet", "tredje", "fjerde", "femte", "sjette", "syvende", "ottende", "niende", "tiende")
 
@@ -70,6 +77,14 @@ def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _maalepunkter_words(n: int) -> str:
+    return f"{number_word(n, neuter=True)} {'målepunkt' if n == 1 else 'målepunkter'}"
+
+
+def _indikatorer_words(n: int) -> str:
+    return f"{number_word(n)} {'indikator' if n == 1 else 'indikatorer'}"
+
+
 def introduction(programme: Programme, year_params: Mapping[str, Any], year: int) -> str:
     """The front page's opening paragraph: publication, programme, municipality, year, committee.
 
@@ -81,10 +96,10 @@ def introduction(programme: Programme, year_params: Mapping[str, Any], year: int
     areas = [_first_lower(area.get("title", key)) for key, area in programme.goal_areas.items()]
     n = len(programme.maalepunkter)
     k = len(programme.indikatorer)
-    judged = f" (vurderet på {fmt_count(k, 'indikator', 'indikatorer')})" if k != n else ""
+    judged = f" (vurderet på {_indikatorer_words(k)})" if k != n else ""
     text = (f"{title} er den årlige status på {programme.name}{place}. "
             f"Den gælder {year}, {programme_year_text(programme, year)}, og viser, hvordan det går med "
-            f"programmets {fmt_count(n, 'målepunkt', 'målepunkter')}{judged}"
+            f"programmets {_maalepunkter_words(n)}{judged}"
             f"{' for ' + fmt_list(areas) if areas else ''}, "
             f"og hvordan aktiviteterne klarer sig i effekt- og evidensmodellen.")
     when = str(year_params.get("forelaeggelse") or "").strip()
@@ -95,146 +110,278 @@ def introduction(programme: Programme, year_params: Mapping[str, Any], year: int
     return text
 
 
-# ----------------------------------------------------------------- developments
+# --------------------------------------------------------------- the målepunkter's status
 
-@dataclass(frozen=True)
-class Development:
-    """One målepunkt's change from its baseline to the reporting year."""
-
-    indikator_id: str
-    year: int
-    value: float
-    baseline_year: int
-    baseline: float
-    status: str
-    improvement: float  # relative change in the better direction: 0.4 = 40 % better than the baseline
+# In the status overview the missed come first, then what cannot be judged, then what was reached.
+_STATUS_ORDER = (goal_status.IKKE_NAAET, goal_status.IKKE_PAA_SPORET, goal_status.IKKE_VURDERBAR,
+                 goal_status.BASISAAR, goal_status.PAA_SPORET, goal_status.NAAET)
+_STATUS_WORDS = {
+    goal_status.NAAET: "nået", goal_status.PAA_SPORET: "på sporet",
+    goal_status.IKKE_PAA_SPORET: "ikke på sporet", goal_status.IKKE_NAAET: "ikke nået",
+    goal_status.BASISAAR: "i basisåret", goal_status.IKKE_VURDERBAR: "kan ikke vurderes",
+}
+PROVISIONAL_WORDS = "målet er foreløbigt"
 
 
-def developments(maalstatus: pd.DataFrame, programme: Programme) -> list[Development]:
-    """The målepunkter whose change since the baseline year can be compared, best first.
+def _rows(maalstatus: pd.DataFrame) -> dict[str, dict]:
+    return {r["indikator_id"]: r for r in maalstatus.to_dict("records")}
 
-    ``improvement`` is (B − V)/B for målepunkter where lower is better, (V − B)/B
-    otherwise. Left out: no value, no or zero baseline, reporting year not after
-    the baseline year. Ties keep the programme's order.
-    """
-    order = {m.id: i for i, m in enumerate(programme.indikatorer)}
+
+def _is_provisional(indikator: Indikator, row: Mapping[str, Any]) -> bool:
+    return indikator.is_provisional or str(row.get("maal_foreloebigt", "nej")) == "ja"
+
+
+def maalepunkt_results(maalstatus: pd.DataFrame, programme: Programme) -> list[tuple[Maalepunkt, str]]:
+    """Each målepunkt with indikatorer in ``maalstatus`` and its status (programme order)."""
+    rows = _rows(maalstatus)
     found = []
-    for _, row in maalstatus.iterrows():
-        m = programme.indikator(row["indikator_id"])
-        value, baseline, b = row["vaerdi"], row["basisvaerdi"], row["basisaar"]
-        if is_missing(value) or is_missing(baseline) or is_missing(b) or float(baseline) == 0:
-            continue
-        if int(row["aar"]) <= int(b):
-            continue
-        value, baseline = float(value), float(baseline)
-        change = (baseline - value) if m.lower_is_better else (value - baseline)
-        found.append(Development(m.id, int(row["aar"]), value, int(b), baseline, str(row["status"]),
-                                 change / abs(baseline)))
-    return sorted(found, key=lambda d: (-d.improvement, order[d.indikator_id]))
+    for mp in programme.maalepunkter:
+        statuses = [str(rows[m.id]["status"]) for m in mp.indikatorer if m.id in rows]
+        if statuses:
+            found.append((mp, maalepunkt_status(statuses)))
+    return found
 
 
-def _status_clause(status: str) -> str:
-    subject = "målet" if status in (goal_status.NAAET, goal_status.IKKE_NAAET) else "målepunktet"
-    return f"{subject} er {label('status', status).word.lower()}"
+def status_overview_message(maalstatus: pd.DataFrame, programme: Programme, year: int) -> str:
+    """The first key message: the målepunkter by status, the missed first, each group naming its målepunkter.
 
-
-def describe_development(indikator: Indikator, development: Development) -> str:
-    """``»Title«: andelen er faldet med 4,2 procentpoint (24 % af basisværdien) fra 17,5 % i 2013 til 13,3 % i 2017``."""
-    m, d = indikator, development
-    noun = unit_noun(m.unit)
-    decimals = distinguishing_decimals(d.value, (d.baseline,), m.decimals, thresholds=True)
-    value, baseline = fmt_value(d.value, m.unit, decimals), fmt_baseline(m, d.baseline)
-    diff = d.value - d.baseline
-    if abs(diff) <= goal_status.TOLERANCE:
-        change = f"uændret {value} i både {d.baseline_year} og {d.year}"
-    else:
-        size = abs(diff)
-        relative = abs(diff) / abs(d.baseline) * 100
-        change = (f"{'steget' if diff > 0 else 'faldet'} med "
-                  f"{fmt_change(size, m.unit, distinguishing_decimals(size, (0,), decimals))} "
-                  f"({fmt_pct(relative, distinguishing_decimals(relative, (0,), 0))} af basisværdien) "
-                  f"fra {baseline} i {d.baseline_year} til {value} i {d.year}")
-    return f"»{m.title}«: {noun} er {change}"
-
-
-def development_messages(maalstatus: pd.DataFrame, programme: Programme) -> list[str]:
-    """The best and the weakest development since the baseline year (one sentence each; one or none
-    when fewer than two målepunkter can be compared)."""
-    found = developments(maalstatus, programme)
-    if not found:
-        return []
-    if len(found) == 1:
-        d = found[0]
-        return [f"Udviklingen siden basisåret kan kun opgøres for ét målepunkt, "
-                f"{describe_development(programme.indikator(d.indikator_id), d)}, og {_status_clause(d.status)}."]
-    best, worst = found[0], found[-1]
-    return [
-        f"{_development_lead(best, best=True)} siden basisåret (relativ ændring) har "
-        f"{describe_development(programme.indikator(best.indikator_id), best)}, og {_status_clause(best.status)}.",
-        f"{_development_lead(worst, best=False)} siden basisåret har "
-        f"{describe_development(programme.indikator(worst.indikator_id), worst)}, og {_status_clause(worst.status)}.",
-    ]
-
-
-def _development_lead(d: Development, best: bool) -> str:
-    """What the best/last of the compared developments is called, by its direction.
-
-    The last is ``Den svageste udvikling`` only when it is a worsening; when every development
-    is an improvement it is ``Den mindste forbedring``. Likewise the first is ``Den mindste
-    forværring`` when every development is a worsening.
+    ``I 2017, programmets fjerde og sidste år, er to af programmets fem målepunkter ikke nået (målepunkt 1
+    og 3), og tre er nået (målepunkt 2, 4 og 5).``
     """
-    if d.improvement > goal_status.TOLERANCE:
-        return "Den bedste udvikling" if best else "Den mindste forbedring"
-    if d.improvement < -goal_status.TOLERANCE:
-        return "Den mindste forværring" if best else "Den svageste udvikling"
-    return "Den bedste udvikling" if best else "Den svageste udvikling"  # unchanged
+    results = maalepunkt_results(maalstatus, programme)
+    n = len(results)
+    when = f"I {year}, {programme_year_text(programme, year)},"
+    if n == 0:
+        return f"{when} er der ingen målepunkter at vurdere."
+    groups = []
+    for status in _STATUS_ORDER:
+        nrs = [mp.nr for mp, s in results if s == status]
+        if nrs:
+            which = f"målepunkt {fmt_list(str(nr) for nr in nrs)}"
+            groups.append((status, len(nrs), which))
+    if len(groups) == 1:
+        status = groups[0][0]
+        if status == goal_status.IKKE_VURDERBAR:
+            text = f"{when} kan {'målepunktet' if n == 1 else 'ingen af programmets målepunkter'} vurderes."
+        elif status in MISSED:  # "ingen … er nået", not "alle … er ikke nået"
+            positive = _STATUS_WORDS[status].removeprefix("ikke ")
+            text = (f"{when} er programmets ene målepunkt ikke {positive}." if n == 1 else
+                    f"{when} er ingen af programmets {_maalepunkter_words(n)} {positive}.")
+        else:
+            every = "programmets ene målepunkt" if n == 1 else ("begge programmets målepunkter" if n == 2
+                                                                else f"alle programmets {_maalepunkter_words(n)}")
+            text = f"{when} er {every} {_STATUS_WORDS[status]}."
+    else:
+        first_status, k, which = groups[0]
+        head = f"{when} er {number_word(k, neuter=True, stressed=True)} af programmets {_maalepunkter_words(n)} " \
+               f"{_STATUS_WORDS[first_status]} ({which})"
+        rest = [f"{number_word(k2, neuter=True, stressed=True)} "
+                f"{'kan ikke vurderes' if s == goal_status.IKKE_VURDERBAR else 'er ' + _STATUS_WORDS[s]} ({w})"
+                for s, k2, w in groups[1:]]
+        text = f"{head}, og {fmt_list(rest)}." if len(rest) == 1 else f"{head}; {fmt_list(rest)}."
+    several = [mp for mp, _ in results if len(mp.indikatorer) > 1]
+    if several:
+        text += (f" {'Målepunkt ' + fmt_list(str(mp.nr) for mp in several)} vurderes på flere indikatorer og er "
+                 "kun nået eller på sporet, når de alle er det.")
+    return text
+
+
+def _gap_sentence(m: Indikator, row: Mapping[str, Any]) -> str:
+    """By how much a missed indikator misses: the distance to the target (target year), the path
+    (before it) or the requirement, in the indikator's unit at the precision it is shown with."""
+    status = str(row["status"])
+    if status not in MISSED or is_missing(row.get("vaerdi")):
+        return ""
+    value = float(row["vaerdi"])
+    noun = unit_noun(m.unit).capitalize()
+    year = int(row["aar"])
+    if m.kind == "krav" and not is_missing(row.get("maalvaerdi")):
+        limit, what, side = goal_threshold(m, row["maalvaerdi"], at_least=True), "kravet", "under"
+    elif m.kind == "sti" and status == goal_status.IKKE_NAAET and not is_missing(row.get("maalvaerdi")):
+        limit, what, side = goal_threshold(m, row["maalvaerdi"]), "målet", "over"
+    elif m.kind == "sti" and not is_missing(row.get("sti_vaerdi")):
+        limit, what, side = goal_threshold(m, row["sti_vaerdi"]), f"målstien for {year}", "over"
+    else:
+        return ""
+    gap = abs(value - limit)
+    if gap <= goal_status.TOLERANCE:  # on the path but the yearly requirement failed: the status sentence says so
+        return ""
+    d = distinguishing_decimals(gap, (0.0,), m.decimals)
+    return f" {noun} ligger {fmt_change(gap, m.unit, d)} {side} {what}."
+
+
+def _history_sentence(m: Indikator, history: pd.DataFrame | None, year: int, programme: Programme) -> str:
+    """In how many of the programme's years up to ``year`` the indikator was reached or on track."""
+    if history is None or history.empty:
+        return ""
+    mine = history[(history["indikator_id"] == m.id) & (history["aar"] <= year)
+                   & (history["aar"] >= programme.period_start)]
+    judged = mine[mine["status"].isin(MISSED + REACHED)]
+    if len(judged) < 2:
+        return ""
+    good = judged[judged["status"].isin(REACHED)]
+    good_statuses = set(good["status"])
+    words = ("nået" if good_statuses == {goal_status.NAAET} else
+             "på sporet" if good_statuses == {goal_status.PAA_SPORET} else "nået eller på sporet")
+    subject = "Kravet" if m.kind == "krav" else "Indikatoren"
+    k = len(judged)
+    if good.empty:
+        return (f" {subject} har ikke været nået eller på sporet i nogen af de {number_word(k)} år af programmet, "
+                f"der kan vurderes.")
+    years = fmt_list(str(int(y)) for y in good["aar"])
+    only = "kun " if len(good) < k / 2 else ""
+    return (f" {subject} har {only}været {words} i {number_word(len(good), neuter=True, stressed=True)} af de {number_word(k)} år "
+            f"af programmet, der kan vurderes ({years}).")
+
+
+def _compact_fact(m: Indikator, row: Mapping[str, Any]) -> str:
+    """The year's value against the target in a few words: ``185 mod højst 189``, ``3 mod 5 i 2013``."""
+    value = fmt_value(row["vaerdi"], m.unit, m.decimals)
+    if m.kind == "krav" and not is_missing(row.get("maalvaerdi")):
+        return f"{value} mod mindst {fmt_goal_threshold(m, row['maalvaerdi'], at_least=True)}"
+    if m.kind == "sti":
+        limit = row.get("maalvaerdi") if int(row["aar"]) >= (m.target_year or 0) else row.get("sti_vaerdi")
+        return value if is_missing(limit) else f"{value} mod højst {fmt_goal_threshold(m, limit)}"
+    if not is_missing(row.get("basisvaerdi")):
+        return f"{value} mod {fmt_baseline(m, row['basisvaerdi'])} i {row['basisaar']}"
+    return value
+
+
+def maalepunkt_message(maalepunkt: Maalepunkt, maalstatus: pd.DataFrame, programme: Programme,
+                       history: pd.DataFrame | None = None, previous: Mapping[str, float | None] | None = None) -> str:
+    """One key message for a målepunkt: ``<Status>: målepunkt <nr> »<title>«`` (``(målet er foreløbigt)``
+    after the status when a target is), the area it is measured on when its calculation is restricted to
+    one, then per indikator the status sentence (:func:`sikkerby.report.formatting.describe_status`); for
+    a miss by how much, whether a survey's comparison is statistically certain and how often the
+    indikator was reached or on track in the programme's years (``history``: stacked maalstatus tables).
+    A målepunkt with several indikatorer lists the reached ones briefly and explains the missed ones.
+    ``previous``: V(Y−1) per indikator id, for status sentences that rest on the yearly requirement.
+    """
+    rows = _rows(maalstatus)
+    indikatorer = [m for m in maalepunkt.indikatorer if m.id in rows]
+    status = maalepunkt_status(str(rows[m.id]["status"]) for m in indikatorer)
+    provisional = any(_is_provisional(m, rows[m.id]) for m in indikatorer)
+    year = int(rows[indikatorer[0].id]["aar"])
+    lead = f"{label('status', status).word}{' (' + PROVISIONAL_WORDS + ')' if provisional else ''}: " \
+           f"målepunkt {maalepunkt.nr} {quoted(maalepunkt.title)}"
+    areas = [str(m.parameters["omraade"]) for m in indikatorer if m.parameters.get("omraade")]
+    if areas:
+        lead += f", målt på {fmt_list(dict.fromkeys(areas))}"
+    previous = previous or {}
+
+    def explained(m: Indikator) -> str:
+        row = rows[m.id]
+        text = describe_status(m, row, previous.get(m.id))
+        text += _gap_sentence(m, row)
+        ci = describe_ci_comparison(m, row)
+        if ci:
+            text += f" {ci}"
+        if str(row["status"]) in MISSED:
+            text += _history_sentence(m, history, year, programme)
+        if _is_provisional(m, row) and m.provisional:
+            text += f" {m.provisional}"
+        return text
+
+    if len(indikatorer) == 1:
+        return f"{lead}. {explained(indikatorer[0])}"
+    reached = [m for m in indikatorer if str(rows[m.id]["status"]) in REACHED]
+    others = [m for m in indikatorer if m not in reached]
+    text = f"{lead}. Målepunktet vurderes på {_indikatorer_words(len(indikatorer))}"
+    if reached:
+        facts = [f"{quoted(m.title)} ({_compact_fact(m, rows[m.id])})" for m in reached]
+        what = _STATUS_WORDS[maalepunkt_status(str(rows[m.id]["status"]) for m in reached)]
+        text += (f", og {number_word(len(reached))} af dem er {what}: {fmt_list(facts)}."
+                 if len(reached) < len(indikatorer) else f", og alle er {what}: {fmt_list(facts)}.")
+    else:
+        text += "."
+    for m in others:
+        text += f" {label('status', str(rows[m.id]['status'])).word}: {quoted(m.title)}. {explained(m)}"
+    return text
+
+
+def maalepunkt_messages(maalstatus: pd.DataFrame, programme: Programme, history: pd.DataFrame | None = None,
+                        previous: Mapping[str, float | None] | None = None) -> list[str]:
+    """:func:`maalepunkt_message` for every målepunkt: the missed first, then those that cannot be judged
+    or are in their baseline year, then the reached; programme order within each."""
+    results = maalepunkt_results(maalstatus, programme)
+    order = {s: i for i, s in enumerate(_STATUS_ORDER)}
+    ranked = sorted(results, key=lambda r: order[r[1]])  # stable: programme order within a status
+    return [maalepunkt_message(mp, maalstatus, programme, history, previous) for mp, _ in ranked]
 
 
 # ------------------------------------------------------------- the evidence model
 
 def evidence_messages(scores: pd.DataFrame, year: int, kategorier: Sequence[str] = KATEGORIER) -> list[str]:
     """Two sentences on the effect-and-evidence model for ``year`` from its ``aktivitetsscorer`` table:
-    the scored activities per kategori, and the activities godt på vej / in førmåling / forsinket."""
+    the activities reporting results with a score per kategori, and the activities godt på vej / in
+    førmåling / forsinket. No sentence opens with a numeral."""
     overview = model_overview(scores, kategorier).set_index("model_status")
     counts = overview["antal_aktiviteter"]
-    in_model = int(counts["i_model"])
-    per_kategori = [f"{fmt_number(int(overview.loc['i_model', f'antal_{k}']))} i kategori {word('kategori', k).lower()}"
+    reporting = int(counts["i_model"])
+    in_model = reporting + int(counts["foermaaling"])
+    per_kategori = [f"{fmt_number(int(overview.loc['i_model', f'antal_{k}']))} i {word('kategori', k).lower()}"
                     for k in kategorier]
-    scored = in_model - int(overview.loc["i_model", "antal_uden_score"])
-    activities = fmt_count(in_model, "aktivitet", "aktiviteter")
-    in_model_word = word("model_status", "i_model")
-    if in_model == 0:
+    if per_kategori:
+        per_kategori[0] = per_kategori[0].replace(" i ", " i kategori ", 1)
+    scored = reporting - int(overview.loc["i_model", "antal_uden_score"])
+    if reporting == 0:
         first = f"Ingen aktiviteter i effekt- og evidensmodellen har en samlet score for {year}."
-    elif scored == in_model:
-        every = f"Alle {activities}" if in_model > 1 else "Den eneste aktivitet"
-        first = (f"{every} med status »{in_model_word}« i effekt- og evidensmodellen har en samlet score "
-                 f"for {year}: {fmt_list(per_kategori)}.")
     else:
-        first = (f"Af de {activities} med status »{in_model_word}« i effekt- og evidensmodellen har "
-                 f"{fmt_number(scored)} en samlet score for {year}: {fmt_list(per_kategori)}; "
-                 f"{fmt_number(in_model - scored)} mangler en resultatscore og dermed en samlet score.")
+        of = (f"Af de {fmt_number(in_model)} aktiviteter i effekt- og evidensmodellen afrapporterer "
+              f"{'alle' if reporting == in_model else fmt_number(reporting)} resultater" if in_model > 1 else
+              "Den ene aktivitet i effekt- og evidensmodellen afrapporterer resultater")
+        if scored == reporting:
+            has = ("og har en samlet score" if reporting == 1 else
+                   f"og {'har alle' if reporting > 2 else 'har begge'} en samlet score")
+            first = f"{of} {has} for {year}: {fmt_list(per_kategori)}."
+        else:
+            missing = reporting - scored
+            first = (f"{of}; {fmt_number(scored)} af dem har en samlet score for {year}: {fmt_list(per_kategori)}, "
+                     f"og {number_word(missing, stressed=True)} mangler en resultatscore og dermed en samlet score.")
 
     on_the_way = int(counts["godt_paa_vej"])
-    parts = [f"{fmt_count(on_the_way, 'aktivitet', 'aktiviteter')} er godt på vej ind i modellen og forventes "
-             f"at indgå fra {year + 1}" if on_the_way else "Ingen aktiviteter er godt på vej ind i modellen"]
+    parts = [f"{count_words(on_the_way, 'aktivitet', 'aktiviteter', capital=True)} er godt på vej ind i modellen "
+             f"og forventes at indgå fra {year + 1}" if on_the_way else "Ingen aktiviteter er godt på vej ind i modellen"]
     if int(counts["foermaaling"]):
         n = int(counts["foermaaling"])
-        parts.append(f"{fmt_number(n)} har førmåling i {year} (første år i modellen, kun evidensscore)")
+        parts.append(f"{number_word(n)} har førmåling i {year} (første år i modellen, kun evidensscore)")
     if int(counts["forsinket"]):
         n = int(counts["forsinket"])
-        parts.append(f"{fmt_number(n)} {'er forsinkede' if n > 1 else 'er forsinket'} i forhold til det forventede år")
+        parts.append(f"{number_word(n)} {'er forsinkede' if n > 1 else 'er forsinket'} i forhold til det forventede år")
     return [first, fmt_list(parts) + "."]
+
+
+def potential_message(result: Any) -> str | None:
+    """Where the development potential of the scored activities mostly lies, in one sentence; ``None``
+    without scored activities."""
+    counts = evidence_chapter.potential_counts(result)
+    n = sum(counts.values())
+    if n == 0:
+        return None
+    where = [f"{fmt_number(counts['evidens'])} i evidensen", f"{fmt_number(counts['resultater'])} i resultaterne"]
+    if counts["begge"]:
+        where.append(f"{fmt_number(counts['begge'])} i begge")
+    most = max(("evidens", "resultater"), key=lambda k: counts[k])
+    lead = ("Udviklingspotentialet ligger oftest i evidensen" if most == "evidens" and counts["evidens"] > counts["resultater"]
+            else "Udviklingspotentialet ligger oftest i resultaterne" if counts["resultater"] > counts["evidens"]
+            else "Udviklingspotentialet ligger lige så ofte i evidensen som i resultaterne")
+    return (f"{lead}: af de {fmt_count(n, 'aktivitet', 'aktiviteter')} med en samlet score har {fmt_list(where)} "
+            f"(se afsnittet om udviklingspotentiale).")
 
 
 # --------------------------------------------------------------- key messages
 
 def key_messages(maalstatus: pd.DataFrame, programme: Programme, evidence_result: Any,
-                 baseline_warnings: Iterable[str] = ()) -> list[str]:
-    """The front page's key messages for the reporting year (3-6 Danish sentences; see the module doc).
+                 baseline_warnings: Iterable[str] = (), history: pd.DataFrame | None = None,
+                 previous: Mapping[str, float | None] | None = None) -> list[str]:
+    """The front page's key messages for the reporting year (see the module doc), missed first.
 
     ``maalstatus``: :func:`sikkerby.model.goals.maalstatus` for one year; ``evidence_result``:
-    :func:`sikkerby.model.evidence.evaluate` for the same year (its ``scores``, ``year`` and
-    ``params.kategorier`` are used); ``baseline_warnings``: :func:`sikkerby.model.goals.baseline_warnings`.
+    :func:`sikkerby.model.evidence.evaluate` for the same year (its ``scores``, ``year``,
+    ``params.kategorier`` and, when present, ``skadelig`` are used); ``baseline_warnings``:
+    :func:`sikkerby.report.formatting.baseline_warnings`; ``history``: the maalstatus tables of the
+    programme's years (:func:`sikkerby.report.overview.status_history`), for how often a missed
+    indikator was reached before; ``previous``: V(Y−1) per indikator id.
     """
     years = set(int(y) for y in maalstatus["aar"])
     if len(years) != 1:
@@ -242,29 +389,21 @@ def key_messages(maalstatus: pd.DataFrame, programme: Programme, evidence_result
     year = years.pop()
     if int(evidence_result.year) != year:
         raise ValueError(f"the evidence model is for {evidence_result.year}, maalstatus for {year}")
-    messages = [describe_status_counts(maalstatus["status"])]
-    messages += missed_messages(maalstatus, programme)
-    messages += development_messages(maalstatus, programme)
+    messages = [status_overview_message(maalstatus, programme, year)]
+    messages += maalepunkt_messages(maalstatus, programme, history, previous)
     messages += evidence_messages(evidence_result.scores, year, evidence_result.params.kategorier)
+    skadelig = getattr(evidence_result, "skadelig", None)
+    if skadelig is not None and len(skadelig):
+        messages.append(evidence_chapter.describe_skadelig(evidence_result, programme.forvaltninger))
+    if hasattr(evidence_result, "params") and hasattr(evidence_result.params, "categories"):
+        potential = potential_message(evidence_result)
+        if potential:
+            messages.append(potential)
     warnings = list(baseline_warnings)
     if warnings:
-        messages.append(f"For {fmt_count(len(warnings), 'målepunkt', 'målepunkter')} giver data en anden "
-                        f"basisværdi end den offentliggjorte; den offentliggjorte basisværdi bruges "
-                        f"(se afsnittet Om tallene).")
+        messages.append(f"For {_indikatorer_words(len(warnings))} giver data en anden basisværdi end den "
+                        f"offentliggjorte; den offentliggjorte basisværdi bruges (se afsnittet Om tallene).")
     return messages
-
-
-def missed_messages(maalstatus: pd.DataFrame, programme: Programme) -> list[str]:
-    """One sentence per indikator not reached or not on track, naming it, its value and its goal
-    (what was missed leads; see :func:`key_messages`). Provisional targets are said to be provisional."""
-    out = []
-    missed = maalstatus[maalstatus["status"].isin([goal_status.IKKE_NAAET, goal_status.IKKE_PAA_SPORET])]
-    for row in missed.to_dict("records"):
-        indikator = programme.indikator(row["indikator_id"])
-        provisional = " (målet er foreløbigt)" if indikator.provisional else ""
-        out.append(f"{word('status', row['status'])}: målepunkt {indikator.maalepunkt_nr}, »{indikator.title}«"
-                   f"{provisional}. {describe_target(indikator, row)}")
-    return out
 
 
 def baseline_note(baseline_warnings: Iterable[str]) -> str:
@@ -272,9 +411,9 @@ def baseline_note(baseline_warnings: Iterable[str]) -> str:
     saying that the data agree with every published baseline."""
     n = len(list(baseline_warnings))
     if n == 0:
-        return ("Data for basisåret stemmer overens med de offentliggjorte basisværdier for alle målepunkter, "
+        return ("Data for basisåret stemmer overens med de offentliggjorte basisværdier for alle indikatorer, "
                 "der har en offentliggjort basisværdi.")
-    return (f"For {fmt_count(n, 'målepunkt', 'målepunkter')} giver data for basisåret en anden værdi end den "
+    return (f"For {_indikatorer_words(n)} giver data for basisåret en anden værdi end den "
             f"offentliggjorte basisværdi:")
 
 
@@ -287,13 +426,16 @@ def data_sources_caption(year: int) -> str:
 
 EVIDENCE_CHAPTER = ("Effekt og evidens", "viser effekt- og evidensmodellen: aktiviteternes scorer, de aktiviteter, "
                     "der er godt på vej ind i modellen, og hvor aktiviteterne har deres udviklingspotentiale")
+ANNEX_CHAPTER = ("Bilagene", "viser hver aktivitets succeskriterier med basisværdi, mål, årets værdi og målopfyldelse "
+                 "(bilag 1) og beskriver metode og datakvalitet: definitioner, forvaltningens fortolkning af "
+                 "programmets mål, usikkerhed, diskretionering og datakilder (bilag 2)")
 
 
 def chapter_guide(programme: Programme) -> tuple[str, list[str]]:
     """'Sådan læses publikationen': an opening sentence and one bullet per chapter, from the programme.
 
-    One chapter per goal area (its title, how many målepunkter and their titles) and the
-    effect-and-evidence chapter last.
+    One chapter per goal area (its title, how many målepunkter and their titles), the
+    effect-and-evidence chapter and the annexes last.
     """
     bullets = []
     for key, area in programme.goal_areas.items():
@@ -302,9 +444,10 @@ def chapter_guide(programme: Programme) -> tuple[str, list[str]]:
         if not titles:
             bullets.append(f"{title} har ingen målepunkter i programmet.")
             continue
-        which = "målepunktet" if len(titles) == 1 else f"programmets {fmt_count(len(titles), 'målepunkt', 'målepunkter')}"
+        which = "målepunktet" if len(titles) == 1 else f"programmets {_maalepunkter_words(len(titles))}"
         bullets.append(f"{title} gennemgår {which} {fmt_list(titles)}.")
     bullets.append(f"{EVIDENCE_CHAPTER[0]} {EVIDENCE_CHAPTER[1]}.")
+    bullets.append(f"{ANNEX_CHAPTER[0]} {ANNEX_CHAPTER[1]}.")
     n = len(bullets)
     words = _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else fmt_number(n)
     opening = (f"Denne sammenfatning giver overblikket. Bagefter følger {words} "

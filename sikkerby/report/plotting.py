@@ -462,3 +462,177 @@ def _bar_alt_text(df: pd.DataFrame, x: str, y: str, hue: str | None, unit: str, 
         return f"Søjlediagram: {ylabel} fordelt på {xlabel}: {listing(df)}."
     groups = [f"{level}: {listing(group)}" for level, group in df.groupby(hue, sort=False)]
     return f"Søjlediagram: {ylabel} fordelt på {xlabel} og {hue_label}; " + "; ".join(groups) + "."
+
+
+# =====================================================================================================
+# The front page's one-page overview: small multiples, one panel per indikator (issue 12). New
+# functions only below this line, so that work on the functions above merges cleanly.
+# =====================================================================================================
+
+OVERVIEW_NCOLS = 4
+OVERVIEW_PANEL_SIZE = (1.75, 2.05)  # inches per panel (width, height): four across a page
+PROVISIONAL_MARK = "foreløbigt mål"
+
+
+def panel_codes(indikatorer: Sequence[Indikator]) -> list[str]:
+    """The short code of each indikator's panel: the målepunkt's number, with a letter when the målepunkt
+    has several indikatorer (``1``, ``2``, ``3a``, ``3b``, ``3c``, ``4``, ``5``)."""
+    counts: dict[int, int] = {}
+    for m in indikatorer:
+        counts[m.maalepunkt_nr] = counts.get(m.maalepunkt_nr, 0) + 1
+    seen: dict[int, int] = {}
+    codes = []
+    for m in indikatorer:
+        seen[m.maalepunkt_nr] = seen.get(m.maalepunkt_nr, 0) + 1
+        letter = "abcdefghijklmnopqrstuvwxyz"[seen[m.maalepunkt_nr] - 1] if counts[m.maalepunkt_nr] > 1 else ""
+        codes.append(f"{m.maalepunkt_nr}{letter}")
+    return codes
+
+
+def short_title(text: str, limit: int = 62) -> str:
+    """A title for a small panel: parentheses left out, cut at a word boundary with ``…`` beyond ``limit``."""
+    import re
+
+    plain = " ".join(re.sub(r"\s*\([^)]*\)", "", str(text)).split())
+    if len(plain) <= limit:
+        return plain
+    cut = plain[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut}…"
+
+
+def panel_title(indikator: Indikator, maalepunkt_title: str, code: str, several: bool) -> str:
+    """What a panel is called: ``1. Færre utrygge københavnere …`` (the målepunkt's title), or for a målepunkt
+    with several indikatorer ``3a. Antal ikke-planlagte lukkedage …`` (the indikator's); the area a
+    calculation is restricted to (``omraade``) is added when the title does not already name it."""
+    text = short_title(indikator.title) if several else short_title(maalepunkt_title, 80)
+    area = indikator.parameters.get("omraade")
+    if area and str(area).lower() not in text.lower():
+        text = f"{text} (målt på {area})"
+    return f"{code}. {text}"
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width=width, break_on_hyphens=False))
+
+
+def overview_small_multiples(series_df: pd.DataFrame, maalstatus: pd.DataFrame, programme, year: int) -> Chart:
+    """One small line chart per indikator (programme order): the whole series up to ``year``, the target path
+    (``sti``, dashed, target a star), the baseline level (``retning``, dotted) or the requirement (``krav``,
+    dash-dot), and the year's status as symbol and word on its colour (``foreløbigt mål`` when the
+    target is provisional). ``maalstatus``: the year's table (baseline and target as used). The alt text
+    describes every panel's data: first and last value, the target and the status.
+    """
+    indikatorer = list(programme.indikatorer)
+    rows = {r["indikator_id"]: r for r in maalstatus.to_dict("records")}
+    codes = panel_codes(indikatorer)
+    per_maalepunkt = {m.nr: len(m.indikatorer) for m in programme.maalepunkter}
+    n = len(indikatorer)
+    ncols = min(OVERVIEW_NCOLS, max(n, 1))
+    nrows = -(-(n + 1) // ncols)  # one slot more, for the legend
+    alt_parts = []
+    with chart_style():
+        fig = new_figure(figsize=(OVERVIEW_PANEL_SIZE[0] * ncols, OVERVIEW_PANEL_SIZE[1] * nrows))
+        axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
+        for ax, m, code in zip(axes, indikatorer, codes):
+            row = rows.get(m.id, {})
+            title = panel_title(m, programme.maalepunkt(m.maalepunkt_nr).title, code,
+                                per_maalepunkt[m.maalepunkt_nr] > 1)
+            status = row.get("status")
+            provisional = str(row.get("maal_foreloebigt", "nej")) == "ja" or m.is_provisional
+            alt_parts.append(_draw_panel(ax, series_df, m, row, year, title, status, provisional))
+        for ax in axes[n:]:
+            ax.axis("off")
+        legend_ax = axes[n] if n < len(axes) else None
+        if legend_ax is not None:
+            from matplotlib.lines import Line2D
+
+            handles = [
+                Line2D([], [], color=INK, marker="o", markersize=4, linewidth=1.4, label="Målt værdi"),
+                Line2D([], [], color=PATH_COLOUR, linestyle="--", linewidth=1.3, label="Målsti mod målet"),
+                Line2D([], [], color=TARGET_COLOUR, marker="*", linestyle="none", markersize=9,
+                       markeredgecolor=INK, markeredgewidth=0.5, label="Mål"),
+                Line2D([], [], color=REFERENCE_COLOUR, linestyle=":", linewidth=1.3,
+                       label="Niveau i basisåret\n(målet er at komme under)"),
+                Line2D([], [], color=TARGET_COLOUR, linestyle="-.", linewidth=1.3, label="Krav hvert år"),
+            ]
+            legend_ax.legend(handles=handles, loc="center left", frameon=False, fontsize=6.5,
+                             handlelength=2.2, borderaxespad=0)
+    alt = (f"Små linjediagrammer, ét for hver af programmets {fmt_count(n, 'indikator', 'indikatorer')}, "
+           f"med hele den målte serie til og med {year} og målet. " + " ".join(alt_parts))
+    return Chart(fig, alt)
+
+
+def _draw_panel(ax, series_df: pd.DataFrame, m: Indikator, row: Mapping, year: int, title: str,
+                status, provisional: bool) -> str:
+    """Draw one indikator's panel on ``ax``; return its sentence of the alt text."""
+    data = _series_frame(series_df, m, year).dropna(subset=["vaerdi"])
+    b, t = m.baseline_year, m.target_year
+    B = None if is_missing(row.get("basisvaerdi")) else float(row["basisvaerdi"])
+    T = None if is_missing(row.get("maalvaerdi")) else float(row["maalvaerdi"])
+    if m.kind == "sti" and B is not None and T is not None and b is not None and t is not None:
+        ax.plot([b, t], [B, T], color=PATH_COLOUR, linestyle="--", linewidth=1.2, zorder=1, gid="maalsti")
+        ax.plot([t], [T], linestyle="none", marker="*", markersize=9, color=TARGET_COLOUR, markeredgecolor=INK,
+                markeredgewidth=0.5, zorder=4, gid="maal")
+    elif m.kind == "retning" and B is not None:
+        ax.axhline(B, color=REFERENCE_COLOUR, linestyle=":", linewidth=1.2, zorder=1, gid="reference")
+    elif m.kind == "krav" and T is not None:
+        ax.axhline(T, color=TARGET_COLOUR, linestyle="-.", linewidth=1.2, zorder=1, gid="krav")
+    ax.plot(data["aar"], data["vaerdi"], color=INK, linewidth=1.3, marker="o", markersize=3, zorder=3, gid="maalt")
+    if len(data):
+        last = data.iloc[-1]
+        ax.annotate(fmt_value(last["vaerdi"], m.unit, m.decimals), (last["aar"], last["vaerdi"]), xytext=(0, 5),
+                    textcoords="offset points", ha="center", fontsize=6.5, fontweight="bold", zorder=5)
+    years = [int(y) for y in data["aar"]] + [y for y in (b, year) if y is not None]
+    if m.kind != "krav" and t is not None:
+        years.append(int(t))
+    first, last_year = min(years), max(years)
+    ax.set_xlim(first - 0.6, last_year + 0.6)
+    ax.set_xticks([first, last_year], [fmt_year(first), fmt_year(last_year)])
+    shown = [v for v in (*data["vaerdi"], B, T) if not is_missing(v)]
+    top = max(shown) if shown else 1.0
+    top = top if top > 0 else 1.0
+    ticks = [v for v in mpl.ticker.MaxNLocator(3).tick_values(0, top) if 0 <= v <= top * 1.05]
+    ax.set_ylim(0, top * 1.55)  # room above the series for the status
+    ax.set_yticks(ticks)
+    ax.yaxis.set_major_formatter(DanishFormatter(m.unit))
+    ax.tick_params(labelsize=6.5, length=2, pad=1)
+    ax.grid(axis="x", visible=False)
+    ax.set_title(_wrap(title, 23), fontsize=6.5, loc="left", fontweight="bold", pad=3)
+    verdict = ""
+    if not is_missing(status):
+        lab = label("status", status)
+        text = f"{lab.symbol} {lab.word}" + (f"\n{PROVISIONAL_MARK}" if provisional else "")
+        ax.text(0.03, 0.96, text, transform=ax.transAxes, ha="left", va="top", fontsize=6.5, color=lab.ink,
+                zorder=6, bbox={"boxstyle": "round,pad=0.25", "facecolor": lab.colour, "edgecolor": "none"})
+        verdict = f"status {lab.word.lower()}" + (f" ({PROVISIONAL_MARK})" if provisional else "")
+    return _panel_alt_text(m, data, year, title, B, T, verdict)
+
+
+def _panel_alt_text(m: Indikator, data: pd.DataFrame, year: int, title: str, B: float | None,
+                    T: float | None, verdict: str) -> str:
+    from sikkerby.report.formatting import fmt_goal_threshold
+
+    noun = unit_noun(m.unit)
+    if data.empty:
+        head = f"ingen målte værdier til og med {year}"
+    elif len(data) == 1:
+        head = f"{noun} var {fmt_value(data.iloc[0]['vaerdi'], m.unit, m.decimals)} i {int(data.iloc[0]['aar'])}"
+    else:
+        (y0, v0), (y1, v1) = data.iloc[0][["aar", "vaerdi"]], data.iloc[-1][["aar", "vaerdi"]]
+        d = distinguishing_decimals(v1, (v0,), m.decimals)
+        s0, s1 = fmt_value(v0, m.unit, d), fmt_value(v1, m.unit, d)
+        head = (f"{noun} var {s0} både i {int(y0)} og i {int(y1)}" if s0 == s1 else
+                f"{noun} {'faldt' if v1 < v0 else 'steg'} fra {s0} i {int(y0)} til {s1} i {int(y1)}")
+    parts = [head]
+    if m.kind == "sti" and T is not None:
+        parts.append(f"målet er højst {fmt_goal_threshold(m, T)} i {m.target_year}")
+    elif m.kind == "retning" and B is not None:
+        parts.append(f"målet er, at {noun} i {m.target_year} er lavere end i {m.baseline_year} "
+                     f"({fmt_baseline(m, B)})")
+    elif m.kind == "krav" and T is not None:
+        parts.append(f"kravet er mindst {fmt_goal_threshold(m, T, at_least=True)} hvert år")
+    if verdict:
+        parts.append(verdict)
+    return f"{title}: " + "; ".join(parts) + "."
