@@ -30,11 +30,14 @@ from sikkerby.inputs.contract import INPUTS_BY_NAME
 from sikkerby.model import goal_status
 from sikkerby.model.evidence import KATEGORIER, model_overview
 from sikkerby.report import evidence_chapter
+from sikkerby.model.calculations.survey import OVER, UNDER, ci_side
 from sikkerby.report.formatting import (
+    NBSP,
+    _requirement_text,
     count_words,
-    describe_ci_comparison,
-    describe_status,
+    counts_whole_units,
     distinguishing_decimals,
+    fmt_ci,
     fmt_baseline,
     fmt_change,
     fmt_count,
@@ -186,52 +189,121 @@ def status_overview_message(maalstatus: pd.DataFrame, programme: Programme, year
     return text
 
 
-def _gap_sentence(m: Indikator, row: Mapping[str, Any]) -> str:
-    """By how much a missed indikator misses: the distance to the target (target year), the path
-    (before it) or the requirement, in the indikator's unit at the precision it is shown with."""
-    status = str(row["status"])
-    if status not in MISSED or is_missing(row.get("vaerdi")):
-        return ""
-    value = float(row["vaerdi"])
-    noun = unit_noun(m.unit).capitalize()
+def _limit(m: Indikator, row: Mapping[str, Any]) -> tuple[float | None, str, bool]:
+    """What the year's value is judged against: (the exact value, how it is named, whether it is a lower limit).
+    The target in and after the target year (``sti``), the path before it, the baseline (``retning``),
+    the requirement (``krav``)."""
     year = int(row["aar"])
-    if m.kind == "krav" and not is_missing(row.get("maalvaerdi")):
-        limit, what, side = goal_threshold(m, row["maalvaerdi"], at_least=True), "kravet", "under"
-    elif m.kind == "sti" and status == goal_status.IKKE_NAAET and not is_missing(row.get("maalvaerdi")):
-        limit, what, side = goal_threshold(m, row["maalvaerdi"]), "målet", "over"
-    elif m.kind == "sti" and not is_missing(row.get("sti_vaerdi")):
-        limit, what, side = goal_threshold(m, row["sti_vaerdi"]), f"målstien for {year}", "over"
-    else:
+    get = (lambda k: None if is_missing(row.get(k)) else float(row[k]))
+    if m.kind == "krav":
+        return get("maalvaerdi"), "kravet", True
+    if m.kind == "retning":
+        return get("basisvaerdi"), f"niveauet i {row['basisaar']}", False
+    if m.target_year is not None and year >= m.target_year:
+        return get("maalvaerdi"), "målet", False
+    return get("sti_vaerdi"), f"målstien for {year}", False
+
+
+def indikator_fact(m: Indikator, row: Mapping[str, Any], previous: float | None = None) -> str:
+    """The year's value against what it is judged by, in one or two short sentences; for a miss, by how much.
+
+    ``Andelen var 13,3 % i 2017 mod målet på højst 13,0 %, 0,3 procentpoint over.`` Targets and paths at the
+    indikator's precision (:func:`sikkerby.report.formatting.fmt_goal_threshold`); a share gets more decimals
+    only where it would otherwise read like its limit. ``previous`` (V(Y−1)) names the yearly requirement
+    when it is what failed.
+    """
+    year, status = int(row["aar"]), str(row["status"])
+    noun = unit_noun(m.unit).capitalize()
+    if is_missing(row.get("vaerdi")):
+        return f"Der er ingen værdi for {year}, så status kan ikke vurderes."
+    value = float(row["vaerdi"])
+    limit, what, at_least = _limit(m, row)
+    whole = counts_whole_units(m)
+    d = m.decimals if whole else distinguishing_decimals(value, (limit,), m.decimals)
+    v = fmt_value(value, m.unit, d)
+    if status == goal_status.BASISAAR:
+        return f"{noun} var {v} i {year}, som er basisåret for målet."
+    if limit is None:
+        return f"{noun} var {v} i {year}."
+    if m.kind == "retning":
+        text = (f"{noun} var {v} i {year} mod {fmt_baseline(m, limit)} i {row['basisaar']}; målet er at komme under "
+                f"niveauet i {row['basisaar']} senest i {m.target_year}.")
+        return text
+    shown = fmt_goal_threshold(m, limit, d, at_least=at_least)
+    words = "mindst" if at_least else "højst"
+    text = f"{noun} var {v} i {year} mod {what} på {words} {shown}"
+    if status in MISSED:
+        # the gap between the two numbers as the sentence shows them, so the reader's subtraction agrees
+        shown_value = round(value) if whole else float(_plain_number(fmt_number(value, d)))
+        shown_limit = goal_threshold(m, limit, at_least=at_least) if whole else float(_plain_number(
+            fmt_number(limit, d)))
+        gap = abs(shown_value - shown_limit)
+        missed_limit = (shown_value < shown_limit) if at_least else (shown_value > shown_limit)
+        if missed_limit and gap > goal_status.TOLERANCE:
+            text += f", {fmt_change(gap, m.unit, 0 if whole else d)} {'under' if at_least else 'over'}"
+    if m.kind == "sti" and what.startswith("målstien") and not is_missing(row.get("maalvaerdi")):
+        text += f"; målet er højst {fmt_goal_threshold(m, row['maalvaerdi'], d)} i {m.target_year}"
+    text += "."
+    requirement = m.yearly_requirement
+    if (status == goal_status.IKKE_PAA_SPORET and requirement is not None and previous is not None
+            and not goal_status.requirement_holds(requirement, value, previous)):
+        rule = _requirement_text(requirement, m.unit, m.decimals)
+        text += (f" {rule[0].upper()}{rule[1:]} er ikke opfyldt ({unit_noun(m.unit)} var "
+                 f"{fmt_value(previous, m.unit, distinguishing_decimals(previous, (value,), m.decimals))} i {year - 1}).")
+    return text
+
+
+def _plain_number(text: str) -> str:
+    """A Danish-formatted number as Python reads it: ``1.234,5`` → ``1234.5``."""
+    return text.replace(".", "").replace(",", ".")
+
+
+def ci_fact(m: Indikator, row: Mapping[str, Any]) -> str:
+    """For a survey measure: whether the year's comparison is statistically certain, with the 95 % interval
+    (``Det er ikke statistisk sikkert, at andelen ligger over målet (95 %-konfidensinterval: 12,0–14,6 %).``);
+    empty without an interval or in the baseline year."""
+    lo, hi = row.get("ci_nedre"), row.get("ci_oevre")
+    if is_missing(lo) or is_missing(hi) or str(row["status"]) in (goal_status.BASISAAR, goal_status.IKKE_VURDERBAR):
         return ""
-    gap = abs(value - limit)
-    if gap <= goal_status.TOLERANCE:  # on the path but the yearly requirement failed: the status sentence says so
+    limit, what, _ = _limit(m, row)
+    if limit is None:
         return ""
-    d = distinguishing_decimals(gap, (0.0,), m.decimals)
-    return f" {noun} ligger {fmt_change(gap, m.unit, d)} {side} {what}."
+    side = ci_side(float(lo), float(hi), limit)
+    where = "under" if float(row["vaerdi"]) <= limit else "over"
+    d = max(distinguishing_decimals(float(x), (limit,), m.decimals) for x in (lo, hi))
+    interval = f"95{NBSP}%-konfidensinterval: {fmt_ci(lo, hi, m.unit, d)}"
+    if side in (UNDER, OVER):
+        return (f"Det er statistisk sikkert, at {unit_noun(m.unit)} ligger {'under' if side == UNDER else 'over'} "
+                f"{what} ({interval}).")
+    return f"Det er ikke statistisk sikkert, at {unit_noun(m.unit)} ligger {where} {what} ({interval})."
 
 
 def _history_sentence(m: Indikator, history: pd.DataFrame | None, year: int, programme: Programme) -> str:
-    """In how many of the programme's years up to ``year`` the indikator was reached or on track."""
+    """The programme's years up to ``year`` in which the indikator was reached or on track, and those it was not."""
     if history is None or history.empty:
         return ""
     mine = history[(history["indikator_id"] == m.id) & (history["aar"] <= year)
                    & (history["aar"] >= programme.period_start)]
-    judged = mine[mine["status"].isin(MISSED + REACHED)]
+    judged = mine[mine["status"].isin(MISSED + REACHED)].sort_values("aar")
     if len(judged) < 2:
         return ""
     good = judged[judged["status"].isin(REACHED)]
+    bad = judged[judged["status"].isin(MISSED)]
+    subject = "Kravet" if m.kind == "krav" else "Indikatoren"
+    if good.empty:
+        return (f" {subject} har hverken været nået eller på sporet i nogen af programmets år "
+                f"{int(judged['aar'].min())}-{int(judged['aar'].max())}.")
     good_statuses = set(good["status"])
     words = ("nået" if good_statuses == {goal_status.NAAET} else
              "på sporet" if good_statuses == {goal_status.PAA_SPORET} else "nået eller på sporet")
-    subject = "Kravet" if m.kind == "krav" else "Indikatoren"
-    k = len(judged)
-    if good.empty:
-        return (f" {subject} har ikke været nået eller på sporet i nogen af de {number_word(k)} år af programmet, "
-                f"der kan vurderes.")
-    years = fmt_list(str(int(y)) for y in good["aar"])
-    only = "kun " if len(good) < k / 2 else ""
-    return (f" {subject} har {only}været {words} i {number_word(len(good), neuter=True, stressed=True)} af de {number_word(k)} år "
-            f"af programmet, der kan vurderes ({years}).")
+    only = "kun " if len(good) < len(bad) else ""
+    return (f" {subject} var {only}{words} i {fmt_list(str(int(y)) for y in good['aar'])}, men ikke i "
+            f"{fmt_list(str(int(y)) for y in bad['aar'])}.")
+
+
+def _first_sentence(text: str) -> str:
+    head = text.split(". ", 1)[0].rstrip(".")
+    return head + "."
 
 
 def _compact_fact(m: Indikator, row: Mapping[str, Any]) -> str:
@@ -250,17 +322,17 @@ def _compact_fact(m: Indikator, row: Mapping[str, Any]) -> str:
 def maalepunkt_message(maalepunkt: Maalepunkt, maalstatus: pd.DataFrame, programme: Programme,
                        history: pd.DataFrame | None = None, previous: Mapping[str, float | None] | None = None) -> str:
     """One key message for a målepunkt: ``<Status>: målepunkt <nr> »<title>«`` (``(målet er foreløbigt)``
-    after the status when a target is), the area it is measured on when its calculation is restricted to
-    one, then per indikator the status sentence (:func:`sikkerby.report.formatting.describe_status`); for
-    a miss by how much, whether a survey's comparison is statistically certain and how often the
-    indikator was reached or on track in the programme's years (``history``: stacked maalstatus tables).
-    A målepunkt with several indikatorer lists the reached ones briefly and explains the missed ones.
-    ``previous``: V(Y−1) per indikator id, for status sentences that rest on the yearly requirement.
+    after the status when a target is, and why in the programme's first sentence), the area it is measured
+    on when its calculation is restricted to one, then per indikator the value against its target
+    (:func:`indikator_fact`), for a survey whether that is statistically certain (:func:`ci_fact`) and, for a
+    miss, the programme's years it was and was not reached or on track (``history``: stacked maalstatus
+    tables). A målepunkt with several indikatorer lists the reached ones briefly and explains the others.
+    ``previous``: V(Y−1) per indikator id, for the yearly requirement.
     """
     rows = _rows(maalstatus)
     indikatorer = [m for m in maalepunkt.indikatorer if m.id in rows]
     status = maalepunkt_status(str(rows[m.id]["status"]) for m in indikatorer)
-    provisional = any(_is_provisional(m, rows[m.id]) for m in indikatorer)
+    provisional = [m for m in indikatorer if _is_provisional(m, rows[m.id])]
     year = int(rows[indikatorer[0].id]["aar"])
     lead = f"{label('status', status).word}{' (' + PROVISIONAL_WORDS + ')' if provisional else ''}: " \
            f"målepunkt {maalepunkt.nr} {quoted(maalepunkt.title)}"
@@ -271,29 +343,29 @@ def maalepunkt_message(maalepunkt: Maalepunkt, maalstatus: pd.DataFrame, program
 
     def explained(m: Indikator) -> str:
         row = rows[m.id]
-        text = describe_status(m, row, previous.get(m.id))
-        text += _gap_sentence(m, row)
-        ci = describe_ci_comparison(m, row)
+        text = indikator_fact(m, row, previous.get(m.id))
+        ci = ci_fact(m, row)
         if ci:
             text += f" {ci}"
         if str(row["status"]) in MISSED:
             text += _history_sentence(m, history, year, programme)
         if _is_provisional(m, row) and m.provisional:
-            text += f" {m.provisional}"
+            text += f" {_first_sentence(m.provisional)}"
         return text
 
     if len(indikatorer) == 1:
         return f"{lead}. {explained(indikatorer[0])}"
     reached = [m for m in indikatorer if str(rows[m.id]["status"]) in REACHED]
     others = [m for m in indikatorer if m not in reached]
-    text = f"{lead}. Målepunktet vurderes på {_indikatorer_words(len(indikatorer))}"
+    n = len(indikatorer)
     if reached:
         facts = [f"{quoted(m.title)} ({_compact_fact(m, rows[m.id])})" for m in reached]
         what = _STATUS_WORDS[maalepunkt_status(str(rows[m.id]["status"]) for m in reached)]
-        text += (f", og {number_word(len(reached))} af dem er {what}: {fmt_list(facts)}."
-                 if len(reached) < len(indikatorer) else f", og alle er {what}: {fmt_list(facts)}.")
+        count = (f"{number_word(len(reached), stressed=True).capitalize()} af dets {_indikatorer_words(n)} er {what}"
+                 if len(reached) < n else f"Alle dets {_indikatorer_words(n)} er {what}")
+        text = f"{lead}. {count}: {fmt_list(facts)}."
     else:
-        text += "."
+        text = f"{lead}. Målepunktet vurderes på {_indikatorer_words(n)}."
     for m in others:
         text += f" {label('status', str(rows[m.id]['status'])).word}: {quoted(m.title)}. {explained(m)}"
     return text
@@ -510,3 +582,20 @@ def data_sources(dataset, year: int | None = None) -> pd.DataFrame:
     for column in ("foerste_aar", "sidste_aar"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+# ---------------------------------------------------------------- V(Y-1) for the status sentences
+
+def previous_values(series: pd.DataFrame, programme: Programme, maalstatus: pd.DataFrame) -> dict[str, float | None]:
+    """V(Y−1) per indikator id as the yearly requirement sees it (the baseline when Y−1 is the baseline
+    year; :func:`sikkerby.model.goal_status.previous_value`), for indikatorer with a yearly requirement."""
+    from sikkerby.model.goals import values_of
+
+    out: dict[str, float | None] = {}
+    for row in maalstatus.to_dict("records"):
+        m = programme.indikator(row["indikator_id"])
+        if m.yearly_requirement is None:
+            continue
+        baseline = None if is_missing(row.get("basisvaerdi")) else float(row["basisvaerdi"])
+        out[m.id] = goal_status.previous_value(m, values_of(series, m.id), int(row["aar"]), baseline=baseline)
+    return out

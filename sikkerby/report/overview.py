@@ -33,8 +33,10 @@ from sikkerby.report.formatting import (
     MISSING,
     distinguishing_decimals,
     fmt_change,
+    fmt_baseline,
+    fmt_goal_threshold,
     fmt_list,
-    fmt_target,
+    fmt_number,
     fmt_value,
     is_missing,
     number_word,
@@ -114,10 +116,11 @@ def change_direction(indikator: Indikator, value: float | None, previous: float 
     return "bedre" if better else "dårligere"
 
 
-def describe_change(indikator: Indikator, value: float | None, previous: float | None) -> str:
-    """The change since last year for a table cell: an arrow for the direction of the value, the size in
-    the indikator's unit and whether it is better: ``↓ 0,8 procentpoint (bedre)``, ``↑ 5 (dårligere)``,
-    ``→ uændret``; ``–`` without both values. Decimals are raised when a real change would read 0."""
+def describe_change(indikator: Indikator, value: float | None, previous: float | None, *, unit: bool = False) -> str:
+    """The change since last year for a table cell: an arrow for the direction of the value, its size and whether
+    it is better: ``↓ 0,8 (bedre)``, ``↑ 5 (dårligere)``, ``→ uændret``; ``–`` without both values. The size is in
+    the indikator's unit (procentpoint for a share), written out with ``unit``. Decimals are raised when a
+    real change would read 0."""
     direction = change_direction(indikator, value, previous)
     if direction is None:
         return MISSING
@@ -126,64 +129,101 @@ def describe_change(indikator: Indikator, value: float | None, previous: float |
     diff = value - previous
     d = distinguishing_decimals(abs(diff), (0.0,), indikator.decimals)
     arrow = UP if diff > 0 else DOWN
-    return f"{arrow} {fmt_change(abs(diff), indikator.unit, d)} ({direction})"
+    size = fmt_change(abs(diff), indikator.unit, d) if unit else fmt_number(abs(diff), d)
+    return f"{arrow} {size} ({direction})"
 
 
 # ------------------------------------------------------------------ the overview table
 
-OVERVIEW_COLUMNS = ["nr", "maalepunkt", "indikator", "vaerdi", "aendring", "maal", "status", "indikator_id"]
+OVERVIEW_COLUMNS = ["nr", "navn", "vaerdi", "aendring", "maal", "status", "indikator_id"]
+
+
+def overview_label(maalepunkt_title: str, indikator: Indikator | None) -> str:
+    """What a row of the overview is called: a målepunkt's title, with the area its indikator is measured on
+    when the calculation is restricted to one (``… i København (målt på Indre Nørrebro)``); for one of
+    several indikatorer, the indikator's title."""
+    if indikator is None:
+        return maalepunkt_title
+    area = indikator.parameters.get("omraade")
+    if area and str(area).lower() not in maalepunkt_title.lower():
+        return f"{maalepunkt_title} (målt på {area})"
+    return maalepunkt_title
+
+
+def compact_target(indikator: Indikator, row: Mapping[str, Any]) -> str:
+    """The target in a few words for the overview: ``højst 189 i 2017``, ``under 5 (2013) i 2017``,
+    ``mindst 100,0 % hvert år`` (at the indikator's precision); ``–`` when a part is missing."""
+    m = indikator
+    target = None if is_missing(row.get("maalvaerdi")) else float(row["maalvaerdi"])
+    baseline = None if is_missing(row.get("basisvaerdi")) else float(row["basisvaerdi"])
+    t = None if is_missing(row.get("maalaar")) else int(row["maalaar"])
+    b = None if is_missing(row.get("basisaar")) else int(row["basisaar"])
+    if m.kind == "krav":
+        return MISSING if target is None else f"mindst {fmt_goal_threshold(m, target, at_least=True)} hvert år"
+    if m.kind == "sti":
+        return MISSING if target is None or t is None else f"højst {fmt_goal_threshold(m, target)} i {t}"
+    if baseline is None or b is None or t is None:
+        return MISSING
+    return f"under {fmt_baseline(m, baseline)} ({b}) i {t}"
 
 
 def overview_frame(maalstatus: pd.DataFrame, series: pd.DataFrame, programme: Programme) -> pd.DataFrame:
-    """One row per indikator (programme order) for the overview table, as text ready to show except ``status``:
+    """The overview table's rows as text ready to show (except ``status``, a vocabulary value), programme order.
 
-    ``nr`` (the panel's code, :func:`sikkerby.report.plotting.panel_codes`), ``maalepunkt`` (its title, on
-    the målepunkt's first row only), ``indikator`` (what is measured), ``vaerdi``, ``aendring``
-    (:func:`describe_change`), ``maal`` (:func:`sikkerby.report.formatting.fmt_target`; ``foreløbigt mål:``
-    before a provisional one), ``status`` (the vocabulary value) and ``indikator_id``.
+    A målepunkt with one indikator is one row named by the målepunkt (and the area it is measured on);
+    a målepunkt with several has a row of its own with its status (:func:`maalepunkt_status`), then one row
+    per indikator named by the indikator's title. Columns: ``nr`` (``1``, ``3``, ``3a`` …: the figure's
+    panel codes), ``navn``, ``vaerdi``, ``aendring`` (:func:`describe_change`), ``maal``
+    (:func:`compact_target`, ``, foreløbigt`` after a provisional one),
+    ``status`` and ``indikator_id`` (empty on a målepunkt's own row).
     """
     rows = {r["indikator_id"]: r for r in maalstatus.to_dict("records")}
-    indikatorer = [m for m in programme.indikatorer if m.id in rows]
     codes = dict(zip((m.id for m in programme.indikatorer), plotting.panel_codes(programme.indikatorer)))
     out = []
-    seen: set[int] = set()
-    for m in indikatorer:
-        row = rows[m.id]
-        year = int(row["aar"])
-        value, previous = yearly_change(series, m, year)
-        target = fmt_target(m, row)
-        if _provisional(m, row):
-            target = f"foreløbigt mål: {target}"
-        out.append({
-            "nr": codes[m.id],
-            "maalepunkt": "" if m.maalepunkt_nr in seen else programme.maalepunkt(m.maalepunkt_nr).title,
-            "indikator": m.title,
-            "vaerdi": fmt_value(row["vaerdi"], m.unit, m.decimals),
-            "aendring": describe_change(m, value, previous),
-            "maal": target,
-            "status": str(row["status"]),
-            "indikator_id": m.id,
-        })
-        seen.add(m.maalepunkt_nr)
+    for mp in programme.maalepunkter:
+        mine = [m for m in mp.indikatorer if m.id in rows]
+        if not mine:
+            continue
+        if len(mine) > 1:
+            n = len(mine)
+            out.append({"nr": str(mp.nr), "navn": mp.title, "vaerdi": "", "aendring": "",
+                        "maal": f"{'begge' if n == 2 else 'alle ' + number_word(n)} indikatorer skal nås",
+                        "status": maalepunkt_status(str(rows[m.id]["status"]) for m in mine), "indikator_id": ""})
+        for m in mine:
+            row = rows[m.id]
+            year = int(row["aar"])
+            value, previous = yearly_change(series, m, year)
+            target = compact_target(m, row)
+            if _provisional(m, row):
+                target = f"{target}, foreløbigt"
+            out.append({
+                "nr": codes[m.id],
+                "navn": overview_label(mp.title, m) if len(mine) == 1 else m.title,
+                "vaerdi": fmt_value(row["vaerdi"], m.unit, m.decimals),
+                "aendring": describe_change(m, value, previous),
+                "maal": target,
+                "status": str(row["status"]),
+                "indikator_id": m.id,
+            })
     return pd.DataFrame(out, columns=OVERVIEW_COLUMNS)
 
 
 def overview_table(maalstatus: pd.DataFrame, series: pd.DataFrame, programme: Programme) -> Table:
-    """:func:`overview_frame` as a table: status as symbol, word and colour."""
+    """:func:`overview_frame` as a table: status as symbol, word and colour; the note says what the arrow
+    means and why a provisional target is provisional."""
     frame = overview_frame(maalstatus, series, programme)
     year = int(maalstatus["aar"].iloc[0]) if len(maalstatus) else None
-    provisional = [programme.indikator(i) for i in frame["indikator_id"]
-                   if _provisional(programme.indikator(i), maalstatus.set_index("indikator_id").loc[i])]
-    note = ("Pilen viser, om værdien er steget eller faldet siden året før; parentesen, om det er en forbedring "
-            "set i forhold til målet.")
-    for m in provisional:
-        note += f" Målepunkt {m.maalepunkt_nr}: {m.provisional}"
+    by_id = maalstatus.set_index("indikator_id")
+    note = ("Pilen viser, om værdien er steget eller faldet siden året før (andele i procentpoint), og parentesen, "
+            "om det er en forbedring. Før målåret vurderes, om en indikator er på sporet, i målåret, om målet er nået; "
+            "et krav gælder hvert år.")
+    if any(i and _provisional(programme.indikator(i), by_id.loc[i]) for i in frame["indikator_id"]):
+        note += " Hvorfor et mål er foreløbigt, står i hovedbudskaberne og i bilag 2."
     return Table(frame, [
         ColumnSpec("nr", "Nr."),
-        ColumnSpec("maalepunkt", "Målepunkt"),
-        ColumnSpec("indikator", "Måles som"),
+        ColumnSpec("navn", "Målepunkt og indikator"),
         ColumnSpec("vaerdi", f"Værdi {year}" if year else "Værdi", align="right"),
-        ColumnSpec("aendring", f"Siden {year - 1}" if year else "Siden året før"),
+        ColumnSpec("aendring", f"Ændring fra {year - 1}" if year else "Ændring fra året før"),
         ColumnSpec("maal", "Mål"),
         ColumnSpec("status", f"Status {year}" if year else "Status", kind="status"),
     ], caption=f"Målepunkterne i {year}: værdi, udvikling, mål og status" if year else "Målepunkterne",
@@ -197,9 +237,8 @@ def overview_chart(series: pd.DataFrame, maalstatus: pd.DataFrame, programme: Pr
 
 def overview_caption(programme: Programme, year: int) -> str:
     """The caption under the small multiples."""
-    return (f"Hver indikator år for år til og med {year} med målet: målsti og mål (stjerne), niveauet i basisåret "
-            "eller kravet, der gælder hvert år. Nummeret er målepunktets; bogstavet skelner et målepunkts "
-            "indikatorer. Status står med symbol, ord og farve.")
+    return (f"Hver indikator år for år til og med {year} med målsti og mål (stjerne), niveauet i basisåret eller "
+            "kravet. Nummeret er målepunktets, bogstavet indikatorens.")
 
 
 # ------------------------------------------------------------------ the programme's years
@@ -323,13 +362,67 @@ def describe_changes(previous: pd.DataFrame, current: pd.DataFrame, programme: P
 
     parts = []
     if len(better):
-        parts.append(f"Fra {y0} til {y1} er {_n_indikatorer(len(better))} kommet på sporet eller har nået målet: "
+        parts.append(f"Fra {y0} til {y1} er {_n_indikatorer(len(better))} skiftet til nået eller på sporet: "
                      f"{names(better)}.")
     if len(worse):
         lead = "Omvendt er" if len(better) else f"Fra {y0} til {y1} er"
-        parts.append(f"{lead} {_n_indikatorer(len(worse))} kommet bagud: {names(worse)}.")
+        parts.append(f"{lead} {_n_indikatorer(len(worse))} skiftet til ikke nået eller ikke på sporet: "
+                     f"{names(worse)}.")
     return " ".join(parts)
 
 
 def _n_indikatorer(n: int) -> str:
-    return f"{number_word(n)} {'indikator' if n == 1 else 'indikatorer'}"
+    return f"{number_word(n, stressed=True)} {'indikator' if n == 1 else 'indikatorer'}"
+
+
+# ------------------------------------------------------------------ the section after the overview
+
+FINAL_TITLE = "Programmets afslutning"
+CHANGES_TITLE = "Hvad er ændret siden sidste år"
+
+
+def year_section_title(programme: Programme, year: int) -> str:
+    """``Programmets afslutning`` in the programme's last year (and after it), else
+    ``Hvad er ændret siden sidste år``."""
+    return FINAL_TITLE if year >= programme.period_end else CHANGES_TITLE
+
+
+def year_section(dataset, programme: Programme, series: pd.DataFrame, maalstatus: pd.DataFrame,
+                 history: pd.DataFrame | None = None, level: int = 2) -> list:
+    """The section after the overview: in the programme's last year every indikator × every programme year
+    (:func:`history_table`, the end-of-programme conclusion); in other years the status last year → this
+    year (:func:`describe_changes`, :func:`changes_table`). ``history``: :func:`status_history` of the
+    programme's years, computed here when omitted."""
+    from sikkerby.report.display import Heading, Paragraph
+
+    year = int(maalstatus["aar"].iloc[0])
+    parts: list = [Heading(year_section_title(programme, year), level)]
+    if year >= programme.period_end:
+        if history is None:
+            history = status_history(dataset, programme, programme_years(programme, year), series)
+        years = sorted({int(y) for y in history["aar"]})
+        parts.append(Paragraph(
+            f"Tabellen er programmets slutstatus: hver indikators status i hvert af programmets år "
+            f"{years[0]}-{years[-1]} og i sidste kolonne målepunktets samlede status i {years[-1]}."
+            if years else "Der er ingen af programmets år at vise."))
+        parts.append(history_table(history, programme))
+        return parts
+    previous = maalstatus_for(dataset, programme, year - 1, series=series)
+    parts.append(Paragraph(describe_changes(previous, maalstatus, programme)))
+    parts.append(changes_table(previous, maalstatus, programme))
+    return parts
+
+
+class PageBreak:
+    """A new page in the PDF before what follows (a raw Typst ``pagebreak``; weak, so never an empty page).
+
+    In HTML it is an empty marker, so the web page is unchanged."""
+
+    def _repr_html_(self) -> str:
+        return '<div class="sb-page-break" aria-hidden="true"></div>'
+
+    def _repr_markdown_(self) -> str:
+        return "```{=typst}\n#pagebreak(weak: true)\n```\n"
+
+    def __repr__(self) -> str:
+        return ""

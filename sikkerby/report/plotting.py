@@ -470,7 +470,7 @@ def _bar_alt_text(df: pd.DataFrame, x: str, y: str, hue: str | None, unit: str, 
 # =====================================================================================================
 
 OVERVIEW_NCOLS = 4
-OVERVIEW_PANEL_SIZE = (1.75, 2.05)  # inches per panel (width, height): four across a page
+OVERVIEW_PANEL_SIZE = (1.75, 1.7)  # inches per panel (width, height): four across a page
 PROVISIONAL_MARK = "foreløbigt mål"
 
 
@@ -594,7 +594,7 @@ def _draw_panel(ax, series_df: pd.DataFrame, m: Indikator, row: Mapping, year: i
     top = max(shown) if shown else 1.0
     top = top if top > 0 else 1.0
     ticks = [v for v in mpl.ticker.MaxNLocator(3).tick_values(0, top) if 0 <= v <= top * 1.05]
-    ax.set_ylim(0, top * 1.55)  # room above the series for the status
+    ax.set_ylim(0, top * (1.75 if provisional else 1.55))  # room above the series for the status
     ax.set_yticks(ticks)
     ax.yaxis.set_major_formatter(DanishFormatter(m.unit))
     ax.tick_params(labelsize=6.5, length=2, pad=1)
