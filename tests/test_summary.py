@@ -1,82 +1,56 @@
-"""The front page's generated text: introduction, key messages, developments, evidence counts, data sources.
+"""The front page's generated text: introduction, the målepunkter's status sentence, evidence counts,
+data sources, chapter guide.
 
-Every expected sentence below is written out by hand from the small tables in
-the test (the arithmetic is in the comments).
+Every expected sentence below is written out by hand from the small tables in the test (the
+arithmetic is in the comments). The messages per målepunkt are in ``test_key_messages.py``.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pandas as pd
 import pytest
-from summary_factories import scores_frame, status_table
+from front_page_factories import result, scores_frame, status_table
 
 from sikkerby.inputs.dataset import Dataset
-from sikkerby.model.evidence import KATEGORIER, MODEL_STATUSES, model_overview
-from sikkerby.report.formatting import NBSP
+from sikkerby.model.evidence import MODEL_STATUSES, model_overview
 from sikkerby.report.front_page import (
     baseline_note,
     chapter_guide,
     data_sources,
     data_sources_caption,
-    describe_development,
-    development_messages,
-    developments,
     evidence_messages,
     introduction,
     key_messages,
+    maalepunkt_messages,
+    potential_message,
     programme_year_text,
+    status_overview_message,
 )
 
-NB = NBSP
-UTRYGHED = "Færre utrygge københavnere om aftenen og natten"
-OMRAADER = "Færre lokalområder med behov for en ekstraordinær tryghedsskabende indsats"
-LUKKEDAGE = "Færre ikke-planlagte lukkedage i kommunale institutioner"
-UNGDOM = "Mindre ungdomskriminalitet"
-
-
-@pytest.fixture
-def table_2016(programme):
-    """Reporting year 2016: nået, på sporet, ikke på sporet and ikke vurderbar."""
-    return status_table(programme, 2016, [
-        {"id": "utryghed_aften", "vaerdi": 14.0, "basisaar": 2013, "basisvaerdi": 17.5, "status": "paa_sporet"},
-        {"id": "omraader_indsatsbehov", "vaerdi": 5, "basisaar": 2013, "basisvaerdi": 5, "status": "ikke_paa_sporet"},
-        {"id": "lukkedage", "vaerdi": 300, "basisaar": 2013, "basisvaerdi": 283, "status": "ikke_paa_sporet"},
-        {"id": "lukkede_institutioner", "vaerdi": 8, "basisaar": 2013, "basisvaerdi": 9, "status": "ikke_paa_sporet"},
-        {"id": "handleplan_3_dage", "vaerdi": 100.0, "status": "naaet"},
-        {"id": "ungdomskriminalitet", "vaerdi": None, "basisaar": 2013, "basisvaerdi": 1.1, "status": "ikke_vurderbar"},
-        {"id": "bandelog_indre_noerrebro", "vaerdi": 100, "basisaar": 2014, "basisvaerdi": 125, "status": "paa_sporet"},
-    ])
+ALL_2017 = [
+    {"id": "utryghed_aften", "vaerdi": 13.3, "sti_vaerdi": 13.0, "status": "ikke_naaet"},
+    {"id": "omraader_indsatsbehov", "vaerdi": 3, "status": "naaet"},
+    {"id": "lukkedage", "vaerdi": 185, "maalvaerdi": 189.61, "sti_vaerdi": 189.61, "status": "naaet"},
+    {"id": "lukkede_institutioner", "vaerdi": 6, "maalvaerdi": 6.03, "sti_vaerdi": 6.03, "status": "naaet"},
+    {"id": "handleplan_3_dage", "vaerdi": 92.6, "status": "ikke_naaet"},
+    {"id": "ungdomskriminalitet", "vaerdi": 0.94, "status": "naaet"},
+    {"id": "bandelog_indre_noerrebro", "vaerdi": 117, "basisvaerdi": 142, "status": "naaet"},
+]
 
 
 @pytest.fixture
 def table_2017(programme):
-    """Reporting year 2017 (the target year): nået and ikke nået."""
-    return status_table(programme, 2017, [
-        {"id": "utryghed_aften", "vaerdi": 13.3, "basisaar": 2013, "basisvaerdi": 17.5, "status": "ikke_naaet"},
-        {"id": "lukkedage", "vaerdi": 185, "basisaar": 2013, "basisvaerdi": 283, "status": "naaet"},
-        {"id": "handleplan_3_dage", "vaerdi": 92.6, "status": "ikke_naaet"},
-    ])
-
-
-@pytest.fixture
-def table_2014(programme):
-    """Reporting year 2014: the gang log's baseline year (basisår) and one on track."""
-    return status_table(programme, 2014, [
-        {"id": "ungdomskriminalitet", "vaerdi": 1.04, "basisaar": 2013, "basisvaerdi": 1.1, "status": "paa_sporet"},
-        {"id": "bandelog_indre_noerrebro", "vaerdi": 142, "basisaar": 2014, "basisvaerdi": 142, "status": "basisaar"},
-    ])
+    return status_table(programme, 2017, ALL_2017)
 
 
 @pytest.fixture
 def scores_mixed():
     # i_model: A1 grøn (80), A2 and A3 gul (50, 40), A4 without a score; then one of each other status,
-    # two godt på vej.
+    # two godt på vej. Potentials: A1 evidens, A2 resultater, A3 evidens.
     return scores_frame([
-        ("A1", "i_model", 80.0), ("A2", "i_model", 50.0), ("A3", "i_model", 40.0), ("A4", "i_model", None),
-        ("A5", "foermaaling", None), ("A6", "godt_paa_vej", None), ("A7", "godt_paa_vej", None),
-        ("A8", "forsinket", None), ("A9", "ikke_i_model", None),
+        ("A1", "i_model", 80.0, "evidens"), ("A2", "i_model", 50.0, "resultater"), ("A3", "i_model", 40.0, "evidens"),
+        ("A4", "i_model", None), ("A5", "foermaaling", None), ("A6", "godt_paa_vej", None),
+        ("A7", "godt_paa_vej", None), ("A8", "forsinket", None), ("A9", "ikke_i_model", None),
     ])
 
 
@@ -95,111 +69,56 @@ def test_programme_year_text(programme, year, expected):
     assert programme_year_text(programme, year) == expected
 
 
-def test_introduction_names_publication_programme_year_and_committee(programme):
+def test_introduction_speaks_of_five_maalepunkter_in_words(programme):
     params = {"aar": 2017, "title": "Sikker By – status 2017", "forelaeggelse": "juni 2018"}
     assert introduction(programme, params, 2017) == (
-        "Sikker By – status 2017 er den årlige status på Sikker By programmet 2014-2017 i Københavns Kommune. "
+        "Sikker By – status 2017 er den årlige status på Sikker By-programmet 2014-2017 i Københavns Kommune. "
         "Den gælder 2017, programmets fjerde og sidste år, og viser, hvordan det går med programmets "
-        "7 målepunkter for øget tryghed og mindre kriminalitet, og hvordan aktiviteterne klarer sig i "
-        "effekt- og evidensmodellen. Publikationen forelægges Økonomiudvalget i juni 2018."
+        "fem målepunkter (vurderet på syv indikatorer) for øget tryghed og mindre kriminalitet, og hvordan "
+        "aktiviteterne klarer sig i effekt- og evidensmodellen. Publikationen forelægges Økonomiudvalget i juni 2018."
     )
 
 
 def test_introduction_without_title_or_date(programme):
     text = introduction(programme, {}, 2015)
-    assert text.startswith("Publikationen er den årlige status på Sikker By programmet 2014-2017")
+    assert text.startswith("Publikationen er den årlige status på Sikker By-programmet 2014-2017")
     assert "programmets andet år" in text
     assert text.endswith("Publikationen forelægges Økonomiudvalget.")
 
 
-# ------------------------------------------------------------------ developments
+# ------------------------------------------------------------------ the målepunkter's status
 
-def test_developments_rank_relative_improvement(programme, table_2016):
-    found = developments(table_2016, programme)
-    # utryghed (17.5-14)/17.5 = 0.2; bandelog (125-100)/125 = 0.2 (a tie: programme order);
-    # lukkede_institutioner 1/9; omraader 0; lukkedage -17/283.
-    # Left out: handleplan (no baseline), ungdomskriminalitet (no value).
-    assert [d.maalepunkt_id for d in found] == [
-        "utryghed_aften", "bandelog_indre_noerrebro", "lukkede_institutioner", "omraader_indsatsbehov", "lukkedage",
-    ]
-    assert [round(d.improvement, 6) for d in found] == [0.2, 0.2, round(1 / 9, 6), 0.0, round(-17 / 283, 6)]
+def test_status_overview_names_the_missed_first(programme, table_2017):
+    # målepunkt 1 ikke nået; 3 ikke nået (one of three indikatorer misses); 2, 4, 5 nået
+    assert status_overview_message(table_2017, programme, 2017) == (
+        "I 2017, programmets fjerde og sidste år, er to af programmets fem målepunkter ikke nået (målepunkt 1 og 3), "
+        "og tre er nået (målepunkt 2, 4 og 5). Målepunkt 3 vurderes på flere indikatorer og er kun nået eller på "
+        "sporet, når de alle er det.")
 
 
-def test_developments_leave_out_the_baseline_year_and_zero_baselines(programme, table_2014):
-    assert [d.maalepunkt_id for d in developments(table_2014, programme)] == ["ungdomskriminalitet"]
-    zero = status_table(programme, 2016, [
-        {"id": "lukkedage", "vaerdi": 3, "basisaar": 2013, "basisvaerdi": 0, "status": "ikke_paa_sporet"},
-    ])
-    assert developments(zero, programme) == []
-
-
-def test_best_and_weakest_development_sentences(programme, table_2016):
-    assert development_messages(table_2016, programme) == [
-        # 17,5 - 14,0 = 3,5 points; 3,5/17,5 = 20 %
-        f"Den bedste udvikling siden basisåret (relativ ændring) har »{UTRYGHED}«: andelen er faldet med "
-        f"3,5{NB}procentpoint (20{NB}% af basisværdien) fra 17,5{NB}% i 2013 til 14,0{NB}% i 2016, "
-        f"og målepunktet er på sporet.",
-        # 300 - 283 = 17; 17/283 = 6,007 % -> 6 %
-        f"Den svageste udvikling siden basisåret har »{LUKKEDAGE}«: antallet er steget med 17 "
-        f"(6{NB}% af basisværdien) fra 283 i 2013 til 300 i 2016, og målepunktet er ikke på sporet.",
-    ]
-
-
-def test_development_sentences_in_the_target_year(programme, table_2017):
-    assert development_messages(table_2017, programme) == [
-        # 283 - 185 = 98; 98/283 = 34,63 % -> 35 %
-        f"Den bedste udvikling siden basisåret (relativ ændring) har »{LUKKEDAGE}«: antallet er faldet med 98 "
-        f"(35{NB}% af basisværdien) fra 283 i 2013 til 185 i 2017, og målet er nået.",
-        # 17,5 - 13,3 = 4,2 points; 4,2/17,5 = 24 %: an improvement too, so not "the weakest development"
-        f"Den mindste forbedring siden basisåret har »{UTRYGHED}«: andelen er faldet med 4,2{NB}procentpoint "
-        f"(24{NB}% af basisværdien) fra 17,5{NB}% i 2013 til 13,3{NB}% i 2017, og målet er ikke nået.",
-    ]
-
-
-def test_when_every_development_is_a_worsening_the_best_is_the_smallest_worsening(programme):
-    table = status_table(programme, 2016, [
-        # 300 - 283 = 17 → 6 % worse; 19,25 - 17,5 = 1,75 → 10 % worse
-        {"id": "lukkedage", "vaerdi": 300, "basisaar": 2013, "basisvaerdi": 283, "status": "ikke_paa_sporet"},
-        {"id": "utryghed_aften", "vaerdi": 19.25, "basisaar": 2013, "basisvaerdi": 17.5, "status": "ikke_paa_sporet"},
-    ])
-    first, last = development_messages(table, programme)
-    assert first.startswith(f"Den mindste forværring siden basisåret (relativ ændring) har »{LUKKEDAGE}«")
-    assert last.startswith(f"Den svageste udvikling siden basisåret har »{UTRYGHED}«: andelen er steget")
-
-
-def test_only_one_comparable_development(programme, table_2014):
-    # 1,10 - 1,04 = 0,06 points (two decimals, as the målepunkt); 0,06/1,1 = 5,45 % -> 5 %;
-    # the baseline is written as published (1,1 %), the value with the målepunkt's decimals
-    assert development_messages(table_2014, programme) == [
-        f"Udviklingen siden basisåret kan kun opgøres for ét målepunkt, »{UNGDOM}«: andelen er faldet med "
-        f"0,06{NB}procentpoint (5{NB}% af basisværdien) fra 1,1{NB}% i 2013 til 1,04{NB}% i 2014, "
-        f"og målepunktet er på sporet."
-    ]
-
-
-def test_no_comparable_development_gives_no_sentence(programme):
-    table = status_table(programme, 2016, [{"id": "handleplan_3_dage", "vaerdi": 90.0, "status": "ikke_naaet"}])
-    assert development_messages(table, programme) == []
-
-
-def test_development_unchanged(programme, table_2016):
-    d = next(d for d in developments(table_2016, programme) if d.maalepunkt_id == "omraader_indsatsbehov")
-    assert describe_development(programme.maalepunkt("omraader_indsatsbehov"), d) == (
-        f"»{OMRAADER}«: antallet er uændret 5 i både 2013 og 2016"
-    )
-
-
-def test_development_never_shows_two_equal_numbers_for_different_values(programme):
+def test_status_overview_with_three_groups_and_a_baseline_year(programme):
     table = status_table(programme, 2014, [
-        {"id": "utryghed_aften", "vaerdi": 17.46, "basisaar": 2013, "basisvaerdi": 17.5, "status": "ikke_paa_sporet"},
+        {"id": "utryghed_aften", "vaerdi": 16.3, "status": "paa_sporet"},
+        {"id": "omraader_indsatsbehov", "vaerdi": 4, "status": "paa_sporet"},
+        {"id": "lukkedage", "vaerdi": 251, "status": "paa_sporet"},
+        {"id": "lukkede_institutioner", "vaerdi": 8, "status": "paa_sporet"},
+        {"id": "handleplan_3_dage", "vaerdi": 93.1, "status": "ikke_naaet"},
+        {"id": "ungdomskriminalitet", "vaerdi": 1.04, "status": "paa_sporet"},
+        {"id": "bandelog_indre_noerrebro", "vaerdi": 142, "basisvaerdi": 142, "status": "basisaar"},
     ])
-    d = developments(table, programme)[0]
-    # with one decimal the value would read 17,5 %: two decimals (the published baseline stays 17,5 %);
-    # 0,04/17,5 = 0,23 % -> 0,2 % (not 0 %)
-    assert describe_development(programme.maalepunkt("utryghed_aften"), d) == (
-        f"»{UTRYGHED}«: andelen er faldet med 0,04{NB}procentpoint (0,2{NB}% af basisværdien) "
-        f"fra 17,5{NB}% i 2013 til 17,46{NB}% i 2014"
-    )
+    assert status_overview_message(table, programme, 2014).startswith(
+        "I 2014, programmets første år, er ét af programmets fem målepunkter ikke nået (målepunkt 3); ét er i "
+        "basisåret (målepunkt 5) og tre er på sporet (målepunkt 1, 2 og 4).")
+
+
+def test_status_overview_when_all_share_a_status(programme):
+    rows = [{"id": m.id, "vaerdi": 1.0, "status": "ikke_paa_sporet"} for m in programme.indikatorer]
+    text = status_overview_message(status_table(programme, 2015, rows), programme, 2015)
+    # "ingen … er på sporet", never "alle … er ikke på sporet"
+    assert text.startswith("I 2015, programmets andet år, er ingen af programmets fem målepunkter på sporet.")
+    rows = [{"id": m.id, "vaerdi": 1.0, "status": "naaet"} for m in programme.indikatorer]
+    text = status_overview_message(status_table(programme, 2017, rows), programme, 2017)
+    assert text.startswith("I 2017, programmets fjerde og sidste år, er alle programmets fem målepunkter nået.")
 
 
 # ------------------------------------------------------------------ evidence model
@@ -207,29 +126,19 @@ def test_development_never_shows_two_equal_numbers_for_different_values(programm
 def test_model_overview_counts(scores_mixed):
     overview = model_overview(scores_mixed)
     assert list(overview["model_status"]) == list(MODEL_STATUSES)
-    assert list(overview.columns) == ["model_status", "antal_aktiviteter", "antal_groen", "antal_gul",
-                                      "antal_roed", "antal_uden_score"]
     rows = overview.set_index("model_status")
     assert rows["antal_aktiviteter"].to_dict() == {
         "i_model": 4, "foermaaling": 1, "godt_paa_vej": 2, "forsinket": 1, "ikke_i_model": 1}
     assert rows.loc["i_model", ["antal_groen", "antal_gul", "antal_roed", "antal_uden_score"]].tolist() == [1, 2, 0, 1]
-    for status in ("foermaaling", "godt_paa_vej", "forsinket", "ikke_i_model"):
-        assert rows.loc[status, ["antal_groen", "antal_gul", "antal_roed", "antal_uden_score"]].isna().all()
-    assert str(overview["antal_groen"].dtype) == "Int64"
 
 
-def test_model_overview_of_an_empty_register():
-    overview = model_overview(scores_frame([]))
-    assert overview["antal_aktiviteter"].tolist() == [0, 0, 0, 0, 0]
-    assert overview.loc[0, ["antal_groen", "antal_gul", "antal_roed", "antal_uden_score"]].tolist() == [0, 0, 0, 0]
-
-
-def test_evidence_messages_mixed(scores_mixed):
+def test_evidence_messages_say_in_the_model_for_both_statuses(scores_mixed):
+    # in the model: 4 reporting results + 1 in førmåling = 5; 3 of the 4 have a score
     assert evidence_messages(scores_mixed, 2016) == [
-        "Af de 4 aktiviteter med status »I modellen« i effekt- og evidensmodellen har 3 en samlet score for 2016: "
-        "1 i kategori grøn, 2 i kategori gul og 0 i kategori rød; 1 mangler en resultatscore og dermed en samlet score.",
-        "2 aktiviteter er godt på vej ind i modellen og forventes at indgå fra 2017, 1 har førmåling i 2016 "
-        "(første år i modellen, kun evidensscore) og 1 er forsinket i forhold til det forventede år.",
+        "Af de 5 aktiviteter i effekt- og evidensmodellen afrapporterer 4 resultater; 3 af dem har en samlet score "
+        "for 2016: 1 i kategori grøn, 2 i gul og 0 i rød, og én mangler en resultatscore og dermed en samlet score.",
+        "To aktiviteter er godt på vej ind i modellen og forventes at indgå fra 2017, én har førmåling i 2016 "
+        "(første år i modellen, kun evidensscore) og én er forsinket i forhold til det forventede år.",
     ]
 
 
@@ -237,54 +146,53 @@ def test_evidence_messages_all_scored_and_nothing_on_the_way():
     scores = scores_frame([("B1", "i_model", 30.0), ("B2", "i_model", 75.0), ("B3", "forsinket", None),
                            ("B4", "forsinket", None)])
     assert evidence_messages(scores, 2015) == [
-        "Alle 2 aktiviteter med status »I modellen« i effekt- og evidensmodellen har en samlet score for 2015: "
-        "1 i kategori grøn, 0 i kategori gul og 1 i kategori rød.",
-        "Ingen aktiviteter er godt på vej ind i modellen og 2 er forsinkede i forhold til det forventede år.",
-    ]
-
-
-def test_evidence_messages_one_activity_and_none():
-    one = scores_frame([("C1", "i_model", 45.0), ("C2", "godt_paa_vej", None)])
-    assert evidence_messages(one, 2015) == [
-        "Den eneste aktivitet med status »I modellen« i effekt- og evidensmodellen har en samlet score for 2015: "
-        "0 i kategori grøn, 1 i kategori gul og 0 i kategori rød.",
-        "1 aktivitet er godt på vej ind i modellen og forventes at indgå fra 2016.",
+        "Af de 2 aktiviteter i effekt- og evidensmodellen afrapporterer alle resultater og har begge en samlet "
+        "score for 2015: 1 i kategori grøn, 0 i gul og 1 i rød.",
+        "Ingen aktiviteter er godt på vej ind i modellen og to er forsinkede i forhold til det forventede år.",
     ]
     none = scores_frame([("D1", "ikke_i_model", None)])
-    assert evidence_messages(none, 2014)[0] == (
-        "Ingen aktiviteter i effekt- og evidensmodellen har en samlet score for 2014.")
+    assert evidence_messages(none, 2014)[0] == "Ingen aktiviteter i effekt- og evidensmodellen har en samlet score for 2014."
+
+
+def test_potential_message(scores_mixed):
+    # A1 and A3 evidens, A2 resultater: of the 3 with a score
+    assert potential_message(result(scores_mixed, 2016)) == (
+        "Udviklingspotentialet ligger oftest i evidensen: af de 3 aktiviteter med en samlet score har 2 i evidensen "
+        "og 1 i resultaterne (se afsnittet om udviklingspotentiale).")
+    assert potential_message(result(scores_frame([("X", "ikke_i_model", None)]), 2016)) is None
 
 
 # ------------------------------------------------------------------ key messages
 
-def _result(scores, year):
-    return SimpleNamespace(year=year, scores=scores, params=SimpleNamespace(kategorier=KATEGORIER))
-
-
-def test_key_messages_in_order(programme, table_2016, scores_mixed):
-    messages = key_messages(table_2016, programme, _result(scores_mixed, 2016),
+def test_key_messages_lead_with_the_missed(programme, table_2017, scores_mixed):
+    messages = key_messages(table_2017, programme, result(scores_mixed, 2017),
                             baseline_warnings=["Mindre ungdomskriminalitet: basisværdien ..."])
-    assert len(messages) == 6
-    assert messages[0] == "Af 7 målepunkter er 1 nået, 2 på sporet og 3 ikke på sporet, mens 1 ikke kan vurderes."
-    assert messages[1:3] == development_messages(table_2016, programme)
-    assert messages[3:5] == evidence_messages(scores_mixed, 2016)
-    assert messages[5] == ("For 1 målepunkt giver data en anden basisværdi end den offentliggjorte; "
+    assert messages[0] == status_overview_message(table_2017, programme, 2017)
+    assert messages[1:6] == maalepunkt_messages(table_2017, programme)
+    assert [m.split(":", 1)[0] for m in messages[1:6]] == [
+        "Ikke nået", "Ikke nået", "Nået (målet er foreløbigt)", "Nået", "Nået"]
+    assert messages[6:8] == evidence_messages(result(scores_mixed, 2017).scores, 2017)
+    assert messages[8] == potential_message(result(scores_mixed, 2017))
+    assert messages[9] == ("For én indikator giver data en anden basisværdi end den offentliggjorte; "
                            "den offentliggjorte basisværdi bruges (se afsnittet Om tallene).")
+    text = " ".join(messages)
+    assert "mindste forbedring" not in text.lower() and "svageste udvikling" not in text.lower()
 
 
-def test_key_messages_count_every_status(programme, table_2017, table_2014, scores_mixed):
-    assert key_messages(table_2017, programme, _result(scores_mixed, 2017))[0] == (
-        "Af 3 målepunkter er 1 nået og 2 ikke nået.")
-    messages = key_messages(table_2014, programme, _result(scores_mixed, 2014))
-    assert messages[0] == "Af 2 målepunkter er 1 på sporet og 1 i basisåret."
-    assert len(messages) == 4  # counts, one development, two on the model; no baseline warning
+def test_key_messages_name_a_harmful_method(programme, table_2017, scores_mixed):
+    harmful = pd.DataFrame({"aktivitet_id": ["A3"], "navn": ["Aktivitet A3"], "forvaltning": ["SOF"],
+                            "indsatsomraade": ["I"], "model_status": ["i_model"]})
+    messages = key_messages(table_2017, programme, result(scores_mixed, 2017, skadelig=harmful))
+    assert any(m.startswith("Aktiviteten »Aktivitet A3« (Socialforvaltningen (SOF), afrapporterer resultater) "
+                            "bygger på en metode, som forskningen viser er skadelig.") for m in messages)
 
 
-def test_key_messages_refuse_mixed_years(programme, table_2016, table_2017, scores_mixed):
-    with pytest.raises(ValueError, match="evidence model is for 2017"):
-        key_messages(table_2016, programme, _result(scores_mixed, 2017))
+def test_key_messages_refuse_mixed_years(programme, table_2017, scores_mixed):
+    with pytest.raises(ValueError, match="evidence model is for 2016"):
+        key_messages(table_2017, programme, result(scores_mixed, 2016))
+    other = status_table(programme, 2016, ALL_2017[:1])
     with pytest.raises(ValueError, match="one reporting year"):
-        key_messages(pd.concat([table_2016, table_2017]), programme, _result(scores_mixed, 2016))
+        key_messages(pd.concat([table_2017, other]), programme, result(scores_mixed, 2017))
 
 
 # ------------------------------------------------------------------ data sources
@@ -337,23 +245,24 @@ def test_chapter_guide_comes_from_the_programme(programme):
     import dataclasses
 
     opening, bullets = chapter_guide(programme)
-    assert opening == ("Denne sammenfatning giver overblikket. Bagefter følger tre kapitler, "
+    assert opening == ("Denne sammenfatning giver overblikket. Bagefter følger fire kapitler, "
                        "som kan læses hver for sig:")
     crime = [f"»{m.title}«" for m in programme.maalepunkter_for("kriminalitet")]
-    assert bullets[1] == f"Mindre kriminalitet gennemgår programmets 2 målepunkter {crime[0]} og {crime[1]}."
-    assert bullets[0].startswith("Øget tryghed gennemgår programmets 5 målepunkter »")
-    assert bullets[-1].startswith("Effekt og evidens viser effekt- og evidensmodellen")
-    # one goal area with one målepunkt: two chapters, the målepunkt named alone
+    assert bullets[1] == f"Mindre kriminalitet gennemgår programmets to målepunkter {crime[0]} og {crime[1]}."
+    assert bullets[0].startswith("Øget tryghed gennemgår programmets tre målepunkter »")
+    assert bullets[2].startswith("Effekt og evidens viser effekt- og evidensmodellen")
+    assert bullets[3].startswith("Bilagene viser hver aktivitets succeskriterier")
+    # one goal area with one målepunkt: three chapters, the målepunkt named alone
     single = dataclasses.replace(programme, goal_areas={"kriminalitet": programme.goal_areas["kriminalitet"]},
                                  maalepunkter=tuple(programme.maalepunkter_for("kriminalitet"))[:1])
     opening, bullets = chapter_guide(single)
-    assert opening.endswith("Bagefter følger to kapitler, som kan læses hver for sig:")
+    assert opening.endswith("Bagefter følger tre kapitler, som kan læses hver for sig:")
     assert bullets[0] == f"Mindre kriminalitet gennemgår målepunktet {crime[0]}."
 
 
 def test_baseline_note():
     assert baseline_note([]) == ("Data for basisåret stemmer overens med de offentliggjorte basisværdier for alle "
-                                 "målepunkter, der har en offentliggjort basisværdi.")
-    assert baseline_note(["a", "b"]) == ("For 2 målepunkter giver data for basisåret en anden værdi end den "
+                                 "indikatorer, der har en offentliggjort basisværdi.")
+    assert baseline_note(["a", "b"]) == ("For to indikatorer giver data for basisåret en anden værdi end den "
                                          "offentliggjorte basisværdi:")
-    assert baseline_note(iter(["a"])).startswith("For 1 målepunkt giver")
+    assert baseline_note(iter(["a"])).startswith("For én indikator giver")

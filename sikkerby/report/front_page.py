@@ -84,8 +84,8 @@ def _maalepunkter_words(n: int) -> str:
     return f"{number_word(n, neuter=True)} {'målepunkt' if n == 1 else 'målepunkter'}"
 
 
-def _indikatorer_words(n: int) -> str:
-    return f"{number_word(n)} {'indikator' if n == 1 else 'indikatorer'}"
+def _indikatorer_words(n: int, stressed: bool = False) -> str:
+    return f"{number_word(n, stressed=stressed)} {'indikator' if n == 1 else 'indikatorer'}"
 
 
 def introduction(programme: Programme, year_params: Mapping[str, Any], year: int) -> str:
@@ -242,7 +242,7 @@ def indikator_fact(m: Indikator, row: Mapping[str, Any], previous: float | None 
         if missed_limit and gap > goal_status.TOLERANCE:
             text += f", {fmt_change(gap, m.unit, 0 if whole else d)} {'under' if at_least else 'over'}"
     if m.kind == "sti" and what.startswith("målstien") and not is_missing(row.get("maalvaerdi")):
-        text += f"; målet er højst {fmt_goal_threshold(m, row['maalvaerdi'], d)} i {m.target_year}"
+        text += f"; målet er højst {fmt_goal_threshold(m, row['maalvaerdi'])} i {m.target_year}"
     text += "."
     requirement = m.yearly_requirement
     if (status == goal_status.IKKE_PAA_SPORET and requirement is not None and previous is not None
@@ -416,10 +416,11 @@ def evidence_messages(scores: pd.DataFrame, year: int, kategorier: Sequence[str]
              f"og forventes at indgå fra {year + 1}" if on_the_way else "Ingen aktiviteter er godt på vej ind i modellen"]
     if int(counts["foermaaling"]):
         n = int(counts["foermaaling"])
-        parts.append(f"{number_word(n)} har førmåling i {year} (første år i modellen, kun evidensscore)")
+        parts.append(f"{number_word(n, stressed=True)} har førmåling i {year} (første år i modellen, kun evidensscore)")
     if int(counts["forsinket"]):
         n = int(counts["forsinket"])
-        parts.append(f"{number_word(n)} {'er forsinkede' if n > 1 else 'er forsinket'} i forhold til det forventede år")
+        parts.append(f"{number_word(n, stressed=True)} {'er forsinkede' if n > 1 else 'er forsinket'} i forhold til "
+                     "det forventede år")
     return [first, fmt_list(parts) + "."]
 
 
@@ -473,7 +474,7 @@ def key_messages(maalstatus: pd.DataFrame, programme: Programme, evidence_result
             messages.append(potential)
     warnings = list(baseline_warnings)
     if warnings:
-        messages.append(f"For {_indikatorer_words(len(warnings))} giver data en anden basisværdi end den "
+        messages.append(f"For {_indikatorer_words(len(warnings), stressed=True)} giver data en anden basisværdi end den "
                         f"offentliggjorte; den offentliggjorte basisværdi bruges (se afsnittet Om tallene).")
     return messages
 
@@ -485,7 +486,7 @@ def baseline_note(baseline_warnings: Iterable[str]) -> str:
     if n == 0:
         return ("Data for basisåret stemmer overens med de offentliggjorte basisværdier for alle indikatorer, "
                 "der har en offentliggjort basisværdi.")
-    return (f"For {_indikatorer_words(n)} giver data for basisåret en anden værdi end den "
+    return (f"For {_indikatorer_words(n, stressed=True)} giver data for basisåret en anden værdi end den "
             f"offentliggjorte basisværdi:")
 
 
