@@ -156,3 +156,16 @@ def test_counts_in_words_at_the_start_of_a_sentence():
     assert count_words(42, "aktivitet", "aktiviteter", capital=True) == "I alt 42 aktiviteter"
     assert number_word(5) == "fem" and number_word(1, neuter=True) == "et" and number_word(1234) == "1.234"
     assert quoted("Mindre ungdomskriminalitet") == "»Mindre ungdomskriminalitet«"
+
+
+def test_fmt_threshold_at_precision_and_fmt_exact_for_the_method_note():
+    from sikkerby.report.formatting import fmt_exact, fmt_threshold
+
+    # the chapters' tables and charts: a count path 236,305 is "236", a share path 15,25 % is "15,3 %"
+    assert fmt_threshold(236.305, "antal", 0) == "236"
+    assert fmt_threshold(189.61, "antal", 0) == "189"
+    assert fmt_threshold(15.25, "procent", 1) == f"15,3{NB}%"
+    assert fmt_threshold(100.0, "procent", 1) == f"100,0{NB}%"
+    # the exact values behind them
+    assert fmt_exact(189.61, "antal", 0) == "189,61"
+    assert fmt_exact(16.375, "procent", 1) == f"16,375{NB}%"

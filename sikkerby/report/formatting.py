@@ -123,13 +123,18 @@ def threshold_decimals(value: Any, decimals: int) -> int:
 
 
 def fmt_threshold(value: Any, unit: str, decimals: int) -> str:
-    """A target or path value in its unit, written exactly (see :func:`threshold_decimals`).
+    """A target (an upper limit) or path value in its unit, at the indikator's precision (issue 12).
 
-    ``189.61`` with 0 decimals is ``189,61``, not ``190``: a count of 190 misses it.
+    A count (``antal``, no decimals) is rounded *down*: ``189.61`` is ``189``, not ``190`` (a count
+    of 190 misses it, 189 meets it), so the shown limit says exactly what the exact one says. Other
+    values are rounded half up at ``decimals`` (``16.375`` → ``16,4 %``). The exact value is
+    :func:`fmt_exact`, for the method note; :func:`fmt_goal_threshold` also handles lower limits.
     """
     if is_missing(value):
         return MISSING
-    return fmt_value(value, unit, threshold_decimals(value, decimals))
+    if unit == "antal" and decimals == 0:
+        return fmt_number(math.floor(float(value) + goal_status.TOLERANCE), 0)
+    return fmt_value(value, unit, decimals)
 
 
 def fmt_baseline(indikator: Indikator, value: Any) -> str:
@@ -813,3 +818,11 @@ def number_word(n: int, *, neuter: bool = False, stressed: bool = False) -> str:
 def quoted(text: Any) -> str:
     """A title or name in the publication's quotation marks: ``»Mindre ungdomskriminalitet«``."""
     return f"»{text}«"
+
+
+def fmt_exact(value: Any, unit: str, decimals: int) -> str:
+    """A target or path value written exactly (at least ``decimals``, up to two more): ``189,61``, ``16,375 %``;
+    for the method note, which states the exact rule behind :func:`fmt_threshold`."""
+    if is_missing(value):
+        return MISSING
+    return fmt_value(value, unit, threshold_decimals(value, decimals))

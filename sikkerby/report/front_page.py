@@ -360,7 +360,8 @@ def maalepunkt_message(maalepunkt: Maalepunkt, maalstatus: pd.DataFrame, program
     n = len(indikatorer)
     if reached:
         facts = [f"{quoted(m.title)} ({_compact_fact(m, rows[m.id])})" for m in reached]
-        what = _STATUS_WORDS[maalepunkt_status(str(rows[m.id]["status"]) for m in reached)]
+        kinds = {str(rows[m.id]["status"]) for m in reached}
+        what = _STATUS_WORDS[kinds.pop()] if len(kinds) == 1 else "nået eller på sporet"
         count = (f"{number_word(len(reached), stressed=True).capitalize()} af dets {_indikatorer_words(n)} er {what}"
                  if len(reached) < n else f"Alle dets {_indikatorer_words(n)} er {what}")
         text = f"{lead}. {count}: {fmt_list(facts)}."

@@ -31,7 +31,7 @@ from sikkerby.report.formatting import (
     fmt_goal_threshold,
     fmt_list,
     fmt_number,
-    fmt_threshold,
+    fmt_exact,
     goal_threshold,
     is_missing,
     number_word,
@@ -143,9 +143,9 @@ def exact_target_rule(indikator: Indikator, target: float | None, baseline: floa
     shown = fmt_goal_threshold(m, target)
     if m.target_reduction_pct is not None and baseline is not None:
         how = (f"{fmt_baseline(m, baseline)} − {fmt_number(m.target_reduction_pct, 2).rstrip('0').rstrip(',')}"
-               f"{NBSP}% = {fmt_threshold(target, m.unit, m.decimals)}")
+               f"{NBSP}% = {fmt_exact(target, m.unit, m.decimals)}")
     else:
-        how = fmt_threshold(target, m.unit, m.decimals)
+        how = fmt_exact(target, m.unit, m.decimals)
     if counts_whole_units(m):
         return (f"Målet for {quoted(m.title)} er {how}. Da der tælles i hele tal, er målet nået ved højst {shown}, "
                 f"og publikationen viser {shown}; målstiens værdier vises på samme måde.")
@@ -166,7 +166,7 @@ def _rounded_path_example(sti, rows: Mapping[str, Mapping[str, Any]]) -> str | N
         for y in range(m.baseline_year + 1, m.target_year):
             path = goal_status.path_value(B, m.baseline_year, T, m.target_year, y)
             if threshold_is_rounded(m, path):
-                return (f"fx er målstien for {quoted(m.title)} i {y} {fmt_threshold(path, m.unit, m.decimals)}, "
+                return (f"fx er målstien for {quoted(m.title)} i {y} {fmt_exact(path, m.unit, m.decimals)}, "
                         f"som vises som {fmt_goal_threshold(m, path)}")
     return None
 

@@ -310,7 +310,7 @@ def status_rank(status: str) -> int | None:
 
 def changes_frame(previous: pd.DataFrame, current: pd.DataFrame, programme: Programme) -> pd.DataFrame:
     """Status last year → this year per indikator (programme order): ``nr``, ``indikator``, ``foer``, ``nu``,
-    ``aendring`` (``forbedret``, ``forværret``, ``uændret`` or ``ikke sammenlignelig``)."""
+    ``aendring`` (``forbedret``, ``forværret``, ``uændret`` or ``ikke sammenlignelig``), ``indikator_id``."""
     before = previous.set_index("indikator_id")["status"]
     now = current.set_index("indikator_id")
     codes = dict(zip((m.id for m in programme.indikatorer), plotting.panel_codes(programme.indikatorer)))
@@ -325,8 +325,8 @@ def changes_frame(previous: pd.DataFrame, current: pd.DataFrame, programme: Prog
                   "forbedret" if b > a else "forværret" if b < a else "uændret")
         provisional = _provisional(m, now.loc[m.id])
         rows.append({"nr": codes[m.id], "indikator": m.title + (" (foreløbigt mål)" if provisional else ""),
-                     "foer": was, "nu": is_, "aendring": change})
-    return pd.DataFrame(rows, columns=["nr", "indikator", "foer", "nu", "aendring"])
+                     "foer": was, "nu": is_, "aendring": change, "indikator_id": m.id})
+    return pd.DataFrame(rows, columns=["nr", "indikator", "foer", "nu", "aendring", "indikator_id"])
 
 
 def changes_table(previous: pd.DataFrame, current: pd.DataFrame, programme: Programme) -> Table:
@@ -358,7 +358,8 @@ def describe_changes(previous: pd.DataFrame, current: pd.DataFrame, programme: P
         return f"Ingen indikator har skiftet mellem at nå og ikke nå sit mål eller sin sti fra {y0} til {y1}."
 
     def names(rows: pd.DataFrame) -> str:
-        return fmt_list(f"{r['nr']} {quoted(r['indikator'])}" for _, r in rows.iterrows())
+        return fmt_list(f"{r['nr']} {quoted(programme.indikator(r['indikator_id']).title)}"
+                        for _, r in rows.iterrows())
 
     parts = []
     if len(better):
