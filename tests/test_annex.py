@@ -67,17 +67,16 @@ def test_annex_parts_per_indsatsomraade_with_the_programme_headings(result):
 def test_annex_table_shows_every_criterion_and_the_resultatscore(result):
     table = annex.annex_parts(result)[2]
     shown = table.to_frame()
-    assert shown["Aktivitet"].tolist() == ["Aktivitet A", "", "", "Aktivitet B", ""]
-    assert shown["Forvaltning"].tolist() == ["BUF", "", "", "SOF", ""]
+    assert shown["Aktivitet (forvaltning)"].tolist() == ["Aktivitet A (BUF)", "", "", "Aktivitet B (SOF)", ""]
     assert shown["Succeskriterium"].tolist()[:3] == ["Antal unge i fritidstilbud", "Andel sigtet igen (%)",
                                                      "Andel i uddannelse (%)"]
     # values as reported: as few decimals as they need
-    assert shown["Basisværdi"].tolist() == ["100", "10", "20,5", "40", "40"]
+    assert shown["Basis\u00adværdi"].tolist() == ["100", "10", "20,5", "40", "40"]
     assert shown["Mål"].tolist() == ["150", "5", "30,25", "60", "60"]
     assert shown[f"Værdi {Y}"].tolist() == ["120", "8", "31", "40", "–"]
-    assert shown["Målopfyldelse"].tolist() == [f"40,0{NB}%", f"40,0{NB}%", f"100,0{NB}%", f"0,0{NB}%", "ingen værdi"]
+    assert shown["Mål\u00adopfyldelse"].tolist() == [f"40,0{NB}%", f"40,0{NB}%", f"100,0{NB}%", f"0,0{NB}%", "ingen værdi"]
     # A: (40 + 40 + 100) / 3 = 60,0; B: only K1 counts → 0,0
-    assert shown["Resultatscore"].tolist() == ["60,0", "", "", "0,0", ""]
+    assert shown["Resultat\u00adscore"].tolist() == ["60,0", "", "", "0,0", ""]
     scores = result.scores.set_index("aktivitet_id")["resultatscore"]
     assert scores["A"] == pytest.approx(60.0) and scores["B"] == pytest.approx(0.0)
 
@@ -91,8 +90,8 @@ def test_annex_says_what_the_criteria_add_up_to(result):
     # III: C is in førmåling: its criterion is listed, not scored
     assert parts[4].text == ("En aktivitet i modellen har i alt 1 succeskriterium i 2016. Ingen af dem indgår i en "
                              "resultatscore for 2016.")
-    assert parts[5].to_frame()["Målopfyldelse"].tolist() == ["førmåling"]
-    assert parts[5].to_frame()["Resultatscore"].tolist() == ["førmåling"]
+    assert parts[5].to_frame()["Mål\u00adopfyldelse"].tolist() == ["førmåling"]
+    assert parts[5].to_frame()["Resultat\u00adscore"].tolist() == ["førmåling"]
 
 
 def test_annex_intro_counts_the_criteria(result):
@@ -126,7 +125,8 @@ def test_definitions_include_closures_used_as_a_pedagogical_tool(programme):
     assert text.count("pædagogisk redskab") == 2  # lukkedage and lukkede institutioner
     assert "»Antal personer med relation til bandemiljøet" in text and "Indre Nørrebro ved årets seneste" in text
     assert section.bullets[1].endswith("hvis indsatsbehov er intensiveret eller markant.")
-    assert [b.split(".", 1)[0] for b in section.bullets] == ["1", "2", "3a", "3b", "3c", "4", "5"]
+    assert [b.split(",", 1)[0] for b in section.bullets] == [f"Indikator {c}" for c in ("1", "2", "3a", "3b", "3c",
+                                                                                         "4", "5")]
 
 
 def test_administration_rules_say_whose_rule_it_is_and_the_exact_targets(programme, sample_dataset):
@@ -190,7 +190,8 @@ def test_metadata_and_next_publication(programme):
     assert f"Ansvarlig: {programme.secretariat}" in items
     # the next year's file says when it goes to the committee
     assert items[-1] == "Næste publikation: Næste status gælder 2017 og forelægges Økonomiudvalget i juni 2018."
-    assert method_note.next_publication(programme, 2017).startswith("2017 er programperiodens sidste år")
+    assert method_note.next_publication(programme, 2017).startswith("ingen i denne programperiode; 2017 er periodens "
+                                                                    "sidste år")
 
 
 def test_the_note_has_no_developer_words(programme, sample_dataset):

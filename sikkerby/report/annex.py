@@ -77,10 +77,12 @@ def annex_frame(result: evidence.EvidenceModelResult) -> pd.DataFrame:
     return annex
 
 
-def _on_first(column: str):
-    def cell(value: Any, row: Mapping[str, Any]) -> str:
-        return str(value) if bool(row["foerste"]) else ""
-    return cell
+SHY = "\u00ad"  # a soft hyphen: long headers of narrow columns may break there (PDF and HTML)
+
+
+def _activity_cell(value: Any, row: Mapping[str, Any]) -> str:
+    """The activity and its forvaltning, on the activity's first criterion row only: ``Navn (BUF)``."""
+    return f"{value} ({row['forvaltning']})" if bool(row["foerste"]) else ""
 
 
 def _score_cell(value: Any, row: Mapping[str, Any]) -> str:
@@ -92,17 +94,16 @@ def _score_cell(value: Any, row: Mapping[str, Any]) -> str:
 
 
 def annex_table(rows: pd.DataFrame, year: int, caption: str, max_rows: int | None = None) -> Table:
-    """The criteria of one indsatsområde: activity and forvaltning (on the activity's first row), criterion,
+    """The criteria of one indsatsområde: activity with its forvaltning (on the activity's first row), criterion,
     basisværdi, target, the year's value, attainment and the activity's resultatscore."""
     return display.cut_table(rows, [
-        ColumnSpec("navn", "Aktivitet", formatter=_on_first("navn")),
-        ColumnSpec("forvaltning", "Forvaltning", formatter=_on_first("forvaltning")),
+        ColumnSpec("navn", "Aktivitet (forvaltning)", formatter=_activity_cell),
         ColumnSpec("beskrivelse", "Succeskriterium"),
-        ColumnSpec("baseline", "Basisværdi", formatter=lambda v, r: criterion_number(v), align="right"),
+        ColumnSpec("baseline", f"Basis{SHY}værdi", formatter=lambda v, r: criterion_number(v), align="right"),
         ColumnSpec("maal", "Mål", formatter=lambda v, r: criterion_number(v), align="right"),
         ColumnSpec("vaerdi", f"Værdi {year}", formatter=lambda v, r: criterion_number(v), align="right"),
-        ColumnSpec("maalopfyldelse", "Målopfyldelse", formatter=attainment_text, align="right"),
-        ColumnSpec("resultatscore", "Resultatscore", formatter=_score_cell, align="right"),
+        ColumnSpec("maalopfyldelse", f"Mål{SHY}opfyldelse", formatter=attainment_text, align="right"),
+        ColumnSpec("resultatscore", f"Resultat{SHY}score", formatter=_score_cell, align="right"),
     ], caption=caption, max_rows=max_rows, noun=CRITERION_NOUN)
 
 

@@ -122,9 +122,9 @@ def definition(indikator: Indikator) -> str:
 def definitions(programme: Programme) -> Section:
     """One bullet per indikator: its panel code, title and :func:`definition`."""
     codes = plotting.panel_codes(programme.indikatorer)
-    bullets = [f"{code}. {quoted(m.title)}: {definition(m)}" for code, m in zip(codes, programme.indikatorer)]
+    bullets = [f"Indikator {code}, {quoted(m.title)}: {definition(m)}" for code, m in zip(codes, programme.indikatorer)]
     return Section("Definitioner", [
-        "Nummeret er målepunktets; bogstavet skelner et målepunkts indikatorer. Hver indikator måles sådan:"],
+        "Indikatorens nummer er målepunktets; bogstavet skelner et målepunkts indikatorer. Hver indikator måles sådan:"],
         bullets)
 
 
@@ -328,8 +328,8 @@ def revision(programme: Programme) -> Section:
 def next_publication(programme: Programme, year: int) -> str:
     """The next status publication, from the programme period and the next year's parameters."""
     if year >= programme.period_end:
-        return (f"{programme.period_end} er programperiodens sidste år, så dette er den sidste årlige status på "
-                f"{programme.name}.")
+        return (f"ingen i denne programperiode; {programme.period_end} er periodens sidste år, så dette er den sidste "
+                f"årlige status på {programme.name}.")
     nxt = load_year_params(year + 1, programme.folder)
     when = str(nxt.get("forelaeggelse") or "").strip()
     committee = f" {programme.committee}" if programme.committee else ""
