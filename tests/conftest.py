@@ -10,11 +10,13 @@ import pytest
 from sikkerby.config.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 from sikkerby.config.programme import load_programme
 
+PROGRAMMES_DIR = Path(__file__).parent / "programmes"
+
 
 @pytest.fixture(scope="session")
 def programme():
-    """The programme as configured in params/program.yaml."""
-    return load_programme()
+    """The 2014-2017 programme, frozen for the tests (tests/programmes/sikker-by-2014-2017; not the live params/)."""
+    return load_programme(PROGRAMMES_DIR / "sikker-by-2014-2017")
 
 
 @pytest.fixture(scope="session")
