@@ -66,7 +66,7 @@ def test_front_page_leads_with_the_missed_and_shows_the_overview(executed_notebo
 def test_annex_chapter_lists_the_criteria_and_the_method(executed_notebook, programme, sample_dataset):
     from sikkerby.model.evidence import evaluate
 
-    nb = executed_notebook("03_bilag", 2017)
+    nb = executed_notebook("04_bilag", 2017)
     assert not [o for o in outputs(nb) if o.get("output_type") == "error"]
     plain = re.sub(r"\\(.)", r"\1", shown_text(nb))
     for word in DEVELOPER_WORDS:
