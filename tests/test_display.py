@@ -234,8 +234,8 @@ def test_maalstatus_table(programme):
         [programme.indikator("utryghed_aften").title, "2017", f"13,4{NB}% (12,8–14,0{NB}%)",
          f"17,5{NB}% (2013)", f"højst 13,0{NB}% i 2017", f"13,0{NB}%", "✗ Ikke nået"],
         [programme.indikator("lukkedage").title, "2017", "180", "283 (2013)",
-         "højst 189,61 i 2017", "189,61", "✓ Nået"],
-        [programme.indikator("handleplan_3_dage").title, "2017", "–", "–", f"100,0{NB}% hvert år", "–",
+         "højst 189 i 2017", "189", "✓ Nået"],
+        [programme.indikator("handleplan_3_dage").title, "2017", "–", "–", f"mindst 100,0{NB}% hvert år", "–",
          "? Kan ikke vurderes"],
     ]
     assert "konfidensinterval" in table.note
@@ -249,7 +249,7 @@ def test_aktivitetsscorer_table():
         "kategori": ["gul", None], "udviklingspotentiale": ["resultater", None],
     })
     assert aktivitetsscorer_table(scores).to_frame().values.tolist() == [
-        ["A1", "Gadeplan <natteravne>", "SOF", "II (sekundær)", "● I modellen", "66,7", "67,0", "66,8", "■ Gul",
+        ["A1", "Gadeplan <natteravne>", "SOF", "II (sekundær)", "● Afrapporterer resultater", "66,7", "67,0", "66,8", "■ Gul",
          "Resultater"],
         ["A2", "Mentor & job", "BIF", "IV (lokalområder)", "◆ Førmåling", "–", "33,0", "–", "–", "–"],
     ]

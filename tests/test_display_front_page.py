@@ -73,12 +73,12 @@ def test_model_overview_table():
     frame = table.to_frame()
     assert list(frame.columns) == ["Status i modellen", "Aktiviteter", "Heraf grøn", "Heraf gul", "Heraf rød",
                                    "Heraf uden samlet score"]
-    assert frame.iloc[0].tolist() == ["● I modellen", "2", "1", "0", "0", "1"]
+    assert frame.iloc[0].tolist() == ["● Afrapporterer resultater", "2", "1", "0", "0", "1"]
     assert frame.iloc[2].tolist() == ["→ Godt på vej", "2", "–", "–", "–", "–"]
     assert frame["Status i modellen"].tolist() == [
-        "● I modellen", "◆ Førmåling", "→ Godt på vej", "⚠ Forsinket", "○ Ikke i modellen"]
+        "● Afrapporterer resultater", "◆ Førmåling", "→ Godt på vej", "⚠ Forsinket", "○ Ikke i modellen"]
     assert table.note.startswith("I alt 5 aktiviteter.")
-    assert "»I modellen«" in table.note
+    assert "»Afrapporterer resultater«" in table.note
 
 
 def test_bullet_list_escapes_both_routes():

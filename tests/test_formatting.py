@@ -115,12 +115,17 @@ def test_fmt_value_follows_unit_and_decimals():
         fmt_value(1, "kroner", 0)
 
 
-def test_thresholds_are_written_exactly():
-    # the lukkedage target 283 - 33 % = 189,61: a count of 190 misses it, so it is not shown as 190
-    assert fmt_threshold(189.61, "antal", 0) == "189,61"
-    assert fmt_threshold(6.03, "antal", 0) == "6,03"
+def test_thresholds_are_written_at_the_indikators_precision():
+    # issue 12: the lukkedage target 283 - 33 % = 189,61: a count of 190 misses it and 189 meets it,
+    # so it is shown as 189 (rounded down), never 190; the exact value is fmt_exact's (the method note)
+    from sikkerby.report.formatting import fmt_exact
+
+    assert fmt_threshold(189.61, "antal", 0) == "189"
+    assert fmt_threshold(6.03, "antal", 0) == "6"
     assert fmt_threshold(13.0, "procent", 1) == f"13,0{NB}%"
-    assert fmt_threshold(259.6525, "antal", 0) == "259,65"  # at most two extra decimals
+    assert fmt_threshold(259.6525, "antal", 0) == "259"
+    assert fmt_exact(189.61, "antal", 0) == "189,61"
+    assert fmt_exact(259.6525, "antal", 0) == "259,65"  # at most two extra decimals
     assert exact_decimals(15.25, 3) == 2
     assert exact_decimals(0.1 + 0.2, 3) == 1
 
@@ -150,7 +155,7 @@ def test_counts_and_lists():
 DATA_MD_VALUES = {
     "status": {"naaet": "Nået", "ikke_naaet": "Ikke nået", "paa_sporet": "På sporet",
                "ikke_paa_sporet": "Ikke på sporet", "basisaar": "Basisår", "ikke_vurderbar": "Kan ikke vurderes"},
-    "model_status": {"i_model": "I modellen", "foermaaling": "Førmåling", "godt_paa_vej": "Godt på vej",
+    "model_status": {"i_model": "Afrapporterer resultater", "foermaaling": "Førmåling", "godt_paa_vej": "Godt på vej",
                      "forsinket": "Forsinket", "ikke_i_model": "Ikke i modellen"},
     "kategori": {"groen": "Grøn", "gul": "Gul", "roed": "Rød"},
     "udviklingspotentiale": {"resultater": "Resultater", "evidens": "Evidens", "begge": "Begge"},
@@ -251,9 +256,10 @@ def test_sti_on_track(programme):
     # P(2015) = 17,5 + (13 - 17,5)·2/4 = 15,25; 15,0 ≤ 15,25 and a fall of ≥ 1 point from 2014
     m = programme.indikator("utryghed_aften")
     text = describe_status(m, utryghed(2015, 15.0, "paa_sporet", sti_vaerdi=15.25), previous_value=16.1)
+    # the path 15,25 at the indikator's one decimal, half up: 15,3 % (15,0 and 15,3 already differ)
     assert text == (
-        f"I 2015 var andelen 15,0{NB}%. Målet er højst 13,0{NB}% i 2017, og stien mod målet giver "
-        f"15,25{NB}% i 2015. Andelen ligger under stien, og kravet om et fald på mindst "
+        f"I 2015 var andelen 15,0{NB}%. Målet er højst 13,0{NB}% i 2017, og målstien for 2015 er højst "
+        f"15,3{NB}%. Andelen ligger under stien, og kravet om et fald på mindst "
         f"1,0{NB}procentpoint fra året før er opfyldt (andelen var 16,1{NB}% i 2014), "
         f"så målepunktet er på sporet.")
 
@@ -262,7 +268,7 @@ def test_sti_above_path(programme):
     m = programme.indikator("utryghed_aften")
     text = describe_status(m, utryghed(2015, 15.5, "ikke_paa_sporet", sti_vaerdi=15.25))
     assert text.endswith("Andelen ligger over stien, så målepunktet er ikke på sporet.")
-    assert f"15,5{NB}%" in text and f"15,25{NB}%" in text
+    assert f"15,5{NB}%" in text and f"15,3{NB}%" in text and "15,25" not in text
 
 
 def test_sti_under_path_but_yearly_requirement_failed(programme):
@@ -275,16 +281,17 @@ def test_sti_under_path_but_yearly_requirement_failed(programme):
 
 
 def test_sti_counts_with_strict_requirement(programme):
-    # lukkedage: P(2014) = 283 + (189,61 - 283)/4 = 259,6525; target written exactly
+    # lukkedage: P(2014) = 283 + (189,61 - 283)/4 = 259,6525; a count ≤ 259,6525 is a count ≤ 259,
+    # and ≤ 189,61 is ≤ 189: both limits shown as whole counts
     m = programme.indikator("lukkedage")
     r = row("lukkedage", 2014, 250, "paa_sporet", basisaar=2013, basisvaerdi=283, maalaar=2017,
             maalvaerdi=189.61, sti_vaerdi=259.6525)
     assert describe_status(m, r) == (
-        "I 2014 var antallet 250. Målet er højst 189,61 i 2017, og stien mod målet giver 259,65 i 2014. "
+        "I 2014 var antallet 250. Målet er højst 189 i 2017, og målstien for 2014 er højst 259. "
         "Antallet ligger under stien, og kravet om et fald fra året før er opfyldt, så målepunktet er på sporet.")
     r = row("lukkedage", 2017, 190, "ikke_naaet", basisaar=2013, basisvaerdi=283, maalaar=2017,
             maalvaerdi=189.61, sti_vaerdi=189.61)
-    assert describe_status(m, r) == "I 2017 var antallet 190. Målet var højst 189,61 i 2017, så målet er ikke nået."
+    assert describe_status(m, r) == "I 2017 var antallet 190. Målet var højst 189 i 2017, så målet er ikke nået."
 
 
 def test_retning(programme):
@@ -320,18 +327,18 @@ def test_a_published_baseline_is_written_as_published(programme):
     bandelog = programme.indikator("bandelog_indre_noerrebro")  # no published baseline: from the data
     assert fmt_baseline(bandelog, 130.0) == "130" and fmt_baseline(bandelog, None) == "–"
     r = row(m.id, 2016, 0.9, "paa_sporet", basisaar=2013, basisvaerdi=1.1, maalaar=2017)
-    assert describe_target(m, r).startswith(f"Udgangspunktet er 1,1{NB}% i 2013.")
+    assert describe_target(m, r).startswith(f"Basisværdien er 1,1{NB}% i 2013.")
     assert fmt_target(m, r) == f"i 2017 lavere end i 2013 (1,1{NB}%)"
     assert f"(1,1{NB}%)" in describe_status(m, r) and "1,10" not in describe_status(m, r)
 
 
 def test_sti_above_path_and_yearly_requirement_failed_says_both(programme):
-    # lukkedage 2016: P(2016) = 283 + (189,61 - 283)·3/4 = 212,9575; 243 > 212,96 and 243 rose from 238
+    # lukkedage 2016: P(2016) = 283 + (189,61 - 283)·3/4 = 212,9575 (højst 212); 243 > 212 and 243 rose from 238
     m = programme.indikator("lukkedage")
     r = row("lukkedage", 2016, 243, "ikke_paa_sporet", basisaar=2013, basisvaerdi=283, maalaar=2017,
             maalvaerdi=189.61, sti_vaerdi=212.9575)
     assert describe_status(m, r, previous_value=238) == (
-        "I 2016 var antallet 243. Målet er højst 189,61 i 2017, og stien mod målet giver 212,96 i 2016. "
+        "I 2016 var antallet 243. Målet er højst 189 i 2017, og målstien for 2016 er højst 212. "
         "Antallet ligger over stien, og kravet om et fald fra året før er heller ikke opfyldt "
         "(antallet var 238 i 2015), så målepunktet er ikke på sporet.")
     # only the path missed: 243 fell from 250, so only the path is named
@@ -342,20 +349,20 @@ def test_sti_above_path_and_yearly_requirement_failed_says_both(programme):
 def test_krav(programme):
     m = programme.indikator("handleplan_3_dage")
     assert describe_status(m, row(m.id, 2016, 87.5, "ikke_naaet", maalvaerdi=100)) == (
-        f"I 2016 var andelen 87,5{NB}%. Målet er 100,0{NB}% hvert år, så målet er ikke nået.")
+        f"I 2016 var andelen 87,5{NB}%. Målet er mindst 100,0{NB}% hvert år, så målet er ikke nået.")
     assert describe_status(m, row(m.id, 2016, 100.0, "naaet", maalvaerdi=100)).endswith("så målet er nået.")
 
 
 def test_basisaar(programme):
     m = programme.indikator("utryghed_aften")
     assert describe_status(m, utryghed(2013, 17.5, "basisaar", sti_vaerdi=17.5)) == (
-        f"I 2013 var andelen 17,5{NB}%. 2013 er basisår, så værdien er udgangspunktet for målet.")
+        f"I 2013 var andelen 17,5{NB}%. 2013 er basisår, så værdien er basisværdien for målet.")
     # data that round to the published 17,5: no second figure, no extra decimals
     assert describe_status(m, utryghed(2013, 17.500031, "basisaar", sti_vaerdi=17.5)) == (
-        f"I 2013 var andelen 17,5{NB}%. 2013 er basisår, så værdien er udgangspunktet for målet.")
+        f"I 2013 var andelen 17,5{NB}%. 2013 er basisår, så værdien er basisværdien for målet.")
     # the data differ from the published baseline: the sentence names the published one
     text = describe_status(m, utryghed(2013, 17.62, "basisaar", sti_vaerdi=17.5))
-    assert text.endswith(f"I 2013 var andelen 17,6{NB}%. 2013 er basisår, så værdien er udgangspunktet for "
+    assert text.endswith(f"I 2013 var andelen 17,6{NB}%. 2013 er basisår, så værdien er basisværdien for "
                          f"målet. Målet regnes fra den offentliggjorte basisværdi, 17,5{NB}%.")
 
 
@@ -401,7 +408,7 @@ def test_fmt_target(programme):
                       row("omraader_indsatsbehov", 2016, 4, "paa_sporet", basisaar=2013, basisvaerdi=5,
                           maalaar=2017)) == "i 2017 lavere end i 2013 (5)"
     assert fmt_target(programme.indikator("handleplan_3_dage"),
-                      row("handleplan_3_dage", 2016, 90, "ikke_naaet", maalvaerdi=100)) == f"100,0{NB}% hvert år"
+                      row("handleplan_3_dage", 2016, 90, "ikke_naaet", maalvaerdi=100)) == f"mindst 100,0{NB}% hvert år"
     assert fmt_target(programme.indikator("bandelog_indre_noerrebro"),
                       row("bandelog_indre_noerrebro", 2016, 40, "ikke_vurderbar", basisaar=2014, maalaar=2017)) == "–"
 
@@ -409,7 +416,8 @@ def test_fmt_target(programme):
 def test_status_counts_sentence():
     assert describe_status_counts(["naaet", "paa_sporet", "paa_sporet", "ikke_vurderbar"]) == (
         "Af 4 indikatorer er 1 nået og 2 på sporet, mens 1 ikke kan vurderes.")
-    assert describe_status_counts(["naaet"]) == "Af 1 indikator er 1 nået."
+    assert describe_status_counts(["naaet"]) == "Indikatoren er nået."
+    assert describe_status_counts(["naaet", "naaet"]) == "Begge indikatorer er nået."
     assert describe_status_counts(["ikke_naaet", "ikke_paa_sporet", "basisaar"]) == (
         "Af 3 indikatorer er 1 ikke på sporet, 1 ikke nået og 1 i basisåret.")
     assert describe_status_counts(["ikke_vurderbar", "ikke_vurderbar"]) == "Ingen af de 2 indikatorer kan vurderes."
@@ -432,7 +440,7 @@ def test_every_sample_row_is_described(programme, sample_maalstatus):
     """The sentences agree with the status rules on real rows (a contradiction would raise)."""
     endings = {"naaet": "så målet er nået.", "ikke_naaet": "så målet er ikke nået.",
                "paa_sporet": "så målepunktet er på sporet.", "ikke_paa_sporet": "så målepunktet er ikke på sporet.",
-               "basisaar": "er basisår, så værdien er udgangspunktet for målet.",
+               "basisaar": "er basisår, så værdien er basisværdien for målet.",
                "ikke_vurderbar": "kan ikke vurderes."}
     seen = set()  # (kind, status) pairs the sample exercises
     for _, r in sample_maalstatus.iterrows():

@@ -51,32 +51,33 @@ def test_fmt_ci():
 def test_target_sti_with_yearly_fall_of_one_point(programme):
     m = programme.indikator("utryghed_aften")
     assert describe_target(m, utryghed(2015, 15.6, "ikke_paa_sporet", sti_vaerdi=15.25)) == (
-        f"Udgangspunktet er 17,5{NB}% i 2013. Målet er højst 13,0{NB}% med frist i 2017. Indtil da skal "
+        f"Basisværdien er 17,5{NB}% i 2013. Målet er højst 13,0{NB}% med frist i 2017. Indtil da skal "
         f"andelen falde med mindst 1,0{NB}procentpoint om året og ligge på eller under en lige linje "
-        f"(målstien) fra udgangspunktet til målet.")
+        f"(målstien) fra basisværdien til målet.")
 
 
-def test_target_sti_reduction_written_exactly(programme):
-    # 283 · (1 - 0,33) = 189,61: the target is written out, not rounded to 190
+def test_target_sti_reduction_at_the_indikators_precision(programme):
+    # 283 · (1 - 0,33) = 189,61: a count meets it exactly when it is at most 189 (issue 12: shown as 189,
+    # never 190; the exact figure is in the method note)
     m = programme.indikator("lukkedage")
     text = describe_target(m, row(2016, 243, "ikke_paa_sporet", basisaar=2013, basisvaerdi=283, maalaar=2017,
                                   maalvaerdi=189.61, sti_vaerdi=212.9575))
     assert text == (
-        f"Udgangspunktet er 283 i 2013. Målet er højst 189,61 (33{NB}% lavere end i 2013) med frist i 2017. "
-        f"Indtil da skal antallet falde hvert år og ligge på eller under en lige linje (målstien) "
-        f"fra udgangspunktet til målet.")
+        f"Basisværdien er 283 i 2013. Målet er en reduktion på 33{NB}% i forhold til 2013, det vil sige højst 189 "
+        f"i 2017. Indtil da skal antallet falde hvert år og ligge på eller under en lige linje (målstien) "
+        f"fra basisværdien til målet.")
 
 
 def test_target_retning_published_and_from_data(programme):
     m = programme.indikator("omraader_indsatsbehov")
     assert describe_target(m, row(2015, 5, "ikke_paa_sporet", basisaar=2013, basisvaerdi=5, maalaar=2017,
                                   maalvaerdi=nan)) == (
-        "Udgangspunktet er 5 i 2013. Målet er, at antallet er lavere end i 2013, med frist i 2017. "
+        "Basisværdien er 5 i 2013. Målet er, at antallet er lavere end i 2013, med frist i 2017. "
         "Indtil da er målepunktet på sporet, når antallet ligger under niveauet i 2013.")
     gang = programme.indikator("bandelog_indre_noerrebro")  # baseline empty in the programme file
     text = describe_target(gang, row(2016, 131, "paa_sporet", basisaar=2014, basisvaerdi=142, maalaar=2017,
                                      maalvaerdi=nan))
-    assert text.startswith("Udgangspunktet er 142 i 2014. Programmet fastsætter ikke selv værdien; "
+    assert text.startswith("Basisværdien er 142 i 2014. Programmet fastsætter ikke selv værdien; "
                            "den er taget fra data for 2014. Målet er, at antallet er lavere end i 2014")
     text = describe_target(gang, row(2016, 131, "ikke_vurderbar", basisaar=2014, basisvaerdi=nan, maalaar=2017,
                                      maalvaerdi=nan))
@@ -87,7 +88,7 @@ def test_target_krav(programme):
     m = programme.indikator("handleplan_3_dage")
     text = describe_target(m, row(2017, 92.6, "ikke_naaet", basisaar=None, basisvaerdi=nan, maalaar=None,
                                   maalvaerdi=100.0))
-    assert text == f"Målepunktet er et krav uden basisår og slutår: andelen skal være 100,0{NB}% hvert år."
+    assert text == f"Målepunktet er et krav uden basisår og slutår: andelen skal være mindst 100,0{NB}% hvert år."
 
 
 # ------------------------------------------------- describe_ci_comparison
@@ -98,20 +99,20 @@ def test_ci_contains_the_target_is_not_clear(programme):
     text = describe_ci_comparison(m, utryghed(2017, 13.3, "ikke_naaet", sti_vaerdi=13.0,
                                               ci_nedre=11.969, ci_oevre=14.631))
     assert text == (f"95{NB}%-konfidensintervallet (12,0–14,6{NB}%) omfatter målet for 2017 (13,0{NB}%), "
-                    f"så sammenligningen er ikke statistisk klar: med undersøgelsens usikkerhed kan andelen "
+                    f"så sammenligningen er ikke statistisk sikker: med undersøgelsens usikkerhed kan andelen "
                     f"ligge på begge sider af 13,0{NB}%.")
 
 
 def test_ci_compares_with_the_path_before_the_target_year(programme):
-    # P(2015) = 17,5 + (13 - 17,5)·2/4 = 15,25; interval 13,1-14,9 lies wholly under it
+    # P(2015) = 17,5 + (13 - 17,5)·2/4 = 15,25 (shown 15,3 %); interval 13,1-14,9 lies wholly under it
     m = programme.indikator("utryghed_aften")
     text = describe_ci_comparison(m, utryghed(2015, 14.0, "paa_sporet", sti_vaerdi=15.25,
                                               ci_nedre=13.1, ci_oevre=14.9))
     assert text == (f"Hele 95{NB}%-konfidensintervallet (13,1–14,9{NB}%) ligger under målstien for 2015 "
-                    f"(15,25{NB}%), så det er statistisk klart, at andelen ligger under.")
+                    f"(15,3{NB}%), så det er statistisk sikkert, at andelen ligger under.")
     text = describe_ci_comparison(m, utryghed(2015, 16.5, "ikke_paa_sporet", sti_vaerdi=15.25,
                                               ci_nedre=15.3, ci_oevre=17.7))
-    assert "ligger over målstien for 2015" in text and "statistisk klart, at andelen ligger over" in text
+    assert "ligger over målstien for 2015" in text and "statistisk sikkert, at andelen ligger over" in text
 
 
 def test_ci_decimals_show_why_it_is_clear(programme):
@@ -125,7 +126,7 @@ def test_ci_decimals_show_why_it_is_clear(programme):
 def test_ci_touching_the_reference_is_not_clear(programme):
     m = programme.indikator("utryghed_aften")
     text = describe_ci_comparison(m, utryghed(2017, 12.0, "naaet", sti_vaerdi=13.0, ci_nedre=11.0, ci_oevre=13.0))
-    assert "ikke statistisk klar" in text
+    assert "ikke statistisk sikker" in text
 
 
 def test_no_ci_sentence_without_interval_or_in_the_baseline_year(programme):

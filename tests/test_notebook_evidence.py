@@ -131,8 +131,11 @@ def test_banner_and_no_errors_or_warnings(executed_notebook, year):
 def test_ranked_table_follows_the_model(executed_notebook, scores_for, year):
     nb = executed_notebook(STEM, year)
     scores = scores_for(year)
-    expected = (scores[scores["samlet_score"].notna()]
-                .sort_values("samlet_score", ascending=False, kind="stable"))  # aktivitetsscorer is in id order
+    # ranked on the score as shown (one decimal; issue 12), equal shown scores in id order
+    scored = scores[scores["samlet_score"].notna()]
+    expected = (scored.assign(_shown=[float(fmt_number(v, 1).replace(".", "").replace(",", "."))
+                                      for v in scored["samlet_score"]])
+                .sort_values(["_shown", "aktivitet_id"], ascending=[False, True], kind="stable"))
     tab = table(nb, RANKED_CAPTION.format(year=year))
     assert [text for text, _ in column(tab, "Aktivitet")] == expected["navn"].tolist()
     assert [text for text, _ in column(tab, "Samlet score")] == [fmt_number(v, 1) for v in expected["samlet_score"]]
@@ -181,9 +184,13 @@ def test_summary_sentence_is_generated_from_the_numbers(executed_notebook, score
 
     assert f"{n_in} af programmets {len(scores)} aktiviteter" in text
     assert f"{n(status, 'i_model')} afrapporterer resultater, og {n(status, 'foermaaling')} er i førmåling" in text
-    assert f"og {n(status, 'forsinket')} er forsinket" in text
+    # counts that open a sentence or follow "og" are words (issue 12), with agreement: "to er forsinkede"
+    from sikkerby.report.formatting import count_words, number_word
+
+    late = int(status.get("forsinket", 0))
+    assert (f"og {number_word(late) if late else 'ingen'} er {'forsinket' if late == 1 else 'forsinkede'}") in text
     godt = int(status.get("godt_paa_vej", 0))
-    assert f"{godt} aktivitet{'er' if godt > 1 else ''} er godt på vej" in text
+    assert f"{count_words(godt, 'aktivitet', 'aktiviteter', capital=True)} er godt på vej" in text
     counts = scores["kategori"].value_counts()
     assert f"{n(counts, 'groen')} i grøn kategori, {n(counts, 'gul')} i gul og {n(counts, 'roed')} i rød" in text
 

@@ -17,7 +17,14 @@ from sikkerby.model.evidence import evaluate
 from sikkerby.model.goals import maalstatus, measure_series
 from sikkerby.report.display import SYNTHETIC_DATA_TEXT
 from sikkerby.report.formatting import baseline_warnings, label
-from sikkerby.report.front_page import introduction, key_messages, missed_messages
+from sikkerby.report import overview
+from sikkerby.report.front_page import (
+    introduction,
+    key_messages,
+    maalepunkt_messages,
+    previous_values,
+    status_overview_message,
+)
 
 STEM = "00_sammenfatning"
 YEARS = (2017, 2015)
@@ -123,35 +130,43 @@ def test_introduction_names_the_year_and_its_presentation(executed_notebook, pro
 @pytest.mark.parametrize("year", YEARS)
 def test_key_messages_are_shown_as_a_list(executed_notebook, sample_dataset, programme, evidence_results, year):
     nb = executed_notebook(STEM, year)
-    table = maalstatus(sample_dataset, programme, year)
-    expected = key_messages(table, programme, evidence_results[year], baseline_warnings(programme, measure_series(sample_dataset, programme)))
-    missed = missed_messages(table, programme)
-    assert expected[1:1 + len(missed)] == missed  # what was missed right after the count
-    assert 3 <= len(expected) - len(missed) <= 6
+    series = measure_series(sample_dataset, programme)
+    table = maalstatus(sample_dataset, programme, year, series=series)
+    history = overview.status_history(sample_dataset, programme, overview.programme_years(programme, year), series)
+    expected = key_messages(table, programme, evidence_results[year], baseline_warnings(programme, series),
+                            history=history, previous=previous_values(series, programme, table))
+    per_maalepunkt = maalepunkt_messages(table, programme, history, previous_values(series, programme, table))
+    # the målepunkter by status first, then one message per målepunkt, the missed ones leading
+    assert expected[0] == status_overview_message(table, programme, year)
+    assert expected[1:1 + len(per_maalepunkt)] == per_maalepunkt
+    assert len(per_maalepunkt) == len(programme.maalepunkter)
+    statuses = overview.maalepunkt_statuses(table, programme)
+    n_missed = int(statuses["status"].isin(overview.MISSED).sum())
+    assert all(m.startswith(("Ikke nået", "Ikke på sporet")) for m in per_maalepunkt[:n_missed])
     lists = [o["data"]["text/plain"] for o in outputs(nb)
              if o.get("data", {}).get("text/html", "").startswith('<ul class="sb-list">')]
     assert lists, "no bulleted key messages"
     assert lists[0] == "\n".join(f"- {m}" for m in expected)
-    assert lists[0].startswith("- Af 7 indikatorer er ")
+    assert lists[0].startswith(f"- I {year}, programmets ")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("year", YEARS)
 def test_overview_lists_every_indikator_with_its_status(executed_notebook, sample_dataset, programme, year):
+    from sikkerby.report.plotting import panel_codes
+
     nb = executed_notebook(STEM, year)
-    tables = [t for t in html_tables(nb) if t["caption"].endswith(f"status for {year}")]
-    titles = [programme.goal_areas[area]["title"] for area in programme.goal_areas]
-    assert [t["caption"] for t in tables] == [f"{title} – status for {year}" for title in titles]
+    tables = [t for t in html_tables(nb) if t["caption"] == f"Målepunkterne i {year}: værdi, udvikling, mål og status"]
+    assert len(tables) == 1  # one overview table (the goal-area tables are in the chapters)
     shown = {}
-    for t in tables:
-        for row in t["rows"]:
-            if row:  # the header row has no td
-                shown.setdefault(row[0][0], []).append(row[-1])
+    for row in tables[0]["rows"]:
+        if row:  # the header row has no td
+            shown.setdefault(row[0][0], []).append(row[-1])
     expected = maalstatus(sample_dataset, programme, year)
     assert len(expected) == 7
-    assert sorted(shown) == sorted(programme.indikator(i).title for i in expected["indikator_id"])
+    codes = dict(zip((m.id for m in programme.indikatorer), panel_codes(programme.indikatorer)))
     for _, row in expected.iterrows():
-        cells = shown[programme.indikator(row["indikator_id"]).title]
+        cells = shown[codes[row["indikator_id"]]]
         assert len(cells) == 1
         text, css = cells[0]
         lab = label("status", row["status"])
@@ -169,7 +184,7 @@ def test_model_table_and_data_sources(executed_notebook, evidence_results, year)
     rows = [r for r in model["rows"] if r]
     assert len(rows) == 5
     i_model = rows[0]
-    assert i_model[0][0].endswith("I modellen") and int(i_model[1][0]) == counts.get("i_model", 0)
+    assert i_model[0][0].endswith("Afrapporterer resultater") and int(i_model[1][0]) == counts.get("i_model", 0)
     sources = tables[f"Inddata bag publikationen (data til og med {year})"]
     files = [r[1][0] for r in sources["rows"] if r]
     last_years = [r[4][0] for r in sources["rows"] if r]
@@ -185,8 +200,8 @@ def test_no_banner_for_delivered_data(executed_notebook, sample_copy):
         assert output.get("output_type") != "error", output.get("evalue")
         for text in texts(output):
             assert "Eksempeldata" not in text and "syntetiske" not in text
-    tables = [t for t in html_tables(nb) if t["caption"].endswith("status for 2017")]
-    assert sum(1 for t in tables for r in t["rows"] if r) == 7
+    tables = [t for t in html_tables(nb) if t["caption"] == "Målepunkterne i 2017: værdi, udvikling, mål og status"]
+    assert sum(1 for t in tables for r in t["rows"] if r) == 8  # seven indikatorer and målepunkt 3's own row
     first = " ".join(texts(outputs(nb)[0]))
     assert first.startswith("Sikker By – status 2017 er den årlige status")
 

@@ -26,17 +26,19 @@ def _cells(path):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def test_three_notebooks_make_the_four_chapters():
-    assert [p.stem for p in NOTEBOOKS] == ["00_sammenfatning", "01_maalomraade", "02_effekt_og_evidens"]
-    # the goal-area notebook is one chapter per goal area of the programme, in its order
+def test_four_notebooks_make_the_five_chapters():
+    assert [p.stem for p in NOTEBOOKS] == ["00_sammenfatning", "01_maalomraade", "02_effekt_og_evidens", "03_bilag"]
+    # the goal-area notebook is one chapter per goal area of the programme, in its order; the annexes last
     assert [c.stem for c in CHAPTERS] == [
-        "00_sammenfatning", "01_tryghed", "02_kriminalitet", "03_effekt_og_evidens",
+        "00_sammenfatning", "01_tryghed", "02_kriminalitet", "03_effekt_og_evidens", "04_bilag",
     ]
     assert [c.source.name for c in CHAPTERS] == [
-        "00_sammenfatning.ipynb", "01_maalomraade.ipynb", "01_maalomraade.ipynb", "02_effekt_og_evidens.ipynb"]
+        "00_sammenfatning.ipynb", "01_maalomraade.ipynb", "01_maalomraade.ipynb", "02_effekt_og_evidens.ipynb",
+        "03_bilag.ipynb"]
     assert [c.title for c in CHAPTERS[1:3]] == ["Øget tryghed", "Mindre kriminalitet"]
+    assert CHAPTERS[4].title == "Bilag"
     assert [c.parameters for c in CHAPTERS] == [
-        (), (("maalomraade", "tryghed"),), (("maalomraade", "kriminalitet"),), ()]
+        (), (("maalomraade", "tryghed"),), (("maalomraade", "kriminalitet"),), (), ()]
     assert [c.name for c in CHAPTERS] == [f"{c.stem}.ipynb" for c in CHAPTERS]
 
 

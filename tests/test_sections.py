@@ -129,13 +129,13 @@ def test_objects_of_a_survey_indikator(programme):
     assert measure.lead == "Hvad måles" and measure.text.startswith("Andel af borgerne, der føler sig utrygge")
     assert measure.text.endswith("om aftenen og natten.")
     assert target.lead == "Udgangspunkt, mål og frist"
-    assert target.text.startswith(f"Udgangspunktet er 17,5{NB}% i 2013. Målet er højst 13,0{NB}% med frist i 2017.")
+    assert target.text.startswith(f"Basisværdien er 17,5{NB}% i 2013. Målet er højst 13,0{NB}% med frist i 2017.")
     assert "offentliggjort som 17,5, men data giver 17,60" in warning.text
     assert repr(status) == "Status 2015: → På sporet"
     assert sentence.text.startswith(f"I 2015 var andelen 15,2{NB}% (95{NB}%-konfidensinterval: 14,0–16,4{NB}%).")
     assert f"(andelen var 16,4{NB}% i 2014)" in sentence.text  # V(2014), for the yearly requirement
     assert sentence.text.endswith("så målepunktet er på sporet.")
-    assert ci.lead == "Statistisk usikkerhed" and f"omfatter målstien for 2015 (15,25{NB}%)" in ci.text
+    assert ci.lead == "Statistisk usikkerhed" and f"omfatter målstien for 2015 (15,3{NB}%)" in ci.text
     # under a målepunkt with several indikatorer, the indikator's title is a heading instead
     headed = goal_area.indikator_objects(ch, programme.indikator("utryghed_aften"), heading_level=3)
     assert isinstance(headed[0], Heading) and headed[0].level == 3
