@@ -38,15 +38,20 @@ PAYLOADS = {
     "quotes": "Tom & Jerry \"Citat\" 'enkelt' </td></tr></table>",
 }
 MIN_COUNT = 60
-NOTEBOOKS = ("00_sammenfatning.ipynb", "01_maalomraade.ipynb", "02_effekt_og_evidens.ipynb")
+NOTEBOOKS = ("00_sammenfatning.ipynb", "01_maalomraade.ipynb", "02_effekt_og_evidens.ipynb", "03_bilag.ipynb")
 # the publication's pages: the goal-area notebook is one chapter per goal area
-CHAPTERS = ("00_sammenfatning", "01_tryghed", "02_kriminalitet", "03_effekt_og_evidens")
+CHAPTERS = ("00_sammenfatning", "01_tryghed", "02_kriminalitet", "03_effekt_og_evidens", "04_bilag")
 # Columns of whole numbers that are not counts of people: ranks, years, scores, numbers of
 # activities, criteria or input rows, and the målepunkter's own published values.
 NOT_PEOPLE = {"Nr.", "Aktiviteter", "I modellen", "Førmåling", "Grøn", "Gul", "Rød", "Succeskriterier",
               "Heraf grøn", "Heraf gul", "Heraf rød", "Heraf uden samlet score", "Evidensscore", "Resultatscore",
               "Samlet score", "Gns. samlet score", "Rækker", "Fra år", "Til år", "I modellen fra",
-              "Forventet i modellen", "År", "Værdi", "Målsti i året"}
+              "Forventet i modellen", "År", "Værdi", "Målsti i året",
+              # issue 12: the activities reporting results; the overview's own values of the indikatorer, their
+              # change and the programme's years; the annex's success criteria as each forvaltning reports them
+              "Afrapporterer resultater", "Nr.", "Værdi 2014", "Værdi 2015", "Værdi 2016", "Værdi 2017",
+              "Ændring fra 2013", "Ændring fra 2014", "Ændring fra 2015", "Ændring fra 2016",
+              "Basis\u00adværdi", "Mål", "Mål\u00adopfyldelse", "Resultat\u00adscore", "Rækker"}
 # The breakdown tables of counts about people: caption start -> count columns, share columns
 BREAKDOWNS = {
     "Andelen pr. bydel": (["Antal svar"], ["Andel utrygge"]),
