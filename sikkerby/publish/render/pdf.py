@@ -8,6 +8,7 @@ compiled in this process by the ``typst`` wheel: no Python start-ups, no LaTeX.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def render_pdf(chapters: list[tuple[Chapter, dict]], pdf: Path, metadata: dict,
 
     ``metadata`` fills the template: title, subtitle, programme, municipality,
     committee, forelaeggelse, secretariat, aar, date, lang, toc-title, sample-data.
-    ``keep_typst``: also copy the generated Typst source there (for debugging).
+    ``keep_typst``: also copy the generated Typst source there, its charts to ``media/`` beside it (for debugging).
     """
     with tempfile.TemporaryDirectory(prefix="sikkerby-pdf-") as tmp:
         work = Path(tmp)
@@ -100,4 +101,6 @@ def render_pdf(chapters: list[tuple[Chapter, dict]], pdf: Path, metadata: dict,
         source = pandoc_to_typst(paths, metadata, work)
         if keep_typst is not None:
             keep_typst.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+            if (work / "media").is_dir():  # the charts the source refers to, so it compiles on its own
+                shutil.copytree(work / "media", keep_typst.parent / "media", dirs_exist_ok=True)
         compile_typst(source, pdf, work)
