@@ -1,47 +1,220 @@
 -- Pandoc filter for the Sikker By PDF: executed notebooks read with --ipynb-output=all.
--- * code (the CodeBlock of a code cell) is never shown, only its outputs;
--- * cell and output wrappers are unwrapped, so chapter headings sit at the top
---   level (Typst allows page breaks only there);
--- * Markdown outputs (tables, captions) become real document elements;
--- * charts fill the text width.
-function RawBlock(el)
-  if el.format == 'markdown' then
-    -- blocks made here are not visited again by this filter: colour their status marks now
-    return pandoc.read(el.text, 'markdown').blocks:walk({Span = Span})
-  end
-  if el.format ~= 'typst' then
-    return {}
-  end
+--
+-- Four passes, in order (a filter file may return a list of filters):
+-- 1. structure: code (the CodeBlock of a code cell) is never shown, only its outputs; cell and
+--    output wrappers are unwrapped, so chapter headings sit at the top level (Typst allows page
+--    breaks only there); Markdown outputs (tables, captions) become real document elements.
+-- 2. marks: status symbols from sikkerby.report.display ([✓]{.sb-mark fill ink}) are drawn on
+--    their colour and boxed with the words after them ("✗ Ikke nået" never wraps);
+--    [..]{.sb-nobreak} (a date) becomes one unbreakable box.
+-- 3. text: every Str is text, never markup. Pandoc's Typst writer leaves characters that are
+--    markup only at the start of a line or a content block unescaped ("= Natteravne" in a table
+--    cell is a heading there, "- X" a bullet, "+ 1" and "1." numbered items, "/ a: b" a term),
+--    and "--", "...", quotes and "~" are Typst shorthands. Every ASCII punctuation character
+--    of a Str is written with a backslash, which Typst reads as that character.
+-- 4. blocks: a chart (an image output) and the caption output after it become one numbered
+--    figure whose image carries the alt text (PDF/UA needs it); a table with its note below it
+--    is kept on one page when it is short; the figure and table numbering is the template's.
+
+local SHORT_TABLE_ROWS = 16 -- tables up to this many body rows never break across pages
+-- where pandoc extracts the charts (--extract-media); sikkerby.publish.render.pdf sets it
+local media_dir = ''
+
+local function typst_escape(text)
+  -- a backslash before every ASCII punctuation character: Typst reads "\x" as the character x
+  return (text:gsub('[%p]', function(c) return '\\' .. c end))
 end
 
-function Image(el)
-  if not el.attributes['width'] then
-    el.attributes['width'] = '100%'
-  end
-  return el
+local function typst_string(text)
+  -- a Typst string literal (for alt texts and paths): quotes, backslashes and line breaks
+  text = text:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('[\r\n\t]+', ' ')
+  return '"' .. text .. '"'
 end
 
-function Div(el)
-  if el.classes:includes('cell') and el.classes:includes('code') then
-    local kept = pandoc.Blocks{}
-    for _, block in ipairs(el.content) do
-      if block.t ~= 'CodeBlock' then kept:insert(block) end
+-- 1. structure -------------------------------------------------------------------------------
+
+local structure = {
+  Meta = function(meta)
+    if meta['sb-media-dir'] then
+      media_dir = pandoc.utils.stringify(meta['sb-media-dir'])
     end
-    return kept
-  end
-  if el.classes:includes('cell') or el.classes:includes('output') then
-    return el.content
+  end,
+  RawBlock = function(el)
+    if el.format == 'markdown' then
+      return pandoc.read(el.text, 'markdown').blocks
+    end
+    if el.format ~= 'typst' then
+      return {}
+    end
+  end,
+  Div = function(el)
+    if el.classes:includes('cell') and el.classes:includes('code') then
+      local kept = pandoc.Blocks{}
+      for _, block in ipairs(el.content) do
+        if block.t ~= 'CodeBlock' then kept:insert(block) end
+      end
+      return kept
+    end
+    if el.classes:includes('cell') or el.classes:includes('output') then
+      return el.content
+    end
+  end,
+}
+
+-- 2. marks ---------------------------------------------------------------------------------------
+
+local function hex(value)
+  return value and value:match('^#%x+$') and value
+end
+
+local function is_mark(inline)
+  return inline.t == 'Span' and inline.classes:includes('sb-mark')
+end
+
+-- a status mark and the words after it (to the end of the cell or paragraph) are one box:
+-- "✗ Ikke nået" is never split over two lines
+local status_units = {
+  Inlines = function(inlines)
+    for i, inline in ipairs(inlines) do
+      if is_mark(inline) then
+        local out = pandoc.Inlines{}
+        for j = 1, i - 1 do out:insert(inlines[j]) end
+        out:insert(pandoc.RawInline('typst', '#box['))
+        for j = i, #inlines do out:insert(inlines[j]) end
+        out:insert(pandoc.RawInline('typst', ']'))
+        return out
+      end
+    end
+  end,
+}
+
+local marks = {
+  Span = function(el)
+    if el.classes:includes('sb-mark') then
+      local fill, ink = hex(el.attributes['fill']), hex(el.attributes['ink'])
+      local symbol = typst_escape(pandoc.utils.stringify(el.content))
+      if fill and ink then
+        return pandoc.RawInline('typst', string.format(
+          '#box(fill: rgb("%s"), inset: (x: 2pt), outset: (y: 2pt), radius: 2pt)[#text(fill: rgb("%s"))[%s]]',
+          fill, ink, symbol))
+      end
+      return pandoc.RawInline('typst', symbol)
+    end
+    if el.classes:includes('sb-nobreak') then
+      local content = pandoc.Inlines{pandoc.RawInline('typst', '#box[')}
+      content:extend(el.content)
+      content:insert(pandoc.RawInline('typst', ']'))
+      return content
+    end
+  end,
+}
+
+-- 3. text ----------------------------------------------------------------------------------------
+
+local text = {
+  Str = function(el)
+    return pandoc.RawInline('typst', typst_escape(el.text))
+  end,
+}
+
+-- 4. blocks --------------------------------------------------------------------------------------
+
+local function typst_of(blocks)
+  return pandoc.write(pandoc.Pandoc(blocks), 'typst', {wrap_text = 'none'}):gsub('%s+$', '')
+end
+
+local function has_class(block, class)
+  return block and block.t == 'Div' and block.classes:includes(class)
+end
+
+local function lone_image(block)
+  if block and (block.t == 'Para' or block.t == 'Plain') and #block.content == 1
+      and block.content[1].t == 'Image' then
+    return block.content[1]
   end
 end
 
-
--- Status symbols from sikkerby.display: [✓]{.sb-mark fill="#hex" ink="#hex"} drawn on their colour.
-function Span(el)
-  local fill, ink = el.attributes['fill'], el.attributes['ink']
-  if el.classes:includes('sb-mark') and fill and fill:match('^#%x+$') and ink and ink:match('^#%x+$') then
-    local symbol = pandoc.utils.stringify(el.content)
-    return pandoc.RawInline('typst', string.format(
-      '#box(fill: rgb("%s"), inset: (x: 2pt), outset: (y: 2pt), radius: 2pt)[#text(fill: rgb("%s"))[%s]]',
-      fill, ink, symbol:gsub('[%[%]#\\]', '')))
+local function image_call(img)
+  local alt = img.attributes['alt'] or pandoc.utils.stringify(img.caption)
+  -- the path pandoc gives the file it extracts (written raw, so pandoc does not rewrite it)
+  local src = img.src
+  if media_dir ~= '' and not src:find('/', 1, true) then
+    src = media_dir .. '/' .. src
   end
+  local args = typst_string(src) .. ', width: 100%'
+  if alt ~= '' then
+    args = args .. ', alt: ' .. typst_string(alt)
+  end
+  return 'image(' .. args .. ')'
 end
+
+local function caption_typst(div)
+  local inlines = pandoc.Inlines{}
+  for _, block in ipairs(div.content) do
+    if block.content then
+      if #inlines > 0 then inlines:insert(pandoc.Space()) end
+      inlines:extend(block.content)
+    end
+  end
+  return typst_of({pandoc.Plain(inlines)})
+end
+
+local function figure(img, caption)
+  local body = img and image_call(img) or '[]'
+  return pandoc.RawBlock('typst', '#figure(' .. body .. ',\n  caption: [' .. caption_typst(caption)
+    .. '],\n  kind: image,\n)')
+end
+
+local function table_rows(tbl)
+  local n = 0
+  for _, body in ipairs(tbl.bodies) do
+    n = n + #body.body
+  end
+  return n
+end
+
+local function table_block(tbl, note)
+  local source = typst_of({tbl})
+  if pandoc.utils.stringify(tbl.caption.long) == '' then
+    -- an uncaptioned table is not numbered (the HTML numbers captioned tables only)
+    source = source:gsub('kind: table%s*%)%s*$', 'kind: table, numbering: none)')
+  end
+  if note then
+    source = source .. '\n\n' .. typst_of(note.content)
+  end
+  if table_rows(tbl) <= SHORT_TABLE_ROWS then
+    source = '#block(breakable: false)[\n' .. source .. '\n]'
+  end
+  return pandoc.RawBlock('typst', source)
+end
+
+local blocks = {
+  Blocks = function(list)
+    local out = pandoc.Blocks{}
+    local i = 1
+    while i <= #list do
+      local block, following = list[i], list[i + 1]
+      local img = lone_image(block)
+      if img and has_class(following, 'sb-figcaption') then
+        out:insert(figure(img, following))
+        i = i + 2
+      elseif img then
+        out:insert(pandoc.RawBlock('typst', '#align(center, ' .. image_call(img) .. ')'))
+        i = i + 1
+      elseif has_class(block, 'sb-figcaption') then
+        out:insert(figure(nil, block))
+        i = i + 1
+      elseif block.t == 'Table' then
+        local note = has_class(following, 'sb-table-note') and following or nil
+        out:insert(table_block(block, note))
+        i = i + (note and 2 or 1)
+      else
+        out:insert(block)
+        i = i + 1
+      end
+    end
+    return out
+  end,
+}
+
+return {structure, status_units, marks, text, blocks}
