@@ -44,6 +44,7 @@ from sikkerby.report.formatting import (
     fmt_year,
     is_missing,
     label,
+    threshold_decimals,
     unit_noun,
 )
 
@@ -74,10 +75,15 @@ KATEGORI_HATCHES = {"groen": "", "gul": "..", "roed": "//"}
 
 
 class Chart(NamedTuple):
-    """A figure and its generated alternative text."""
+    """A figure, its generated alternative text and the numbers it shows.
+
+    ``data``: one row per drawn point or bar, Danish column headers, values rounded as the
+    chart writes them; the HTML pages offer it as CSV under the chart.
+    """
 
     figure: Figure
     alt_text: str
+    data: pd.DataFrame | None = None
 
 
 @contextlib.contextmanager
@@ -214,7 +220,33 @@ def series_chart(series_df: pd.DataFrame, maalepunkt: Maalepunkt, year: int,
         ax.set_ylabel("Procent" if m.unit == "procent" else "Antal")
         ax.grid(axis="x", visible=False)
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
-    return Chart(fig, _series_alt_text(m, data, year, B, has_ci))
+    return Chart(fig, _series_alt_text(m, data, year, B, has_ci), _series_data(m, data, B, has_ci))
+
+
+def _series_data(m: Maalepunkt, data: pd.DataFrame, B: float | None, has_ci: bool) -> pd.DataFrame:
+    """The chart's numbers: year, measured value (with its confidence interval) and, for kind
+    ``sti``, the target path in the years it spans; rounded as the publication writes them."""
+    unit = " (%)" if m.unit == "procent" else ""
+
+    def rounded(v: float, decimals: int) -> float | None:
+        return None if is_missing(v) else round(float(v), decimals)
+
+    frame = pd.DataFrame({"År": data["aar"].astype(int).to_numpy()})
+    frame[f"Målt værdi{unit}"] = [rounded(v, m.decimals) for v in data["vaerdi"]]
+    if has_ci:
+        frame[f"95 %-konfidensinterval, nedre{unit}"] = [rounded(v, m.decimals) for v in data["ci_nedre"]]
+        frame[f"95 %-konfidensinterval, øvre{unit}"] = [rounded(v, m.decimals) for v in data["ci_oevre"]]
+    b, t, T = m.baseline_year, m.target_year, m.target_value
+    if m.kind == "sti" and B is not None and b is not None and t is not None and t != b:
+        years = sorted(set(frame["År"]) | set(range(b, t + 1)))
+        frame = frame.set_index("År").reindex(years).rename_axis("År").reset_index()
+        path = [B + (T - B) * (y - b) / (t - b) if b <= y <= t else None for y in years]
+        frame["Målsti"] = [None if v is None else rounded(v, threshold_decimals(v, m.decimals)) for v in path]
+    elif m.kind == "krav":
+        frame["Krav"] = rounded(T, threshold_decimals(T, m.decimals))
+    elif m.kind == "retning" and B is not None:
+        frame[f"Niveau i {b}"] = rounded(B, threshold_decimals(B, m.decimals))
+    return frame.astype(object).where(frame.notna(), None)
 
 
 def _series_alt_text(m: Maalepunkt, data: pd.DataFrame, year: int, B: float | None, has_ci: bool) -> str:
@@ -357,7 +389,30 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
                     handle.set_alpha(1.0)
     label_text = (f"Hvert punkt er mærket med {SCATTER_LABEL_NAMES.get(label_column, f'kolonnen {label_column}')}."
                   if labelled else f"Punkterne er ikke mærket, fordi der er flere end {fmt_number(max_labels)}.")
-    return Chart(fig, _scatter_alt_text(plotted, left_out, w_r, w_e, categories, label_text if len(plotted) else ""))
+    return Chart(fig, _scatter_alt_text(plotted, left_out, w_r, w_e, categories, label_text if len(plotted) else ""),
+                 _scatter_data(plotted, label_column))
+
+
+SCATTER_DATA_HEADERS = {"rang": "Nr.", "aktivitet_id": "Id", "navn": "Aktivitet", "forvaltning": "Forvaltning",
+                        "resultatscore": "Resultatscore", "evidensscore": "Evidensscore",
+                        "samlet_score": "Samlet score", "kategori": "Kategori"}
+
+
+def _scatter_data(plotted: pd.DataFrame, label_column: str) -> pd.DataFrame:
+    """The plotted activities: their label, name, scores (one decimal, as the tables) and kategori."""
+    columns = [label_column] + [c for c in SCATTER_DATA_HEADERS if c != label_column and c not in ("rang",)]
+    columns = [c for c in dict.fromkeys(columns) if c in plotted.columns]
+    frame = pd.DataFrame(index=range(len(plotted)))
+    for column in columns:
+        values = plotted[column].tolist()
+        if column in ("resultatscore", "evidensscore", "samlet_score"):
+            values = [None if is_missing(v) else round(float(v), 1) for v in values]
+        elif column == "kategori":
+            values = [None if is_missing(v) else label("kategori", v).word for v in values]
+        elif column == "rang":
+            values = [None if is_missing(v) else int(v) for v in values]
+        frame[SCATTER_DATA_HEADERS.get(column, column)] = pd.Series(values, dtype=object)
+    return frame
 
 
 def _scatter_alt_text(plotted: pd.DataFrame, left_out: int, w_r: float, w_e: float,
@@ -442,7 +497,13 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, *, unit: str = "antal", decimals
             category_axis.set_tick_params(rotation=30)
             for tick in ax.get_xticklabels():
                 tick.set_horizontalalignment("right")
-    return Chart(fig, _bar_alt_text(df, x, y, hue, unit, decimals, xlabel, ylabel, hue_label, max_listed))
+    bars = {xlabel: df[x].map(str).tolist()}
+    if hue is not None:
+        bars[hue_label] = df[hue].map(str).tolist()
+    header = f"{ylabel} (%)" if unit == "procent" else ylabel
+    bars[header] = [None if is_missing(v) else round(float(v), decimals) for v in df[y]]
+    return Chart(fig, _bar_alt_text(df, x, y, hue, unit, decimals, xlabel, ylabel, hue_label, max_listed),
+                 pd.DataFrame(bars, dtype=object))
 
 
 def _bar_alt_text(df: pd.DataFrame, x: str, y: str, hue: str | None, unit: str, decimals: int,
