@@ -304,6 +304,9 @@ def _status_markdown(lab: Label, css: str) -> str:
     return f"{_mark_markdown(lab, css)}{word}"
 
 
+TEXT_COLUMN_WIDTH = 34  # characters: a longer text column wraps in the PDF
+
+
 class Table:
     """A DataFrame as a captioned table, formatted per column (see :class:`ColumnSpec`).
 
@@ -379,10 +382,12 @@ class Table:
 
         header = [escape_markdown(s.title) or " " for s in self.columns]
         body = [[markdown(cell) for cell in row] for row in self.rows]
-        # pandoc sizes wrapped columns by the dashes under the header: make them follow the shown text
+        # pandoc sizes wrapped columns by the dashes under the header (the PDF's relative widths): a
+        # column gets its longest cell, a long text column at most TEXT_COLUMN_WIDTH (it wraps), and
+        # never less than its header's longest word, so headers neither wrap mid-word nor run together
         shown = [[s.title for s in self.columns], *self.to_frame().itertuples(index=False)]
         longest_word = [max((len(w) for w in str(s.title).split()), default=0) for s in self.columns]
-        widths = [min(max(max(len(str(c)) for c in column), 6, word), 40) + 2  # +2: cell padding
+        widths = [max(min(max(len(str(c)) for c in column), TEXT_COLUMN_WIDTH), 6, word + 2) + 2  # +2: padding
                   for column, word in zip(zip(*shown), longest_word)]
         lines = ["| " + " | ".join(header) + " |",
                  "|" + "|".join(("-" * w + ":") if s.right else (":" + "-" * w)

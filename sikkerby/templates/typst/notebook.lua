@@ -17,6 +17,9 @@
 --    is kept on one page when it is short; the figure and table numbering is the template's.
 
 local SHORT_TABLE_ROWS = 16 -- tables up to this many body rows never break across pages
+local LINE_CHARS = 110 -- characters of table text (Libertinus 9.5pt: 4 pt on average) across 16 cm
+local CELL_PADDING_CHARS = 3.5 -- a cell's inset (2 x 6pt) in characters, and a little room
+local WIDE_LETTERS = 1.15 -- a word of wide letters (m, w, Ø) is this much wider than the average
 -- where pandoc extracts the charts (--extract-media); sikkerby.publish.render.pdf sets it
 local media_dir = ''
 
@@ -80,7 +83,13 @@ local status_units = {
         local out = pandoc.Inlines{}
         for j = 1, i - 1 do out:insert(inlines[j]) end
         out:insert(pandoc.RawInline('typst', '#box['))
-        for j = i, #inlines do out:insert(inlines[j]) end
+        for j = i, #inlines do
+          local tail = inlines[j]
+          if tail.t == 'Space' or tail.t == 'SoftBreak' then
+            tail = pandoc.Str('\u{a0}') -- a box still wraps its content: the spaces must not break
+          end
+          out:insert(tail)
+        end
         out:insert(pandoc.RawInline('typst', ']'))
         return out
       end
@@ -173,8 +182,92 @@ local function table_rows(tbl)
   return n
 end
 
+local function cell_text(blocks)
+  -- the text a cell shows, after pass 3: its Str are escaped raw Typst by then (stringify would
+  -- skip them); a status mark counts as one character, other Typst code as none
+  local parts = {}
+  pandoc.Blocks(blocks):walk({
+    RawInline = function(el)
+      if el.text:match('^#box%(fill') then
+        parts[#parts + 1] = 'M'
+      elseif not el.text:match('^#') and el.text ~= ']' then
+        parts[#parts + 1] = el.text:gsub('\\(.)', '%1')
+      end
+    end,
+    Str = function(el) parts[#parts + 1] = el.text end,
+    Space = function() parts[#parts + 1] = ' ' end,
+    SoftBreak = function() parts[#parts + 1] = ' ' end,
+  })
+  return table.concat(parts)
+end
+
+local function is_unit(cell)
+  -- a cell whose content is one unbreakable unit (a status, a date), or a dash / nothing
+  local text = cell_text(cell.contents)
+  if text == '' or text == '–' then return true end
+  local first = cell.contents[1]
+  local inline = first and first.content and first.content[1]
+  return inline ~= nil and inline.t == 'RawInline' and inline.text == '#box['
+end
+
+local function words_max(text)
+  local longest = 0
+  for word in text:gmatch('%S+') do
+    longest = math.max(longest, utf8.len(word) or #word)
+  end
+  return longest
+end
+
+local function columns_spec(tbl)
+  -- Column widths as a browser lays out an automatic table, in characters of table text: every
+  -- column gets at least its longest word (the whole text of a status or a date, which never
+  -- breaks), and what is left of the line goes to the columns that would like more, in
+  -- proportion to how much more. Written as fr units, which Typst scales to the real width,
+  -- so that no header or cell runs into its neighbour and short columns do not wrap mid-word.
+  local n = #tbl.colspecs
+  local least, most, unit = {}, {}, {}
+  for c = 1, n do least[c], most[c], unit[c] = 0, 0, true end
+  local function measure(row, is_body)
+    for c, cell in ipairs(row.cells) do
+      local text = cell_text(cell.contents)
+      local length = utf8.len(text) or #text
+      if is_body and not is_unit(cell) then unit[c] = false end
+      least[c] = math.max(least[c], (is_unit(cell) and length or words_max(text)) * WIDE_LETTERS)
+      most[c] = math.max(most[c], length)
+    end
+  end
+  for _, row in ipairs(tbl.head.rows) do measure(row, false) end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do measure(row, true) end
+  end
+  local least_total, most_total, spare = 0, 0, 0
+  for c = 1, n do
+    least[c] = least[c] + CELL_PADDING_CHARS
+    most[c] = math.max(most[c] + CELL_PADDING_CHARS, least[c])
+    least_total, most_total = least_total + least[c], most_total + most[c]
+  end
+  if most_total <= LINE_CHARS then
+    return 'columns: ' .. n .. ',', false  -- it fits unwrapped: every column as wide as its content
+  end
+  local widths = {}
+  spare = math.max(LINE_CHARS - least_total, 0)
+  for c = 1, n do
+    local wish = most[c] - least[c]
+    widths[c] = least[c] + (most_total > least_total and spare * wish / (most_total - least_total) or 0)
+  end
+  local parts = {}
+  for c = 1, n do parts[c] = string.format('%.2ffr', widths[c]) end
+  -- tight: even the longest words do not fit side by side, so headers may be hyphenated
+  return 'columns: (' .. table.concat(parts, ', ') .. '),', least_total > LINE_CHARS
+end
+
 local function table_block(tbl, note)
   local source = typst_of({tbl})
+  local columns, tight = columns_spec(tbl)
+  source = source:gsub('columns: [^\n]*,\n', function() return columns .. '\n' end, 1)
+  if tight then
+    source = '#[\n#show table.cell.where(y: 0): set text(hyphenate: true)\n' .. source .. '\n]'
+  end
   if pandoc.utils.stringify(tbl.caption.long) == '' then
     -- an uncaptioned table is not numbered (the HTML numbers captioned tables only)
     source = source:gsub('kind: table%s*%)%s*$', 'kind: table, numbering: none)')
