@@ -311,9 +311,11 @@ def test_show_functions_in_a_kernel():
     assert [o.output_type for o in outputs] == ["display_data"] * 6, kinds
     assert kinds[0] == ["image/png", "text/plain"] and kinds[2] == ["image/png", "text/plain"]
     assert outputs[0].metadata == {"image/png": {"alt": "Alt & tekst"}}
-    assert outputs[1].data["text/markdown"] == "Figur: Kurve \\<b\\>\n"
+    assert outputs[1].data["text/markdown"] == "::: sb-figcaption\nKurve \\<b\\>\n:::\n"
     assert outputs[2].metadata["image/png"]["alt"].startswith(f"Linjediagram: andelen faldt fra 17,5{NB}% i 2013")
-    assert outputs[3].data["text/markdown"] == "Figur: Utryghed\n"
+    assert outputs[3].data["text/markdown"] == "::: sb-figcaption\nUtryghed\n:::\n"
+    assert outputs[3].data["text/csv"].startswith("År;Målt værdi (%);")  # the chart's numbers, for download
+    assert "text/csv" not in outputs[1].data  # a bare figure has no data to offer
     assert sorted(outputs[4].data) == ["text/html", "text/markdown", "text/plain"]
     assert outputs[4].data["text/html"] == '<p class="sb-text">I 2014 var andelen &lt;16,4 %&gt;.</p>'
     assert "sb-status-naaet" in outputs[5].data["text/html"]
