@@ -126,7 +126,7 @@ def csv_value(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         value = float(value)
         return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
-    return neutralise_formula(value)
+    return neutralise_formula(str(value).replace(NBSP, " "))  # a spreadsheet wants plain spaces
 
 
 def download_csv(frame: pd.DataFrame) -> str:
@@ -139,7 +139,7 @@ def download_csv(frame: pd.DataFrame) -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([neutralise_formula(name) for name in frame.columns])
+    writer.writerow([neutralise_formula(str(name).replace(NBSP, " ")) for name in frame.columns])
     for row in frame.itertuples(index=False, name=None):
         writer.writerow([csv_value(v) for v in row])
     return buffer.getvalue()
@@ -261,7 +261,8 @@ class ColumnSpec:
         if self.kind in ("number", "percent", "pp"):
             if isinstance(value, str):
                 return value  # a disclosure marker
-            number = round(float(value), self.decimals)
+            # the number the table shows (rounded as fmt_number rounds), without grouping or unit
+            number = float(fmt_number(value, self.decimals).replace(".", "").replace(",", ".").replace("\u2212", "-"))
             return int(number) if self.decimals == 0 else number
         if self.kind == "year":
             return int(value)
