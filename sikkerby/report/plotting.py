@@ -312,7 +312,7 @@ def _marker_style(n: int) -> dict:
 
 def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
                   categories: Sequence[tuple[str, float | None]], label_column: str = "aktivitet_id",
-                  max_labels: int | None = None) -> Chart:
+                  max_labels: int | None = None, evidence_points: Mapping[str, float] | None = None) -> Chart:
     """Resultatscore (x) against evidensscore (y) per activity, on the category zones.
 
     ``weights``: ``{"resultat": w_r, "evidens": w_e}`` and ``categories``:
@@ -325,6 +325,11 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
     labelled with its ``label_column`` value while there are at most ``max_labels``
     points (:func:`labels_points`; ``None``: always); more points are drawn smaller,
     half-transparent and unlabelled, and the alt text says which is the case.
+
+    Activities with the same two scores share one larger point labelled with all of them;
+    labels are placed where they hit neither another label nor another point. The vertical
+    axis is marked at the evidence levels: ``evidence_points`` (``programme.evidence_points``)
+    names them (``Lovende (67)``); without it, the evidence scores the data hold are marked.
     """
     w_r, w_e = float(weights["resultat"]), float(weights["evidens"])
     plotted = scatter_points(scores_df)
@@ -359,26 +364,28 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
                         ha="center", va="center", fontsize=8, zorder=2,
                         bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
             upper = minimum
+        # activities with the same two scores share one point, drawn larger and labelled with all of them
+        # (above MANY_POINTS every activity keeps its own half-transparent point: overlaps show darker)
+        spots = _coinciding(plotted, merge=len(plotted) <= MANY_POINTS)
         for kategori, group in plotted.groupby("kategori", sort=False, dropna=False):
             known = not is_missing(kategori)
             lab = label("kategori", kategori) if known else None
-            ax.scatter(group["resultatscore"], group["evidensscore"], zorder=4,
+            here = [spot for spot in spots if spot.kategori == kategori or (not known and is_missing(spot.kategori))]
+            sizes = [style["s"] * (1 + 0.6 * (len(spot.rows) - 1)) for spot in here]
+            ax.scatter([spot.r for spot in here], [spot.e for spot in here], zorder=4,
                        marker=KATEGORI_MARKERS.get(kategori, "X") if known else "X",
-                       facecolor=lab.colour if known else GREY, edgecolor=INK, **style,
+                       facecolor=lab.colour if known else GREY, edgecolor=INK, s=sizes,
+                       **{k: v for k, v in style.items() if k != "s"},
                        label=f"{lab.word if known else 'Uden kategori'} ({fmt_number(len(group))})")
-        if labelled:
-            for value, r, e in zip(plotted[label_column], plotted["resultatscore"], plotted["evidensscore"]):
-                ax.annotate(str(value), (r, e), xytext=(5, 4), textcoords="offset points", fontsize=7, zorder=5,
-                            parse_math=False)
         ticks = list(range(0, 101, 20))
         ax.set_xticks(ticks)
-        ax.set_yticks(ticks)
         ax.xaxis.set_major_formatter(DanishFormatter())
-        ax.yaxis.set_major_formatter(DanishFormatter())
+        levels = _evidence_levels(plotted, evidence_points)
+        ax.set_yticks([value for value, _ in levels], [text for _, text in levels])
         ax.set_xlim(-3, 103)
         ax.set_ylim(-3, 103)
         ax.set_xlabel("Resultatscore")
-        ax.set_ylabel("Evidensscore")
+        ax.set_ylabel("Evidensscore (evidensniveau)" if evidence_points else "Evidensscore")
         if len(plotted):
             # legend markers at the full size, whatever the size of the points
             legend = fig.legend(loc="outside lower center", ncols=4, frameon=False,
@@ -387,10 +394,97 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
             if "alpha" in style:
                 for handle in legend.legend_handles:
                     handle.set_alpha(1.0)
+        if labelled:  # after the legend: the layout is final
+            _place_labels(fig, ax, spots, label_column, style["s"])
     label_text = (f"Hvert punkt er mærket med {SCATTER_LABEL_NAMES.get(label_column, f'kolonnen {label_column}')}."
                   if labelled else f"Punkterne er ikke mærket, fordi der er flere end {fmt_number(max_labels)}.")
+    shared = [spot for spot in spots if len(spot.rows) > 1]
+    if shared:
+        together = sum(len(spot.rows) for spot in shared)
+        label_text += (f" {fmt_count(together, 'aktivitet', 'aktiviteter')} har samme resultat- og evidensscore som "
+                       f"en anden og deler et større punkt{' mærket med dem alle' if labelled else ''}.")
     return Chart(fig, _scatter_alt_text(plotted, left_out, w_r, w_e, categories, label_text if len(plotted) else ""),
                  _scatter_data(plotted, label_column))
+
+
+class _Spot(NamedTuple):
+    """One drawn point: its scores, its kategori and the rows (activities) it stands for."""
+
+    r: float
+    e: float
+    kategori: object
+    rows: list
+
+
+def _coinciding(plotted: pd.DataFrame, merge: bool = True) -> list[_Spot]:
+    """The plotted rows grouped by their two scores (in order of first appearance); one spot per
+    row when not ``merge``."""
+    spots: dict[tuple, _Spot] = {}
+    for position, (_, row) in enumerate(plotted.iterrows()):
+        key = (round(float(row["resultatscore"]), 6), round(float(row["evidensscore"]), 6), str(row["kategori"]))
+        key = key if merge else (position,)
+        if key not in spots:
+            spots[key] = _Spot(float(row["resultatscore"]), float(row["evidensscore"]), row["kategori"], [])
+        spots[key].rows.append(row)
+    return list(spots.values())
+
+
+def _evidence_levels(plotted: pd.DataFrame, evidence_points: Mapping[str, float] | None) -> list[tuple[float, str]]:
+    """The vertical axis' marks: each evidence level's points, named (levels with equal points together)."""
+    if not evidence_points:
+        values = sorted({float(v) for v in plotted["evidensscore"]} | {0.0, 100.0})
+        return [(v, fmt_number(v, exact_decimals(v, 1))) for v in values]
+    by_value: dict[float, list[str]] = {}
+    for level, points in evidence_points.items():
+        by_value.setdefault(float(points), []).append(label("evidensniveau", level).word)
+    return [(v, f"{' / '.join([names[0]] + [n.lower() for n in names[1:]])} ({fmt_number(v, exact_decimals(v, 1))})")
+            for v, names in sorted(by_value.items())]
+
+
+LABEL_OFFSETS = ((5, 4), (5, -11), (-5, 4), (-5, -11), (0, 9), (0, -15), (9, -3), (-9, -3))  # points
+
+
+def _place_labels(fig: Figure, ax, spots: list[_Spot], label_column: str, size: float) -> None:
+    """Label every point where the label overlaps no other label and no point (the first such
+    place of :data:`LABEL_OFFSETS`; else the place with the least overlap)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+    fig.get_layout_engine().execute(fig)
+    renderer = canvas.get_renderer()
+    radius = np.sqrt(size) / 2 * fig.dpi / 72
+    points = [ax.transData.transform((spot.r, spot.e)) for spot in spots]
+    marks = [Bbox.from_extents(x - radius, y - radius, x + radius, y + radius) for x, y in points]
+    frame = ax.get_window_extent(renderer)
+    placed: list = []
+
+    def overlap(a, b) -> float:
+        w = min(a.x1, b.x1) - max(a.x0, b.x0)
+        h = min(a.y1, b.y1) - max(a.y0, b.y0)
+        return w * h if w > 0 and h > 0 else 0.0
+
+    for i, spot in enumerate(spots):
+        names = list(dict.fromkeys(str(row[label_column]) for row in spot.rows))
+        text = ", ".join(names) + (f" (×{len(spot.rows)})" if len(names) < len(spot.rows) else "")
+        best = None
+        for dx, dy in LABEL_OFFSETS:
+            ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+            note = ax.annotate(text, (spot.r, spot.e), xytext=(dx, dy), textcoords="offset points", fontsize=7,
+                               zorder=5, parse_math=False, ha=ha)
+            box = note.get_window_extent(renderer).expanded(1.1, 1.15)
+            cost = sum(overlap(box, other) for other in placed)
+            cost += sum(overlap(box, mark) for j, mark in enumerate(marks) if j != i)
+            cost += 0 if frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1) else box.width * box.height
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, note, box)
+            else:
+                note.remove()
+            if cost == 0:
+                break
+        placed.append(best[2])
 
 
 SCATTER_DATA_HEADERS = {"rang": "Nr.", "aktivitet_id": "Id", "navn": "Aktivitet", "forvaltning": "Forvaltning",
