@@ -13,8 +13,9 @@
 --    and "--", "...", quotes and "~" are Typst shorthands. Every ASCII punctuation character
 --    of a Str is written with a backslash, which Typst reads as that character.
 -- 4. blocks: a chart (an image output) and the caption output after it become one numbered
---    figure whose image carries the alt text (PDF/UA needs it); a table with its note below it
---    is kept on one page when it is short; the figure and table numbering is the template's.
+--    figure whose image carries the alt text (PDF/UA needs it), at most CHART_MAX_HEIGHT_CM high;
+--    a table with its note below it is kept on one page when it is short; its columns are sized
+--    from their text; the figure and table numbering is the template's.
 
 local SHORT_TABLE_ROWS = 16 -- tables up to this many body rows never break across pages
 local LINE_CHARS = 110 -- characters of table text (Libertinus 9.5pt: 4 pt on average) across 16 cm
@@ -143,6 +144,25 @@ local function lone_image(block)
   end
 end
 
+-- A chart is never taller than CHART_MAX_HEIGHT: with its caption it then takes less than half
+-- the text area (24.4 cm high, 16 cm wide: sikkerby.typst's A4 margins), so a chart that does not
+-- fit at the foot of a page leaves less than half of it empty. Charts stay where the text puts
+-- them (no floating), so they never land in the middle of a table running over a page.
+local TEXT_WIDTH_CM = 16
+local CHART_MAX_HEIGHT_CM = 10
+
+local function png_ratio(src)
+  -- height / width of a PNG in pandoc's media bag (from its IHDR chunk), or nil
+  local _, contents = pandoc.mediabag.lookup(src)
+  if not contents or contents:sub(2, 4) ~= 'PNG' then return nil end
+  local function u32(at)
+    local a, b, c, d = contents:byte(at, at + 3)
+    return ((a * 256 + b) * 256 + c) * 256 + d
+  end
+  local width, height = u32(17), u32(21)
+  return width > 0 and height / width or nil
+end
+
 local function image_call(img)
   local alt = img.attributes['alt'] or pandoc.utils.stringify(img.caption)
   -- the path pandoc gives the file it extracts (written raw, so pandoc does not rewrite it)
@@ -150,7 +170,12 @@ local function image_call(img)
   if media_dir ~= '' and not src:find('/', 1, true) then
     src = media_dir .. '/' .. src
   end
-  local args = typst_string(src) .. ', width: 100%'
+  local ratio = png_ratio(img.src)
+  local size = 'width: 100%'
+  if ratio and ratio * TEXT_WIDTH_CM > CHART_MAX_HEIGHT_CM then
+    size = string.format('height: %.1fcm', CHART_MAX_HEIGHT_CM)
+  end
+  local args = typst_string(src) .. ', ' .. size
   if alt ~= '' then
     args = args .. ', alt: ' .. typst_string(alt)
   end
