@@ -62,6 +62,7 @@ def browser(tmp_path_factory):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message + " — .ci/run installs them")
         pytest.skip(message)
+    previous = os.environ.get("SE_OFFLINE")
     os.environ["SE_OFFLINE"] = "true"  # selenium must never try to download a driver or a browser
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -78,6 +79,10 @@ def browser(tmp_path_factory):
     driver.set_script_timeout(120)
     yield driver
     driver.quit()
+    if previous is None:
+        os.environ.pop("SE_OFFLINE", None)
+    else:
+        os.environ["SE_OFFLINE"] = previous
 
 
 def _requests(driver) -> list[str]:
