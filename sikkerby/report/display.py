@@ -12,7 +12,12 @@ Every object renders on both publication routes:
   (:func:`escape_markdown`), so ``<script>`` is text, not raw HTML, and ``*``,
   ``|``, ``$``, ``[`` … are not markup. Status marks are bracketed spans
   ``[✓]{.sb-mark .sb-status-naaet}`` (a filter may colour them; otherwise the
-  symbol shows as is).
+  symbol shows as is). A figure caption and a table's note are pandoc divs
+  (``::: sb-figcaption``, ``::: sb-table-note``) that the PDF's filter keeps with their
+  chart or table;
+- downloads: a :class:`Table` (and a :class:`Caption` given a chart's data) also carries
+  ``text/csv`` (:func:`download_csv`: Danish headers, the numbers as shown, formula cells
+  neutralised), which the HTML pages offer as ``Hent data (CSV)``.
 
 Status is always a symbol *and* a word; the colour only adds to it.
 """
