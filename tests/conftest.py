@@ -133,3 +133,14 @@ def private_dataset_cache(tmp_path_factory):
         os.environ.pop("SIKKERBY_CACHE_DIR", None)
     else:
         os.environ["SIKKERBY_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def sample_publication(tmp_path_factory) -> Path:
+    """``sikkerby run --year 2017`` on the bundled sample data, once per test session: ``<out>/2017``."""
+    from run_helpers import run_sikkerby
+
+    out = tmp_path_factory.mktemp("publication")
+    done = run_sikkerby("run", "--year", "2017", "--out", out, "--quiet")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out / "2017"

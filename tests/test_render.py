@@ -181,9 +181,11 @@ def test_pdf_has_title_page_toc_chapters_and_real_tables(tmp_path):
     source = typ.read_text(encoding="utf-8")
     assert 'lang: "da"' in source
     assert "#table(" in source  # the Markdown table became a real table
-    assert "#outline(" in source and 'numbering: "1' in source
-    # the last page carries a page number
-    assert re.search(r"\b\d+ / \d+\b", reader.pages[-1].extract_text())
+    assert "#outline(" in source and "counter(page).final()" in source
+    # every page after the title page says "n / total", and total is the PDF's page count
+    for n, page in enumerate(reader.pages[1:], start=2):
+        assert re.search(rf"\b{n} / {len(reader.pages)}\s*$", page.extract_text()), (n, page.extract_text()[-40:])
+    assert not re.search(r"\b\d+ / \d+\s*$", reader.pages[0].extract_text())  # the title page has none
 
 
 # --- Quarto -------------------------------------------------------------------------------------------

@@ -12,7 +12,12 @@ Every object renders on both publication routes:
   (:func:`escape_markdown`), so ``<script>`` is text, not raw HTML, and ``*``,
   ``|``, ``$``, ``[`` … are not markup. Status marks are bracketed spans
   ``[✓]{.sb-mark .sb-status-naaet}`` (a filter may colour them; otherwise the
-  symbol shows as is).
+  symbol shows as is). A figure caption and a table's note are pandoc divs
+  (``::: sb-figcaption``, ``::: sb-table-note``) that the PDF's filter keeps with their
+  chart or table;
+- downloads: a :class:`Table` (and a :class:`Caption` given a chart's data) also carries
+  ``text/csv`` (:func:`download_csv`: Danish headers, the numbers as shown, formula cells
+  neutralised), which the HTML pages offer as ``Hent data (CSV)``.
 
 Status is always a symbol *and* a word; the colour only adds to it.
 """
@@ -20,13 +25,17 @@ Status is always a symbol *and* a word; the colour only adds to it.
 from __future__ import annotations
 
 import base64
+import csv
 import html
+import io
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -78,14 +87,98 @@ def _css_token(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", str(value))
 
 
+_MONTHS = ("januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december")
+_DATE = re.compile(rf"\b(\d{{1,2}}\.) ({_MONTHS})\b(?: (\d{{4}})\b)?")
+
+
+def keep_dates_together(text: str) -> str:
+    """``18. marts 2016`` with non-breaking spaces, so a date is never split over two lines."""
+    return _DATE.sub(lambda m: NBSP.join(part for part in m.groups() if part), str(text))
+
+
+def _nobreak(text: str) -> str:
+    """Every space of ``text`` non-breaking (a status word: ``Ikke nået`` stays one unit)."""
+    return str(text).replace(" ", NBSP)
+
+
+# ------------------------------------------------------------------ downloadable data
+
+CSV_DELIMITER = ";"  # Danish Excel's list separator; decimals are written with a comma
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:[.,]\d+)*|[.,]\d+)")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """A CSV cell that a spreadsheet would run as a formula gets a leading ``'``.
+
+    Text starting with ``= + - @`` (or a tab or carriage return) that is not a plain number:
+    ``=SUM(A1)`` becomes ``'=SUM(A1)``, ``-1,5`` stays (OWASP's CSV injection advice).
+    """
+    text = str(text)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_value(value: Any) -> str:
+    """One CSV cell: empty for a missing value, numbers with a decimal comma, text neutralised."""
+    if isinstance(value, (bool, np.bool_)):
+        return "ja" if value else "nej"
+    if is_missing(value):
+        return ""
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    return neutralise_formula(str(value).replace(NBSP, " "))  # a spreadsheet wants plain spaces
+
+
+def download_csv(frame: pd.DataFrame) -> str:
+    """``frame`` as the CSV a reader downloads: Danish headers as given, ``;``-separated, CRLF lines.
+
+    Numbers keep the precision they are given in (round them as shown first) and are written
+    with a decimal comma; every text cell is neutralised against formula injection
+    (:func:`neutralise_formula`). The byte-order mark that makes Excel read UTF-8 is added by
+    the page that offers the file.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow([neutralise_formula(str(name).replace(NBSP, " ")) for name in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([csv_value(v) for v in row])
+    return buffer.getvalue()
+
+
+def file_slug(text: str, fallback: str = "data", limit: int = 60) -> str:
+    """A file name part from a caption: ``Øget tryghed – status for 2017`` -> ``oeget-tryghed-status-for-2017``."""
+    text = str(text).lower()
+    for danish, ascii_ in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        text = text.replace(danish, ascii_)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:limit].rstrip("-") or fallback
+
+
+def csv_bundle(frame: pd.DataFrame | None, name: str) -> tuple[dict, dict]:
+    """The ``text/csv`` part of a display object's MIME bundle (the HTML pages offer it for download)."""
+    if frame is None:
+        return {}, {}
+    return {"text/csv": download_csv(frame)}, {"text/csv": {"filename": f"{file_slug(name)}.csv"}}
+
+
 # ------------------------------------------------------------------------ columns
 
 class Cell(NamedTuple):
-    """One table cell: plain text, and for status cells the label (symbol, colour) and a CSS class."""
+    """One table cell: plain text, and for status cells the label (symbol, colour) and a CSS class.
+
+    ``nobreak``: the cell's text is one unit on the page (a date); a status cell always is.
+    """
 
     text: str
     mark: Label | None = None
     css: str = ""
+    nobreak: bool = False
 
     @property
     def shown(self) -> str:
@@ -144,6 +237,8 @@ class ColumnSpec:
             vocabulary = self.vocabulary or "status"
             lab = label(vocabulary, value)
             return Cell(lab.word, lab, f"sb-{_css_token(vocabulary)}-{_css_token(value)}")
+        if self.kind == "date":
+            return Cell(fmt_date(value), nobreak=True)
         formats = {
             "text": lambda v: str(v),
             "number": lambda v: fmt_number(v, self.decimals),
@@ -154,6 +249,33 @@ class ColumnSpec:
             "label": lambda v: label(self.vocabulary, v).word,
         }
         return Cell(formats[self.kind](value))
+
+    @property
+    def download_header(self) -> str:
+        """The column's header in the downloadable CSV: the table's, with the unit of a share."""
+        suffix = {"percent": " (%)", "pp": " (procentpoint)"}.get(self.kind, "") if self.formatter is None else ""
+        return self.title + suffix
+
+    def download_value(self, value: Any, row: Mapping[str, Any]) -> Any:
+        """The value in the downloadable CSV: the number as shown (rounded, no unit, no grouping),
+        a date as ``YYYY-MM-DD``, a status or label as its word, other cells as the text shown."""
+        if self.formatter is not None:
+            return str(self.formatter(value, row))
+        if is_missing(value):
+            return None
+        if self.kind in ("number", "percent", "pp"):
+            if isinstance(value, str):
+                return value  # a disclosure marker
+            # the number the table shows (rounded as fmt_number rounds), without grouping or unit
+            number = float(fmt_number(value, self.decimals).replace(".", "").replace(",", ".").replace("\u2212", "-"))
+            return int(number) if self.decimals == 0 else number
+        if self.kind == "year":
+            return int(value)
+        if self.kind == "date":
+            return pd.Timestamp(value).date().isoformat()
+        if self.kind in ("status", "label"):
+            return label(self.vocabulary or "status", value).word
+        return str(value)
 
 
 # ------------------------------------------------------------------ display objects
@@ -178,12 +300,28 @@ def _mark_markdown(lab: Label, css: str) -> str:
     return f'[{escape_markdown(lab.symbol)}]{{.sb-mark .{css} fill="{lab.colour}" ink="{lab.ink}"}}\u00a0'
 
 
+def _status_markdown(lab: Label, css: str) -> str:
+    """Symbol and word: ``[✗]{.sb-mark …} Ikke nået``. The PDF's filter
+    boxes a mark together with the words after it, so ``Ikke nået`` never wraps; without a
+    symbol the word alone is a ``sb-nobreak`` span, boxed the same way."""
+    word = escape_markdown(lab.word)
+    if not lab.symbol:
+        return f"[{word}]{{.sb-nobreak}}" if word else " "
+    return f"{_mark_markdown(lab, css)}{word}"
+
+
+TEXT_COLUMN_WIDTH = 34  # characters: a longer text column wraps in the PDF
+
+
 class Table:
     """A DataFrame as a captioned table, formatted per column (see :class:`ColumnSpec`).
 
     ``columns``: specs or plain column names (shown as text, header = name);
     default: every column as text. ``note`` is a line under the table. ``empty``
     is the one row shown when ``df`` has no rows (e.g. ``Ingen lukninger i 2017``).
+
+    Besides HTML and Markdown, the table's MIME bundle holds its data as ``text/csv``
+    (:meth:`download_frame`), which the HTML pages offer for download.
     """
 
     def __init__(self, df: pd.DataFrame, columns: Sequence[ColumnSpec | str] | None = None,
@@ -198,11 +336,20 @@ class Table:
         self.note = note
         self.empty = empty
         self.rows = [[spec.cell(row[spec.name], row) for spec in specs] for _, row in df.iterrows()]
+        self._download = [[spec.download_value(row[spec.name], row) for spec in specs] for _, row in df.iterrows()]
 
     def to_frame(self) -> pd.DataFrame:
         """The table as shown, as plain strings (status cells as ``✓ Nået``)."""
         return pd.DataFrame([[cell.shown for cell in row] for row in self.rows],
                             columns=[spec.title for spec in self.columns], dtype=object)
+
+    def download_frame(self) -> pd.DataFrame:
+        """The table's data for download: the table's headers (a share's with its unit, ``Andel (%)``),
+        numbers as shown but as numbers, dates as ``YYYY-MM-DD``, statuses as words."""
+        return pd.DataFrame(self._download, columns=[spec.download_header for spec in self.columns], dtype=object)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return csv_bundle(self.download_frame(), self.caption or "tabel")
 
     def _repr_html_(self) -> str:
         def cls(spec: ColumnSpec, extra: str = "") -> str:
@@ -214,31 +361,39 @@ class Table:
         for row in self.rows:
             cells = []
             for spec, cell in zip(self.columns, row):
+                text = escape_html(keep_dates_together(cell.text))
                 if cell.mark is None:
-                    cells.append(f"<td{cls(spec)}>{escape_html(cell.text)}</td>")
+                    cells.append(f"<td{cls(spec, 'sb-nobreak' if cell.nobreak else '')}>{text}</td>")
                     continue
-                cells.append(f"<td{cls(spec, 'sb-status ' + cell.css)}>{_mark_html(cell.mark)}"
-                             f"{escape_html(cell.text)}</td>")
+                cells.append(f"<td{cls(spec, 'sb-status ' + cell.css)}>{_mark_html(cell.mark)}{text}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         if not body:
             body.append(f'<tr><td colspan="{len(self.columns)}">{escape_html(self.empty)}</td></tr>')
         caption = f"<caption>{escape_html(self.caption)}</caption>" if self.caption else ""
-        note = f'<p class="sb-table-note">{escape_html(self.note)}</p>' if self.note else ""
-        return (f'<table class="sb-table">{caption}<thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(body)}</tbody></table>{note}')
+        note = f'<p class="sb-table-note">{escape_html(keep_dates_together(self.note))}</p>' if self.note else ""
+        # a wide table scrolls inside its own box (reachable by keyboard), never the page
+        region = escape_html(self.caption or "Tabel")
+        return (f'<div class="sb-table-block"><div class="sb-table-scroll" role="region" tabindex="0" '
+                f'aria-label="{region}"><table class="sb-table">{caption}<thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(body)}</tbody></table></div>{note}</div>')
 
     def _repr_markdown_(self) -> str:
         def markdown(cell: Cell) -> str:
-            if cell.mark is None or not cell.mark.symbol:
-                return escape_markdown(cell.text) or " "
-            return f"{_mark_markdown(cell.mark, cell.css)}{escape_markdown(cell.text)}"
+            if cell.mark is None:
+                text = escape_markdown(keep_dates_together(cell.text))
+                if cell.nobreak and text:
+                    return f"[{escape_markdown(_nobreak(cell.text))}]{{.sb-nobreak}}"
+                return text or " "
+            return _status_markdown(cell.mark, cell.css)
 
         header = [escape_markdown(s.title) or " " for s in self.columns]
         body = [[markdown(cell) for cell in row] for row in self.rows]
-        # pandoc sizes wrapped columns by the dashes under the header: make them follow the shown text
+        # pandoc sizes wrapped columns by the dashes under the header (the PDF's relative widths): a
+        # column gets its longest cell, a long text column at most TEXT_COLUMN_WIDTH (it wraps), and
+        # never less than its header's longest word, so headers neither wrap mid-word nor run together
         shown = [[s.title for s in self.columns], *self.to_frame().itertuples(index=False)]
         longest_word = [max((len(w) for w in str(s.title).split()), default=0) for s in self.columns]
-        widths = [min(max(max(len(str(c)) for c in column), 6, word), 40) + 2  # +2: cell padding
+        widths = [max(min(max(len(str(c)) for c in column), TEXT_COLUMN_WIDTH), 6, word + 2) + 2  # +2: padding
                   for column, word in zip(zip(*shown), longest_word)]
         lines = ["| " + " | ".join(header) + " |",
                  "|" + "|".join(("-" * w + ":") if s.right else (":" + "-" * w)
@@ -249,8 +404,8 @@ class Table:
         text = "\n".join(lines) + "\n"
         if self.caption:
             text += f"\n: {escape_markdown(self.caption)}\n"
-        if self.note:
-            text += f"\n{escape_markdown(self.note)}\n"
+        if self.note:  # the PDF keeps a note with its table
+            text += f"\n::: sb-table-note\n{escape_markdown(keep_dates_together(self.note))}\n:::\n"
         return text
 
     def __repr__(self) -> str:
@@ -304,11 +459,11 @@ class Paragraph:
 
     def _repr_html_(self) -> str:
         lead = f"<strong>{escape_html(self.lead)}:</strong> " if self.lead else ""
-        return f'<p class="sb-text">{lead}{escape_html(self.text)}</p>'
+        return f'<p class="sb-text">{lead}{escape_html(keep_dates_together(self.text))}</p>'
 
     def _repr_markdown_(self) -> str:
         lead = f"**{escape_markdown(self.lead)}:** " if self.lead else ""
-        return lead + escape_markdown(self.text) + "\n"
+        return lead + escape_markdown(keep_dates_together(self.text)) + "\n"
 
     def __repr__(self) -> str:
         return f"{self.lead}: {self.text}" if self.lead else self.text
@@ -359,25 +514,32 @@ class StatusLine:
                 f"{escape_html(self.label.word)}</span></p>")
 
     def _repr_markdown_(self) -> str:
-        return (f"**{escape_markdown(self.lead)}:** {_mark_markdown(self.label, self.css)}"
-                f"{escape_markdown(self.label.word)}\n")
+        return f"**{escape_markdown(self.lead)}:** {_status_markdown(self.label, self.css)}\n"
 
     def __repr__(self) -> str:
         return f"{self.lead}: {self.label.text}"
 
 
 class Caption:
-    """A figure caption, shown right below the figure: ``Figur: …``."""
+    """A figure caption, shown right below the figure: ``Figur: …``.
 
-    def __init__(self, text: str, prefix: str = "Figur"):
-        self.text, self.prefix = str(text), prefix
+    The HTML pages number it (``Figur 2.1:``) and, when ``data`` is given (the chart's
+    numbers, Danish headers), offer that as CSV; the PDF makes the chart and its caption one
+    numbered figure (Markdown: a ``sb-figcaption`` div that the PDF's filter pairs with the image).
+    """
+
+    def __init__(self, text: str, prefix: str = "Figur", data: pd.DataFrame | None = None):
+        self.text, self.prefix, self.data = str(text), prefix, data
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return csv_bundle(self.data, self.text or "figur")
 
     def _repr_html_(self) -> str:
         return (f'<p class="sb-figcaption"><strong>{escape_html(self.prefix)}:</strong> '
-                f"{escape_html(self.text)}</p>")
+                f"{escape_html(keep_dates_together(self.text))}</p>")
 
     def _repr_markdown_(self) -> str:
-        return f"{escape_markdown(self.prefix)}: {escape_markdown(self.text)}\n"
+        return f"::: sb-figcaption\n{escape_markdown(keep_dates_together(self.text))}\n:::\n"
 
     def __repr__(self) -> str:
         return f"{self.prefix}: {self.text}"
@@ -391,10 +553,10 @@ class Callout:
 
     def _repr_html_(self) -> str:
         return (f'<div class="sb-callout sb-callout-{_css_token(self.kind)}" role="note">'
-                f"<p><strong>{escape_html(self.title)}:</strong> {escape_html(self.text)}</p></div>")
+                f"<p><strong>{escape_html(self.title)}:</strong> {escape_html(keep_dates_together(self.text))}</p></div>")
 
     def _repr_markdown_(self) -> str:
-        return f"> **{escape_markdown(self.title)}:** {escape_markdown(self.text)}\n"
+        return f"> **{escape_markdown(self.title)}:** {escape_markdown(keep_dates_together(self.text))}\n"
 
     def __repr__(self) -> str:
         return f"{self.title}: {self.text}"
@@ -420,10 +582,11 @@ class BulletList:
     def _repr_html_(self) -> str:
         if not self.items:
             return ""
-        return '<ul class="sb-list">' + "".join(f"<li>{escape_html(i)}</li>" for i in self.items) + "</ul>"
+        return ('<ul class="sb-list">' + "".join(f"<li>{escape_html(keep_dates_together(i))}</li>" for i in self.items)
+                + "</ul>")
 
     def _repr_markdown_(self) -> str:
-        return "".join(f"- {escape_markdown(i)}\n" for i in self.items)
+        return "".join(f"- {escape_markdown(keep_dates_together(i))}\n" for i in self.items)
 
     def __repr__(self) -> str:
         return "\n".join(f"- {i}" for i in self.items)
@@ -560,17 +723,19 @@ def show_chart(fig: Figure | Chart, caption: str, alt: str | None = None) -> Non
     """Display a figure as PNG (alt text in the output metadata), then ``Figur: caption`` below it.
 
     ``fig`` may be a :class:`~sikkerby.report.plotting.Chart`, whose ``alt_text`` is used
-    unless ``alt`` is given. A pyplot-managed figure is closed afterwards, so
+    unless ``alt`` is given, and whose ``data`` the caption offers for download. A pyplot-managed figure is closed afterwards, so
     the inline backend does not show it a second time.
     """
+    chart_data = None
     if isinstance(fig, Chart):
         alt = fig.alt_text if alt is None else alt
+        chart_data = fig.data
         fig = fig.figure
     if not alt:
         raise ValueError("a chart needs an alt text")
     data, metadata = chart_bundle(fig, alt)
     _display(data, raw=True, metadata=metadata)
-    _display(Caption(caption))
+    _display(Caption(caption, data=chart_data))
     if getattr(fig.canvas, "manager", None) is not None:
         import matplotlib.pyplot as plt
 

@@ -44,6 +44,7 @@ from sikkerby.report.formatting import (
     fmt_year,
     is_missing,
     label,
+    threshold_decimals,
     unit_noun,
 )
 
@@ -74,10 +75,15 @@ KATEGORI_HATCHES = {"groen": "", "gul": "..", "roed": "//"}
 
 
 class Chart(NamedTuple):
-    """A figure and its generated alternative text."""
+    """A figure, its generated alternative text and the numbers it shows.
+
+    ``data``: one row per drawn point or bar, Danish column headers, values rounded as the
+    chart writes them; the HTML pages offer it as CSV under the chart.
+    """
 
     figure: Figure
     alt_text: str
+    data: pd.DataFrame | None = None
 
 
 @contextlib.contextmanager
@@ -214,7 +220,33 @@ def series_chart(series_df: pd.DataFrame, indikator: Indikator, year: int,
         ax.set_ylabel("Procent" if m.unit == "procent" else "Antal")
         ax.grid(axis="x", visible=False)
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
-    return Chart(fig, _series_alt_text(m, data, year, B, has_ci))
+    return Chart(fig, _series_alt_text(m, data, year, B, has_ci), _series_data(m, data, B, has_ci))
+
+
+def _series_data(m: Maalepunkt, data: pd.DataFrame, B: float | None, has_ci: bool) -> pd.DataFrame:
+    """The chart's numbers: year, measured value (with its confidence interval) and, for kind
+    ``sti``, the target path in the years it spans; rounded as the publication writes them."""
+    unit = " (%)" if m.unit == "procent" else ""
+
+    def rounded(v: float, decimals: int) -> float | None:
+        return None if is_missing(v) else round(float(v), decimals)
+
+    frame = pd.DataFrame({"År": data["aar"].astype(int).to_numpy()})
+    frame[f"Målt værdi{unit}"] = [rounded(v, m.decimals) for v in data["vaerdi"]]
+    if has_ci:
+        frame[f"95 %-konfidensinterval, nedre{unit}"] = [rounded(v, m.decimals) for v in data["ci_nedre"]]
+        frame[f"95 %-konfidensinterval, øvre{unit}"] = [rounded(v, m.decimals) for v in data["ci_oevre"]]
+    b, t, T = m.baseline_year, m.target_year, m.target_value
+    if m.kind == "sti" and B is not None and b is not None and t is not None and t != b:
+        years = sorted(set(frame["År"]) | set(range(b, t + 1)))
+        frame = frame.set_index("År").reindex(years).rename_axis("År").reset_index()
+        path = [B + (T - B) * (y - b) / (t - b) if b <= y <= t else None for y in years]
+        frame["Målsti"] = [None if v is None else rounded(v, threshold_decimals(v, m.decimals)) for v in path]
+    elif m.kind == "krav":
+        frame["Krav"] = rounded(T, threshold_decimals(T, m.decimals))
+    elif m.kind == "retning" and B is not None:
+        frame[f"Niveau i {b}"] = rounded(B, threshold_decimals(B, m.decimals))
+    return frame.astype(object).where(frame.notna(), None)
 
 
 def _series_alt_text(m: Indikator, data: pd.DataFrame, year: int, B: float | None, has_ci: bool) -> str:
@@ -280,7 +312,7 @@ def _marker_style(n: int) -> dict:
 
 def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
                   categories: Sequence[tuple[str, float | None]], label_column: str = "aktivitet_id",
-                  max_labels: int | None = None) -> Chart:
+                  max_labels: int | None = None, evidence_points: Mapping[str, float] | None = None) -> Chart:
     """Resultatscore (x) against evidensscore (y) per activity, on the category zones.
 
     ``weights``: ``{"resultat": w_r, "evidens": w_e}`` and ``categories``:
@@ -293,6 +325,11 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
     labelled with its ``label_column`` value while there are at most ``max_labels``
     points (:func:`labels_points`; ``None``: always); more points are drawn smaller,
     half-transparent and unlabelled, and the alt text says which is the case.
+
+    Activities with the same two scores share one larger point labelled with all of them;
+    labels are placed where they hit neither another label nor another point. The vertical
+    axis is marked at the evidence levels: ``evidence_points`` (``programme.evidence_points``)
+    names them (``Lovende (67)``); without it, the evidence scores the data hold are marked.
     """
     w_r, w_e = float(weights["resultat"]), float(weights["evidens"])
     plotted = scatter_points(scores_df)
@@ -327,26 +364,28 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
                         ha="center", va="center", fontsize=8, zorder=2,
                         bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
             upper = minimum
+        # activities with the same two scores share one point, drawn larger and labelled with all of them
+        # (above MANY_POINTS every activity keeps its own half-transparent point: overlaps show darker)
+        spots = _coinciding(plotted, merge=len(plotted) <= MANY_POINTS)
         for kategori, group in plotted.groupby("kategori", sort=False, dropna=False):
             known = not is_missing(kategori)
             lab = label("kategori", kategori) if known else None
-            ax.scatter(group["resultatscore"], group["evidensscore"], zorder=4,
+            here = [spot for spot in spots if spot.kategori == kategori or (not known and is_missing(spot.kategori))]
+            sizes = [style["s"] * (1 + 0.6 * (len(spot.rows) - 1)) for spot in here]
+            ax.scatter([spot.r for spot in here], [spot.e for spot in here], zorder=4,
                        marker=KATEGORI_MARKERS.get(kategori, "X") if known else "X",
-                       facecolor=lab.colour if known else GREY, edgecolor=INK, **style,
+                       facecolor=lab.colour if known else GREY, edgecolor=INK, s=sizes,
+                       **{k: v for k, v in style.items() if k != "s"},
                        label=f"{lab.word if known else 'Uden kategori'} ({fmt_number(len(group))})")
-        if labelled:
-            for value, r, e in zip(plotted[label_column], plotted["resultatscore"], plotted["evidensscore"]):
-                ax.annotate(str(value), (r, e), xytext=(5, 4), textcoords="offset points", fontsize=7, zorder=5,
-                            parse_math=False)
         ticks = list(range(0, 101, 20))
         ax.set_xticks(ticks)
-        ax.set_yticks(ticks)
         ax.xaxis.set_major_formatter(DanishFormatter())
-        ax.yaxis.set_major_formatter(DanishFormatter())
+        levels = _evidence_levels(plotted, evidence_points)
+        ax.set_yticks([value for value, _ in levels], [text for _, text in levels])
         ax.set_xlim(-3, 103)
         ax.set_ylim(-3, 103)
         ax.set_xlabel("Resultatscore")
-        ax.set_ylabel("Evidensscore")
+        ax.set_ylabel("Evidensscore (evidensniveau)" if evidence_points else "Evidensscore")
         if len(plotted):
             # legend markers at the full size, whatever the size of the points
             legend = fig.legend(loc="outside lower center", ncols=4, frameon=False,
@@ -355,9 +394,119 @@ def score_scatter(scores_df: pd.DataFrame, weights: Mapping[str, float],
             if "alpha" in style:
                 for handle in legend.legend_handles:
                     handle.set_alpha(1.0)
+        if labelled:  # after the legend: the layout is final
+            _place_labels(fig, ax, spots, label_column, style["s"])
     label_text = (f"Hvert punkt er mærket med {SCATTER_LABEL_NAMES.get(label_column, f'kolonnen {label_column}')}."
                   if labelled else f"Punkterne er ikke mærket, fordi der er flere end {fmt_number(max_labels)}.")
-    return Chart(fig, _scatter_alt_text(plotted, left_out, w_r, w_e, categories, label_text if len(plotted) else ""))
+    shared = [spot for spot in spots if len(spot.rows) > 1]
+    if shared:
+        together = sum(len(spot.rows) for spot in shared)
+        label_text += (f" {fmt_count(together, 'aktivitet', 'aktiviteter')} har samme resultat- og evidensscore som "
+                       f"en anden og deler et større punkt{' mærket med dem alle' if labelled else ''}.")
+    return Chart(fig, _scatter_alt_text(plotted, left_out, w_r, w_e, categories, label_text if len(plotted) else ""),
+                 _scatter_data(plotted, label_column))
+
+
+class _Spot(NamedTuple):
+    """One drawn point: its scores, its kategori and the rows (activities) it stands for."""
+
+    r: float
+    e: float
+    kategori: object
+    rows: list
+
+
+def _coinciding(plotted: pd.DataFrame, merge: bool = True) -> list[_Spot]:
+    """The plotted rows grouped by their two scores (in order of first appearance); one spot per
+    row when not ``merge``."""
+    spots: dict[tuple, _Spot] = {}
+    for position, (_, row) in enumerate(plotted.iterrows()):
+        key = (round(float(row["resultatscore"]), 6), round(float(row["evidensscore"]), 6), str(row["kategori"]))
+        key = key if merge else (position,)
+        if key not in spots:
+            spots[key] = _Spot(float(row["resultatscore"]), float(row["evidensscore"]), row["kategori"], [])
+        spots[key].rows.append(row)
+    return list(spots.values())
+
+
+def _evidence_levels(plotted: pd.DataFrame, evidence_points: Mapping[str, float] | None) -> list[tuple[float, str]]:
+    """The vertical axis' marks: each evidence level's points, named (levels with equal points together)."""
+    if not evidence_points:
+        values = sorted({float(v) for v in plotted["evidensscore"]} | {0.0, 100.0})
+        return [(v, fmt_number(v, exact_decimals(v, 1))) for v in values]
+    by_value: dict[float, list[str]] = {}
+    for level, points in evidence_points.items():
+        by_value.setdefault(float(points), []).append(label("evidensniveau", level).word)
+    return [(v, f"{' / '.join([names[0]] + [n.lower() for n in names[1:]])} ({fmt_number(v, exact_decimals(v, 1))})")
+            for v, names in sorted(by_value.items())]
+
+
+LABEL_OFFSETS = ((5, 4), (5, -11), (-5, 4), (-5, -11), (0, 9), (0, -15), (9, -3), (-9, -3))  # points
+
+
+def _place_labels(fig: Figure, ax, spots: list[_Spot], label_column: str, size: float) -> None:
+    """Label every point where the label overlaps no other label and no point (the first such
+    place of :data:`LABEL_OFFSETS`; else the place with the least overlap)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+    fig.get_layout_engine().execute(fig)
+    renderer = canvas.get_renderer()
+    radius = np.sqrt(size) / 2 * fig.dpi / 72
+    points = [ax.transData.transform((spot.r, spot.e)) for spot in spots]
+    marks = [Bbox.from_extents(x - radius, y - radius, x + radius, y + radius) for x, y in points]
+    frame = ax.get_window_extent(renderer)
+    placed: list = []
+
+    def overlap(a, b) -> float:
+        w = min(a.x1, b.x1) - max(a.x0, b.x0)
+        h = min(a.y1, b.y1) - max(a.y0, b.y0)
+        return w * h if w > 0 and h > 0 else 0.0
+
+    for i, spot in enumerate(spots):
+        names = list(dict.fromkeys(str(row[label_column]) for row in spot.rows))
+        text = ", ".join(names) + (f" (×{len(spot.rows)})" if len(names) < len(spot.rows) else "")
+        best = None
+        for dx, dy in LABEL_OFFSETS:
+            ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+            note = ax.annotate(text, (spot.r, spot.e), xytext=(dx, dy), textcoords="offset points", fontsize=7,
+                               zorder=5, parse_math=False, ha=ha)
+            box = note.get_window_extent(renderer).expanded(1.1, 1.15)
+            cost = sum(overlap(box, other) for other in placed)
+            cost += sum(overlap(box, mark) for j, mark in enumerate(marks) if j != i)
+            cost += 0 if frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1) else box.width * box.height
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, note, box)
+            else:
+                note.remove()
+            if cost == 0:
+                break
+        placed.append(best[2])
+
+
+SCATTER_DATA_HEADERS = {"rang": "Nr.", "aktivitet_id": "Id", "navn": "Aktivitet", "forvaltning": "Forvaltning",
+                        "resultatscore": "Resultatscore", "evidensscore": "Evidensscore",
+                        "samlet_score": "Samlet score", "kategori": "Kategori"}
+
+
+def _scatter_data(plotted: pd.DataFrame, label_column: str) -> pd.DataFrame:
+    """The plotted activities: their label, name, scores (one decimal, as the tables) and kategori."""
+    columns = [label_column] + [c for c in SCATTER_DATA_HEADERS if c != label_column and c not in ("rang",)]
+    columns = [c for c in dict.fromkeys(columns) if c in plotted.columns]
+    frame = pd.DataFrame(index=range(len(plotted)))
+    for column in columns:
+        values = plotted[column].tolist()
+        if column in ("resultatscore", "evidensscore", "samlet_score"):
+            values = [None if is_missing(v) else round(float(v), 1) for v in values]
+        elif column == "kategori":
+            values = [None if is_missing(v) else label("kategori", v).word for v in values]
+        elif column == "rang":
+            values = [None if is_missing(v) else int(v) for v in values]
+        frame[SCATTER_DATA_HEADERS.get(column, column)] = pd.Series(values, dtype=object)
+    return frame
 
 
 def _scatter_alt_text(plotted: pd.DataFrame, left_out: int, w_r: float, w_e: float,
@@ -442,7 +591,13 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, *, unit: str = "antal", decimals
             category_axis.set_tick_params(rotation=30)
             for tick in ax.get_xticklabels():
                 tick.set_horizontalalignment("right")
-    return Chart(fig, _bar_alt_text(df, x, y, hue, unit, decimals, xlabel, ylabel, hue_label, max_listed))
+    bars = {xlabel: df[x].map(str).tolist()}
+    if hue is not None:
+        bars[hue_label] = df[hue].map(str).tolist()
+    header = f"{ylabel} (%)" if unit == "procent" else ylabel
+    bars[header] = [None if is_missing(v) else round(float(v), decimals) for v in df[y]]
+    return Chart(fig, _bar_alt_text(df, x, y, hue, unit, decimals, xlabel, ylabel, hue_label, max_listed),
+                 pd.DataFrame(bars, dtype=object))
 
 
 def _bar_alt_text(df: pd.DataFrame, x: str, y: str, hue: str | None, unit: str, decimals: int,

@@ -7,6 +7,9 @@ stylesheet is embedded: the pages open offline.
 
 from __future__ import annotations
 
+import base64
+import html as html_lib
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +30,10 @@ class RenderError(SikkerByError):
     """A page or the PDF could not be made."""
 
 
+# The run's CSV outputs (DATA.md §4), offered for download from the navigation: file, what it holds.
+DATA_FILES = (("maalstatus.csv", "Status for målepunkterne"), ("aktivitetsscorer.csv", "Aktiviteternes scorer"))
+
+
 @dataclass(frozen=True)
 class PageContext:
     """What every page shows around its chapter."""
@@ -36,6 +43,93 @@ class PageContext:
     footer: str
     version: str
     pdf_name: str | None
+    data_files: tuple[tuple[str, str], ...] = DATA_FILES
+
+
+# --- numbers and downloads ---------------------------------------------------------------------------
+
+_TABLE_CAPTION = re.compile(r'(<table class="sb-table"[^>]*>)<caption>')
+_REGION_LABEL = re.compile(r'(<div class="sb-table-scroll"[^>]*\baria-label=")')
+_FIGCAPTION = re.compile(r'(<p class="sb-figcaption"><strong>)([^<:]*):(</strong>)')
+
+
+def csv_data_uri(text: str) -> str:
+    """A ``data:`` URI of CSV text, UTF-8 with a byte-order mark (so Excel reads æ, ø and å): works offline."""
+    encoded = base64.b64encode(("\ufeff" + text).encode("utf-8")).decode("ascii")
+    return f"data:text/csv;charset=utf-8;base64,{encoded}"
+
+
+def download_link(csv_text: str, filename: str, what: str) -> str:
+    """``Hent data (CSV)`` for one table or chart; ``what`` (``Tabel 2.3``) completes the link's name."""
+    hidden = f'<span class="sb-visually-hidden"> – {html_lib.escape(what)}</span>' if what else ""
+    return (f'<p class="sb-download"><a download="{html_lib.escape(filename)}" '
+            f'href="{csv_data_uri(csv_text)}">Hent data (CSV){hidden}</a></p>')
+
+
+_HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
+_BODY = re.compile(r"<tbody>(.*?)</tbody>", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+
+
+def label_cells(page: str) -> str:
+    """Give each body cell of a ``sb-table`` its column's header as ``data-label`` (escaped as in
+    the header): on a narrow screen the stylesheet stacks a row's cells, each beside its header."""
+    def one_table(table: str) -> str:
+        headers = [h.strip() for h in _HEADER_CELL.findall(table.split("<tbody>", 1)[0])]
+
+        def row(match: re.Match) -> str:
+            cells = match.group(1).split("<td")
+            if len(cells) - 1 != len(headers):  # e.g. the one "Ingen data" cell spanning the row
+                return match.group(0)
+            return "<tr>" + cells[0] + "".join(f'<td data-label="{header}"{rest}'
+                                               for header, rest in zip(headers, cells[1:])) + "</tr>"
+
+        return _BODY.sub(lambda m: "<tbody>" + _ROW.sub(row, m.group(1)) + "</tbody>", table)
+
+    parts = re.split(r'(<table class="sb-table".*?</table>)', page, flags=re.S)
+    return "".join(one_table(part) if part.startswith('<table class="sb-table"') else part for part in parts)
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def number_and_link(nb: dict, chapter_number: int) -> dict:
+    """Number the chapter's tables and figures as the PDF does (``Tabel 2.3``, ``Figur 2.1``: chapter,
+    then the count within it) and add a CSV download under each output that carries ``text/csv``.
+
+    Works on the reader's view of a notebook (:func:`prepare_for_publication`); changes ``nb``.
+    Counted: tables of :class:`sikkerby.report.display.Table` with a caption, and figure captions
+    (:class:`sikkerby.report.display.Caption`) — the PDF's filter numbers the same two.
+    """
+    tables = figures = 0
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            if "text/html" not in data:
+                continue
+            page = _text(data["text/html"])
+            what = ""
+            if '<table class="sb-table"' in page:
+                page = label_cells(page)
+            if _TABLE_CAPTION.search(page):
+                tables += 1
+                what = f"Tabel {chapter_number}.{tables}"
+                page = _TABLE_CAPTION.sub(lambda m: f'{m.group(1)}<caption><span class="sb-number">{what}:</span> ',
+                                          page, count=1)
+                page = _REGION_LABEL.sub(lambda m: f"{m.group(1)}{what}: ", page, count=1)
+            elif _FIGCAPTION.search(page):
+                figures += 1
+                number = f"{chapter_number}.{figures}"
+                page = _FIGCAPTION.sub(lambda m: f"{m.group(1)}{m.group(2)} {number}:{m.group(3)}", page, count=1)
+                what = f"{_FIGCAPTION.search(page).group(2).split()[0]} {number}"
+            if "text/csv" in data:
+                filename = (output.get("metadata", {}).get("text/csv", {}) or {}).get("filename") or "data.csv"
+                if what:
+                    filename = f"{what.lower().replace(' ', '-').replace('.', '-')}-{filename}"
+                page += download_link(_text(data["text/csv"]), filename, what)
+            data["text/html"] = page
+    return nb
 
 
 class _ExternalReferences(HTMLParser):
@@ -104,13 +198,14 @@ class HtmlRenderer:
                 "footer": ctx.footer,
                 "version": ctx.version,
                 "pdf_name": ctx.pdf_name,
+                "data_files": [{"href": name, "title": title} for name, title in ctx.data_files],
                 "chapter_title": chapter.title,
                 "chapters": [{"title": c.title, "href": c.html_name, "current": c == chapter} for c in self.chapters],
                 "prev": self._link(self.chapters[i - 1] if i > 0 else None),
                 "next": self._link(self.chapters[i + 1] if i + 1 < len(self.chapters) else None),
             },
         }
-        node = self._nbformat.from_dict(prepare_for_publication(nb))
+        node = self._nbformat.from_dict(number_and_link(prepare_for_publication(nb), chapter.position + 1))
         html, _ = self.exporter.from_notebook_node(node, resources=resources)
         external = external_references(html)
         if external:

@@ -8,6 +8,7 @@ compiled in this process by the ``typst`` wheel: no Python start-ups, no LaTeX.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,13 +23,20 @@ from sikkerby.publish.render.notebook import (
 TYPST_DIR = PACKAGE_DIR / "templates" / "typst"
 TEMPLATE = TYPST_DIR / "sikkerby.typst"
 FILTER = TYPST_DIR / "notebook.lua"
+MEDIA_DIR = "media"  # pandoc extracts the charts here; the filter writes the same paths
 
 
 def chapter_notebook(chapter: Chapter, nb: dict) -> dict:
-    """The notebook pandoc reads: the reader's view, one representation per output, the title as ``#``."""
+    """The notebook pandoc reads: the reader's view, one representation per output, the title as ``#``.
+
+    A raw Typst cell after the title starts the chapter's numbering (``Tabel 2.1`` …), with the
+    same chapter number as the HTML pages (the front page is chapter 1).
+    """
     prepared = keep_one_representation(prepare_for_publication(nb))
     heading = {"cell_type": "markdown", "metadata": {}, "source": f"# {chapter.title}"}
-    prepared["cells"] = [heading, *prepared["cells"]]
+    numbering = {"cell_type": "raw", "metadata": {"format": "typst"},
+                 "source": f"#sb-chapter-start({chapter.position + 1})"}
+    prepared["cells"] = [heading, numbering, *prepared["cells"]]
     for cell in prepared["cells"]:  # pandoc's reader wants nbformat 4 cells with ids
         cell.setdefault("metadata", {})
     return prepared
@@ -48,7 +56,7 @@ def pandoc_to_typst(notebooks: list[Path], metadata: dict, work_dir: Path) -> Pa
     import pypandoc
 
     meta_file = work_dir / "metadata.json"
-    meta_file.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+    meta_file.write_text(json.dumps({**metadata, "sb-media-dir": MEDIA_DIR}, ensure_ascii=False), encoding="utf-8")
     out = work_dir / "publication.typ"
     args = [
         "--from=ipynb",
@@ -59,7 +67,7 @@ def pandoc_to_typst(notebooks: list[Path], metadata: dict, work_dir: Path) -> Pa
         "--ipynb-output=all",
         f"--template={TEMPLATE}",
         f"--lua-filter={FILTER}",
-        "--extract-media=media",
+        f"--extract-media={MEDIA_DIR}",
         f"--metadata-file={meta_file.name}",
         *[p.relative_to(work_dir).as_posix() for p in notebooks],
     ]
@@ -73,11 +81,18 @@ def pandoc_to_typst(notebooks: list[Path], metadata: dict, work_dir: Path) -> Pa
     return out
 
 
+# PDF/UA-1 (ISO 14289-1): a tagged PDF in which every figure has an alt text, as the
+# accessibility rules for Danish public bodies (WCAG 2.1 AA, documents included) ask.
+PDF_STANDARD = "ua-1"
+
+
 def compile_typst(source: Path, pdf: Path, root: Path) -> None:
+    """Compile ``source`` to ``pdf`` as PDF/UA-1; typst refuses, e.g., a figure without alt text."""
     import typst
 
     try:
-        typst.compile(str(source), output=str(pdf), root=str(root), ignore_system_fonts=True)
+        typst.compile(str(source), output=str(pdf), root=str(root), ignore_system_fonts=True,
+                      pdf_standards=PDF_STANDARD)
     except typst.TypstError as exc:
         raise RenderError(f"typst kunne ikke lave PDF'en: {exc.message}\n{exc.diagnostic}") from None
 
@@ -88,7 +103,7 @@ def render_pdf(chapters: list[tuple[Chapter, dict]], pdf: Path, metadata: dict,
 
     ``metadata`` fills the template: title, subtitle, programme, municipality,
     committee, forelaeggelse, secretariat, aar, date, lang, toc-title, sample-data.
-    ``keep_typst``: also copy the generated Typst source there (for debugging).
+    ``keep_typst``: also copy the generated Typst source there, its charts to ``media/`` beside it (for debugging).
     """
     with tempfile.TemporaryDirectory(prefix="sikkerby-pdf-") as tmp:
         work = Path(tmp)
@@ -100,4 +115,6 @@ def render_pdf(chapters: list[tuple[Chapter, dict]], pdf: Path, metadata: dict,
         source = pandoc_to_typst(paths, metadata, work)
         if keep_typst is not None:
             keep_typst.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+            if (work / MEDIA_DIR).is_dir():  # the charts the source refers to, so it compiles on its own
+                shutil.copytree(work / MEDIA_DIR, keep_typst.parent / MEDIA_DIR, dirs_exist_ok=True)
         compile_typst(source, pdf, work)
