@@ -314,7 +314,7 @@ def test_a_data_path_holding_code_is_passed_as_a_value(tmp_path):
     for statement in ast.parse("".join(injected["source"])).body:  # nothing but `name = literal`
         assert isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant), ast.dump(statement)
         assigned[statement.targets[0].id] = statement.value.value
-    assert assigned == {"aar": 2017, "data_dir": str(data.resolve())}
+    assert assigned == {"aar": 2017, "data_dir": str(data.resolve()), "params_dir": str(PROJECT_DIR / "params")}
     shown = json.dumps(executed["cells"][-1]["outputs"], ensure_ascii=False)
     assert "Inddatamappen har 7 filer" in shown  # the notebook used the value as the folder it is
 
