@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine (Python 3.11+, git, make):
 #   make publication   set up, then build the 2017 publication from the bundled sample data
-#   make test          set up, then run the whole test suite
+#   make test          set up, then run the whole test suite: tests/, then every notebook on its
+#                      defaults under nbval (pytest --nbval-lax notebooks/)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +13,7 @@ PYTEST_ARGS ?=
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -26,6 +27,7 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --nbval-lax notebooks/
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_benchmark
@@ -34,4 +36,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) outputs/*/ outputs/.[!.]* .pytest_cache .bench
+	rm -rf $(VENV) outputs/*/ outputs/.[!.]* .pytest_cache .bench build dist

@@ -1,16 +1,21 @@
-"""The validated-dataset cache: reused only for byte-identical inputs, programme and package."""
+"""The validated-dataset cache: Parquet (data, never code), only where a run points it, private,
+reused only for byte-identical inputs, programme and package."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
+import stat
 
 import pandas as pd
 import pytest
 
+from sikkerby.config.paths import PACKAGE_DIR
 from sikkerby.errors import InputError
 from sikkerby.inputs import dataset_cache, validation
 from sikkerby.inputs.dataset import load_dataset
+from sikkerby.inputs.tables import Dataset
 
 # 2017, age 18, boys in the bundled sigtelser.csv
 OLD_ROW, NEW_ROW = "\n2017,18,m,4700,123\n", "\n2017,18,m,4700,400\n"
@@ -19,7 +24,7 @@ OLD_ROW, NEW_ROW = "\n2017,18,m,4700,123\n", "\n2017,18,m,4700,400\n"
 @pytest.fixture
 def validations(monkeypatch, tmp_path):
     """A private cache folder; counts the calls of validate_folder."""
-    monkeypatch.setenv("SIKKERBY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv(dataset_cache.CACHE_ENV, str(tmp_path / "cache"))
     calls = []
     real = validation.validate_folder
 
@@ -31,6 +36,11 @@ def validations(monkeypatch, tmp_path):
     return calls
 
 
+def _entries() -> list:
+    folder = dataset_cache.cache_dir()
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+
+
 def _charged(dataset, year=2017, age=18, sex="m") -> int:
     s = dataset.sigtelser
     return int(s.loc[(s["aar"] == year) & (s["alder"] == age) & (s["koen"] == sex), "sigtede"].iloc[0])
@@ -38,7 +48,8 @@ def _charged(dataset, year=2017, age=18, sex="m") -> int:
 
 def _assert_same(a, b):
     for name in a.table_names():
-        pd.testing.assert_frame_equal(a.table(name), b.table(name))
+        pd.testing.assert_frame_equal(a.table(name), b.table(name), check_exact=True)
+        assert list(a.table(name).dtypes) == list(b.table(name).dtypes)
     assert a.source_dir == b.source_dir and a.source_files == b.source_files
 
 
@@ -47,7 +58,64 @@ def test_unchanged_inputs_are_not_validated_again(validations, sample_copy, prog
     second = load_dataset(sample_copy, programme)
     assert len(validations) == 1
     _assert_same(first, second)
-    assert second.sigtelser["koen"].dtype == "str"  # the contract's dtypes survive the round trip
+
+
+def test_every_dtype_of_the_contract_comes_back_identical(validations, sample_copy, programme):
+    """str (with missing values and non-ASCII text), int64, Int64 (with <NA>), float64 (with NaN), bool, datetime64."""
+    first = load_dataset(sample_copy, programme)
+    back = load_dataset(sample_copy, programme)
+    assert len(validations) == 1
+    dtypes = {str(dtype) for name in back.table_names() for dtype in back.table(name).dtypes}
+    assert dtypes == {"str", "int64", "Int64", "float64", "bool", "datetime64[ns]"}
+    survey, closures = back.tryghedsundersoegelse, back.lukninger
+    assert survey["tryghed_aften"].isna().any() and survey["tryghed_aften"].dtype == "Int64"
+    assert closures["handleplan_dato"].isna().any() and closures["handleplan_dato"].dtype == "datetime64[ns]"
+    assert back.aktiviteter["forandringsteori"].dtype == bool
+    assert back.succeskriterier["vaerdi"].isna().any()
+    assert survey["bydel"].str.contains("Ø").any()  # Østerbro survives
+    _assert_same(first, back)
+
+
+def test_odd_values_survive(sample_dataset, monkeypatch, tmp_path):
+    monkeypatch.setenv(dataset_cache.CACHE_ENV, str(tmp_path))
+    survey = sample_dataset.tryghedsundersoegelse.copy()
+    survey.loc[[0, 5, len(survey) - 1], "koen"] = pd.NA
+    survey.loc[1, "respondent_id"] = "Ærø-é ølandet"
+    survey.loc[2, "respondent_id"] = "a\x00b"  # a NUL in text (the old packed format could not hold it)
+    dataset = dataclasses.replace(sample_dataset, tryghedsundersoegelse=survey)
+    assert dataset_cache.store("a" * 64, dataset)
+    back = dataset_cache.load("a" * 64)
+    _assert_same(dataset, back)
+    assert back.tryghedsundersoegelse.loc[1, "respondent_id"] == "Ærø-é ølandet"
+    assert back.tryghedsundersoegelse.loc[2, "respondent_id"] == "a\x00b"
+    assert back.tryghedsundersoegelse["koen"].isna().sum() == survey["koen"].isna().sum() >= 3
+
+
+def test_entries_are_parquet_and_private(validations, sample_copy, programme, tmp_path):
+    load_dataset(sample_copy, programme)
+    (entry,) = _entries()
+    files = sorted(p.name for p in entry.iterdir())
+    assert files == sorted([f"{n}.parquet" for n in Dataset.table_names()] + ["dataset.json"])
+    for path in entry.iterdir():
+        assert path.read_bytes()[:4] == b"PAR1" or path.name == "dataset.json"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for folder in (entry, dataset_cache.cache_dir(), dataset_cache.cache_dir().parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_nothing_is_stored_without_a_cache_folder(monkeypatch, sample_copy, programme, tmp_path):
+    """Outside a run (JupyterLab, sikkerby validate) every load validates; nothing lands in the home folder."""
+    monkeypatch.delenv(dataset_cache.CACHE_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert dataset_cache.cache_dir() is None
+    load_dataset(sample_copy, programme)
+    assert dataset_cache.load(dataset_cache.dataset_key(sample_copy, programme)) is None
+    assert not (tmp_path / "home").exists() and not (tmp_path / "xdg").exists()
+
+
+def test_run_cache_root_is_in_the_output_folder(tmp_path):
+    assert dataset_cache.run_cache_root(tmp_path / "outputs") == tmp_path / "outputs" / ".sikkerby-cache"
 
 
 def test_a_changed_input_is_validated_again_and_its_new_values_used(validations, sample_copy, programme):
@@ -80,10 +148,16 @@ def test_key_depends_on_programme_folder_and_inputs(sample_copy, sample_data_dir
     assert dataset_cache.dataset_key(sample_copy / "missing", programme) is None
 
 
-def test_a_damaged_entry_is_ignored(validations, sample_copy, programme):
+@pytest.mark.parametrize("damage", ["table", "meta", "missing-table"])
+def test_a_damaged_entry_is_ignored(validations, sample_copy, programme, damage):
     first = load_dataset(sample_copy, programme)
-    (entry,) = dataset_cache.cache_dir().glob(f"*{dataset_cache.SUFFIX}")
-    entry.write_bytes(b"not a pickle")
+    (entry,) = _entries()
+    if damage == "table":
+        (entry / "sigtelser.parquet").write_bytes(b"not parquet")
+    elif damage == "meta":
+        (entry / "dataset.json").write_text("{", encoding="utf-8")
+    else:
+        (entry / "bandelog.parquet").unlink()
     _assert_same(load_dataset(sample_copy, programme), first)
     assert len(validations) == 2
 
@@ -96,64 +170,47 @@ def test_bad_input_is_never_stored(validations, sample_copy, programme):
         with pytest.raises(InputError):
             load_dataset(sample_copy, programme)
     assert len(validations) == 2
-    assert not list(dataset_cache.cache_dir().glob(f"*{dataset_cache.SUFFIX}"))
+    assert _entries() == []
 
 
-def test_only_the_newest_entries_are_kept(tmp_path, monkeypatch):
-    monkeypatch.setenv("SIKKERBY_CACHE_DIR", str(tmp_path))
+def test_only_the_newest_entries_are_kept(tmp_path, monkeypatch, sample_dataset):
+    monkeypatch.setenv(dataset_cache.CACHE_ENV, str(tmp_path))
+    small = dataclasses.replace(sample_dataset, tryghedsundersoegelse=sample_dataset.tryghedsundersoegelse.head(3))
     for i in range(dataset_cache.KEEP + 2):
-        assert dataset_cache.store(f"{i:064x}", {"n": i})
-        os.utime(dataset_cache.cache_dir() / f"{i:064x}{dataset_cache.SUFFIX}", (1000 + i, 1000 + i))
+        assert dataset_cache.store(f"{i:064x}", small)
+        os.utime(dataset_cache.cache_dir() / f"{i:064x}", (1000 + i, 1000 + i))
     dataset_cache.prune(dataset_cache.cache_dir())
-    kept = sorted(p.name for p in dataset_cache.cache_dir().glob(f"*{dataset_cache.SUFFIX}"))
-    assert kept == [f"{i:064x}{dataset_cache.SUFFIX}" for i in range(2, dataset_cache.KEEP + 2)]
-    assert dataset_cache.load(f"{5:064x}") == {"n": 5}
+    assert [p.name for p in _entries()] == [f"{i:064x}" for i in range(2, dataset_cache.KEEP + 2)]
+    assert len(dataset_cache.load(f"{5:064x}").tryghedsundersoegelse) == 3
     assert dataset_cache.load(f"{0:064x}") is None
 
 
-# --- long text columns are stored packed -----------------------------------------------------------
-
-def _with_survey(dataset, survey: pd.DataFrame):
-    return dataclasses.replace(dataset, tryghedsundersoegelse=survey)
-
-
-def test_packed_text_columns_come_back_identical(sample_dataset, monkeypatch, tmp_path):
-    """The sample's survey (22.000 rows) is packed; missing values, order, dtypes and index survive."""
-    monkeypatch.setenv("SIKKERBY_CACHE_DIR", str(tmp_path / "cache"))
-    survey = sample_dataset.tryghedsundersoegelse.copy()
-    assert len(survey) >= dataset_cache.PACK_FROM_ROWS
-    survey.loc[[0, 5, len(survey) - 1], "koen"] = pd.NA  # missing text in first, middle and last rows
-    survey.loc[1, "respondent_id"] = "Ærø-é ølandet"  # non-ASCII text
-    dataset = _with_survey(sample_dataset, survey)
-    packed = dataset_cache.pack_dataset(dataset)
-    names = [c.name for c in packed.packed["tryghedsundersoegelse"]]
-    assert set(names) == {c for c in survey.columns if survey[c].dtype == "str"}
-    modes = {c.name: "joined" if c.joined is not None else "codes" for c in packed.packed["tryghedsundersoegelse"]}
-    assert modes["respondent_id"] == "joined" and modes["bydel"] == "codes" and modes["koen"] == "codes"
-    assert dataset_cache.store("a" * 64, dataset)
-    back = dataset_cache.load("a" * 64)
-    _assert_same(dataset, back)
-    assert list(back.tryghedsundersoegelse.columns) == list(survey.columns)
-    assert back.tryghedsundersoegelse["koen"].isna().sum() == survey["koen"].isna().sum() >= 3
-    assert back.tryghedsundersoegelse.loc[1, "respondent_id"] == "Ærø-é ølandet"
-    assert back.source_files == dataset.source_files and back.source_dir == dataset.source_dir
+def test_an_unwritable_cache_is_only_a_miss(tmp_path, monkeypatch, sample_dataset):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv(dataset_cache.CACHE_ENV, str(blocker))  # a file where the folder should be
+    assert dataset_cache.store("c" * 64, sample_dataset) is False
+    assert dataset_cache.load("c" * 64) is None
 
 
-def test_a_text_column_holding_the_separator_is_stored_as_it_is(sample_dataset, monkeypatch, tmp_path):
-    monkeypatch.setenv("SIKKERBY_CACHE_DIR", str(tmp_path / "cache"))
-    survey = sample_dataset.tryghedsundersoegelse.copy()
-    survey.loc[3, "respondent_id"] = "a\x00b"
-    dataset = _with_survey(sample_dataset, survey)
-    packed = dataset_cache.pack_dataset(dataset)
-    assert "respondent_id" not in [c.name for c in packed.packed["tryghedsundersoegelse"]]
-    assert dataset_cache.store("b" * 64, dataset)
-    back = dataset_cache.load("b" * 64)
-    _assert_same(dataset, back)
-    assert back.tryghedsundersoegelse.loc[3, "respondent_id"] == "a\x00b"
+PICKLING_MODULES = {"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib", "shelve", "marshal"}
+PICKLING_CALLS = {"to_pickle", "read_pickle"}
 
 
-def test_small_tables_are_not_packed(sample_dataset):
-    packed = dataset_cache.pack_dataset(sample_dataset)
-    assert set(packed.packed) == {name for name in sample_dataset.table_names()
-                                  if len(sample_dataset.table(name)) >= dataset_cache.PACK_FROM_ROWS}
-    assert "sigtelser" not in packed.packed
+def test_no_pickle_anywhere_in_the_package():
+    found = []
+    for path in PACKAGE_DIR.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module.split(".")[0]]
+            if set(names) & PICKLING_MODULES:
+                found.append(f"{path.relative_to(PACKAGE_DIR)}:{node.lineno} imports {names}")
+            if isinstance(node, ast.Attribute) and node.attr in PICKLING_CALLS:
+                found.append(f"{path.relative_to(PACKAGE_DIR)}:{node.lineno} calls {node.attr}")
+            if isinstance(node, ast.keyword) and node.arg == "allow_pickle":
+                found.append(f"{path.relative_to(PACKAGE_DIR)}:{node.lineno} allow_pickle")
+    assert found == []

@@ -94,7 +94,7 @@ def test_manifest_records_what_produced_the_publication(published, sample_data_d
     out, _, _ = published
     manifest = json.loads((out / "2017" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["aar"] == 2017
-    assert manifest["parameters"] == {"aar": 2017, "data_dir": ""}
+    assert manifest["parameters"] == {"aar": 2017, "data_dir": "", "params_dir": str(project_dir / "params")}
     assert manifest["sample_data"] is True
     assert set(manifest["inputs"]) == {"tryghedsundersoegelse", "tryghedsindeks", "lukninger", "sigtelser",
                                        "bandelog", "aktiviteter", "succeskriterier"}

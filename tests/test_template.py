@@ -200,3 +200,17 @@ def test_filled_template_passes_the_validate_command(written, tmp_path, capsys):
     data = _deliver(template_dir, tmp_path / "data", FILLED_AKTIVITETER, FILLED_SUCCESKRITERIER)
     assert main(["validate", "--data", str(data)]) == 0
     assert capsys.readouterr().out.strip() == "OK"
+
+
+@pytest.mark.parametrize("input_file", [AKTIVITETER, SUCCESKRITERIER], ids=lambda f: f.name)
+def test_lists_sheet_is_hidden_and_protected_and_still_feeds_the_drop_downs(written, input_file):
+    folder, _ = written
+    wb = load_workbook(folder / f"{input_file.name}.xlsx")
+    lists = wb[template.LISTS_SHEET]
+    assert lists.sheet_state == "hidden"
+    assert lists.protection.sheet is True
+    assert wb["vejledning"].sheet_state == "visible" and wb.worksheets[0].sheet_state == "visible"
+    assert wb.active.title == input_file.name  # the data sheet opens, not a hidden one
+    formulas = [dv.formula1 for dv in wb.worksheets[0].data_validations.dataValidation if dv.type == "list"]
+    assert formulas and all(_list_values(wb, f) for f in formulas)
+    assert all("'lister'" not in (dv.error or "") for dv in wb.worksheets[0].data_validations.dataValidation)

@@ -61,6 +61,11 @@ INDSATSOMRAADER = ("I", "II", "III", "IV", "V")
 EVIDENSNIVEAUER = ("effektiv", "lovende", "utilstraekkelig", "ingen_effekt", "skadelig")
 RESULTATER = ("fritidstilbud", "uddannelse", "beskaeftigelse", "misbrug", "tilbagefald",
               "trygge_lokalomraader", "koordination")
+# Danish spellings people write, accepted for the canonical (ASCII) values (any case)
+EVIDENSNIVEAU_SPELLINGS = {"utilstrækkelig": "utilstraekkelig", "ingen effekt": "ingen_effekt",
+                           "ingen-effekt": "ingen_effekt"}
+RESULTAT_SPELLINGS = {"beskæftigelse": "beskaeftigelse", "trygge lokalområder": "trygge_lokalomraader",
+                      "trygge_lokalområder": "trygge_lokalomraader", "trygge lokalomraader": "trygge_lokalomraader"}
 RETNINGER = ("op", "ned")
 KOEN = ("k", "m")
 
@@ -138,7 +143,7 @@ AKTIVITETER = InputFile(
         Column("foerste_aar_i_model", "int", nullable=True),
         Column("forventet_aar_i_model", "int", nullable=True),
         Column("forandringsteori", "bool"),
-        Column("evidensniveau", "text", vocabulary=EVIDENSNIVEAUER),
+        Column("evidensniveau", "text", vocabulary=EVIDENSNIVEAUER, aliases=EVIDENSNIVEAU_SPELLINGS),
     ),
     unique=(("aktivitet_id",),),
 )
@@ -150,7 +155,7 @@ SUCCESKRITERIER = InputFile(
         Column("kriterie_id", "text"),
         Column("aar", "int"),
         Column("beskrivelse", "text"),
-        Column("resultat", "text", vocabulary=RESULTATER),
+        Column("resultat", "text", vocabulary=RESULTATER, aliases=RESULTAT_SPELLINGS),
         Column("retning", "text", vocabulary=RETNINGER),  # agrees with sign(maal - baseline)
         Column("baseline", "float", nullable=True),  # same per criterion; empty is flagged, not refused
         Column("maal", "float"),  # same per criterion; != baseline

@@ -30,8 +30,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sikkerby.config.paths import is_sample_data, params_dir, resolve_data_dir
-from sikkerby.config.paths import notebooks_dir as default_notebooks_dir
+from sikkerby.config.paths import (
+    NOTEBOOKS_ENV,
+    PARAMS_ENV,
+    is_sample_data,
+    notebooks_dir,
+    params_dir,
+    resolve_data_dir,
+)
 from sikkerby.errors import SikkerByError, error_text
 from sikkerby.publish import cache
 from sikkerby.publish.progress import Progress, RunLog, seconds_da
@@ -230,7 +236,8 @@ def publication_date(year_params: dict) -> str:
 class _Run:
     """The state of one ``sikkerby run`` invocation (several years)."""
 
-    def __init__(self, *, years, data_dir, out_dir, jobs, force, quiet, notebooks_dir, stream, params_folder=None):
+    def __init__(self, *, years, data_dir, out_dir, jobs, force, quiet, notebooks_dir, stream,
+                 params_dir=None, renderer="auto"):
         self.years = list(dict.fromkeys(int(y) for y in years))
         self.data_arg = "" if data_dir is None or str(data_dir).strip() == "" else str(Path(data_dir).resolve())
         self.data_path = resolve_data_dir(self.data_arg).resolve()
@@ -238,8 +245,9 @@ class _Run:
         self.out_dir = Path(out_dir).resolve()
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.force = force
-        self.notebooks = Path(notebooks_dir or default_notebooks_dir()).resolve()
-        self.params_dir = Path(params_folder or params_dir()).resolve()
+        self.notebooks = _notebooks_dir(notebooks_dir).resolve()
+        self.params_dir = _params_dir(params_dir).resolve()
+        self.renderer_choice = renderer  # --renderer: auto, offline or quarto
         self.stream = stream if stream is not None else sys.stderr
         self.progress = Progress(quiet=quiet, stream=self.stream)
         self.log = RunLog()
@@ -319,13 +327,14 @@ class _Run:
     # -- phase 1: what needs doing
     def plan(self) -> list[int]:
         from sikkerby.config.programme import check_folder
-        from sikkerby.publish.render.quarto import quarto_executable
+        from sikkerby.publish.render.quarto import QUARTO, choose_renderer
 
         # the programme folder is read strictly before anything else: a mistake in it stops the run here
         self.programme = check_folder(self.params_dir, tuple(self.years))
         self.chapters = discover_chapters(self.notebooks, self.programme.goal_areas)
-        if quarto_executable():
-            self.renderer_name = RENDERER_QUARTO
+        chosen, why = choose_renderer(self.renderer_choice)
+        self.renderer_name = RENDERER_QUARTO if chosen == QUARTO else RENDERER_NBCONVERT
+        self.say(why)
         self.fingerprint = cache.fingerprint(
             data_dir=self.data_path, notebooks=[c.source for c in self.chapters],
             params_dir=self.params_dir, renderer=self.renderer_name)
@@ -388,15 +397,19 @@ class _Run:
                                 "Publikationen er ikke ændret.") from None
         work = []
         for year, build in builds.items():
-            yb = YearBuild(year, self.keys[year], self.out_dir / str(year), build, load_year_params(year, self.params_dir),
+            yb = YearBuild(year, self.keys[year], self.out_dir / str(year), build,
+                           load_year_params(year, self.params_dir),
                            datetime.now().astimezone().isoformat(timespec="seconds"))
             self.builds[year] = yb
             for chapter in self.chapters:
                 yb.pending.add(chapter.name)
                 work.append(NotebookJob(year, chapter, build / "notebooks" / chapter.name,
-                                        {"aar": year, "data_dir": self.data_arg, "params_dir": str(self.params_dir),
-                                         **dict(chapter.parameters)}, self.notebooks))
+                                        self.notebook_parameters(year) | dict(chapter.parameters), self.notebooks))
         return work
+
+    def notebook_parameters(self, year: int) -> dict:
+        """What papermill gives every notebook (and the manifest records)."""
+        return {"aar": year, "data_dir": self.data_arg, "params_dir": str(self.params_dir)}
 
     # -- phase 4: CSVs (while the notebooks run)
     def write_tables(self, yb: YearBuild) -> None:
@@ -511,7 +524,7 @@ class _Run:
         outputs = sorted(p.relative_to(yb.build).as_posix() for p in yb.build.rglob("*") if p.is_file())
         outputs = sorted(set(outputs) | {"manifest.json", "run.log"})
         return build_manifest(
-            year=yb.year, parameters={"aar": yb.year, "data_dir": self.data_arg}, data_dir=self.data_path,
+            year=yb.year, parameters=self.notebook_parameters(yb.year), data_dir=self.data_path,
             sample_data=self.sample, inputs=inputs,
             params={name: sha for name, sha in self.fingerprint["params"].items()},
             notebooks=notebooks, renderer=self.renderer_name, started=yb.started, finished=now_iso(),
@@ -589,7 +602,7 @@ def _on_sigterm(signum, frame):
 def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.PathLike = "outputs",
               jobs: int | None = None, force: bool = False, quiet: bool = False,
               notebooks_dir: str | os.PathLike | None = None, stream=None,
-              params_dir: str | os.PathLike | None = None) -> int:
+              params_dir: str | os.PathLike | None = None, renderer: str = "auto") -> int:
     """Build the publication for each year in ``years``; returns the exit status.
 
     0: every year published or already up to date; 1: some year failed (its old
@@ -597,10 +610,11 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
     raises :class:`sikkerby.errors.InputError` before anything is executed.
     """
     run = _Run(years=years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, force=force, quiet=quiet,
-               notebooks_dir=notebooks_dir, stream=stream, params_folder=params_dir)
+               notebooks_dir=notebooks_dir, stream=stream, params_dir=params_dir, renderer=renderer)
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     runner = None
+    saved_environment = _set_run_environment(run)
     try:
         todo = run.plan()
         if not todo:
@@ -672,6 +686,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         return EXIT_FAILED if failed else 0
     finally:
         run.close_runner()
+        _restore_environment(saved_environment)
         for lock in run.locks:
             lock.release()
         for logger, handler in run.log_handlers:
@@ -680,6 +695,32 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         run.progress.close()
         if in_main and previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+# --- the run's environment: where its notebooks (own kernels) find the programme and the dataset cache ---
+
+_notebooks_dir, _params_dir = notebooks_dir, params_dir  # the _Run's own arguments shadow these names
+
+
+def _set_run_environment(run: _Run) -> dict[str, str | None]:
+    """Point this process and the notebooks' kernels (which inherit the environment) at the run's
+    programme folder and at the dataset cache in the output folder (``<out>/.sikkerby-cache``, never
+    the home folder: :mod:`sikkerby.inputs.dataset_cache`). Returns the values to restore."""
+    from sikkerby.inputs.dataset_cache import CACHE_ENV, run_cache_root
+
+    wanted = {PARAMS_ENV: str(run.params_dir), NOTEBOOKS_ENV: str(run.notebooks),
+              CACHE_ENV: str(run_cache_root(run.out_dir))}
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    return saved
+
+
+def _restore_environment(saved: dict[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def release_memory() -> None:

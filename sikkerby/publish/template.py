@@ -6,7 +6,9 @@ sheet is named like the input and has exactly the contract's columns in row 1
 (``sikkerby.inputs.contract``), so a filled-in workbook is put straight into the data
 folder and checked with ``sikkerby validate --data MAPPE``. Behind the data
 sheet: ``vejledning`` (Danish instructions built from the contract and
-``params/program.yaml``) and ``lister`` (the values the drop-downs offer).
+``params/program.yaml``) and ``lister`` (the values the drop-downs offer; hidden and
+protected, so that nobody changes a drop-down's values by accident — the instructions sheet
+lists them).
 
 The output is deterministic: the same programme and year give byte-identical files.
 """
@@ -138,7 +140,8 @@ def _validation(input_file: InputFile, column: Column, year: int | None,
         # forvaltning is free text in the contract: other values are allowed after a warning
         style = "warning" if column.vocabulary is None and column.type != "bool" else "stop"
         return DataValidation(type="list", formula1=list_range, errorStyle=style,
-                              error="Vælg en værdi fra listen (se arket 'lister').", **kwargs)
+                              error="Vælg en værdi fra listen (arket 'vejledning' forklarer værdierne).",
+                              **kwargs)
     if column.type == "int":
         low, high = YEAR_RANGE
         if column.name == "aar" and year is not None:
@@ -174,6 +177,8 @@ def _lists_sheet(wb: Workbook, input_file: InputFile, programme: Programme) -> d
             ws.cell(row=row, column=index, value=value)
         ws.column_dimensions[letter].width = _width(column, values)
         ranges[column.name] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+    ws.sheet_state = "hidden"  # the drop-downs still read it
+    ws.protection.enable()  # no password: it guards against slips, not against the administration
     return ranges
 
 
