@@ -86,13 +86,18 @@ def check_folder(path: str | Path, programme) -> Validation:
     """Read and check every input in ``path``; the warnings are also on ``dataset.warnings`` (as text)."""
     folder = Path(path)
     try:
+        folder.stat()
         is_folder = folder.is_dir()
-        names = sorted(p.name for p in folder.iterdir()) if is_folder else []
-    except OSError as exc:
+        if is_folder:
+            next(folder.iterdir(), None)  # can it be listed?
+    except FileNotFoundError:
+        is_folder = False
+    except OSError as exc:  # no access, a symlink loop
         return Validation(None, [Problem(str(folder), None, None,
                                          f"mappen med inddata kan ikke læses ({read_error_text(exc)})")], [])
     if not is_folder:
-        return Validation(None, [Problem(str(folder), None, None, "mappen med inddata findes ikke")], [])
+        rule = "stien er en fil, ikke en mappe med inddata" if folder.exists() else "mappen med inddata findes ikke"
+        return Validation(None, [Problem(str(folder), None, None, rule)], [])
     found_problems: list[Problem] = []
     tables: dict[str, CheckedTable] = {}
     files: dict[str, Path] = {}
