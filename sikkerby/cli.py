@@ -42,12 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check an input folder against the data contract")
     p.add_argument("--data", default="", help="input folder (default: the bundled sample data)")
+    p.add_argument("--params", default="", help="programme folder (default: the project's params/)")
     p.set_defaults(handler=_validate)
 
     p = sub.add_parser("run", help="validate, execute the notebooks and render the publication")
     p.add_argument("--year", required=True, type=_years, help="reporting year(s): 2017, 2014-2017 or 2015,2017")
     p.add_argument("--data", default="", help="input folder (default: the bundled sample data)")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
+    p.add_argument("--params", default="", help="programme folder (default: the project's params/)")
     p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: CPU count)")
     p.add_argument("--force", action="store_true", help="re-run everything, ignoring the cache")
     p.add_argument("--quiet", action="store_true", help="no progress display")
@@ -67,9 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _validate(args) -> int:
+    from sikkerby.config.programme import check_folder
     from sikkerby.inputs.dataset import load_dataset
 
-    dataset = load_dataset(args.data)
+    programme = check_folder(args.params or None)
+    dataset = load_dataset(args.data, programme)
     for line in warning_lines(dataset.warnings):  # plausibility beyond the contract: listed, not refused
         print(mask_cpr_text(line), file=sys.stderr)
     print("OK")
@@ -80,7 +84,7 @@ def _run(args) -> int:
     from sikkerby.publish.run import run_years
 
     return run_years(args.year, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
-                     force=args.force, quiet=args.quiet)
+                     force=args.force, quiet=args.quiet, params_dir=args.params or None)
 
 
 def _template(args) -> int:

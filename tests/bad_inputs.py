@@ -298,8 +298,8 @@ CORPUS: tuple[BadInput, ...] = (
     BadInput("gang-log-omraade-cpr", changed(B, 2, omraade="Tingbjerg 030303-3333"), f"{B}.csv", r(2), "omraade",
              CPR_RULE, ("030303-3333", "0303033333")),
     BadInput("gang-log-no-row-for-programme-area", folder(_gang_log_without_programme_area()), f"{B}.csv", None,
-             "omraade", "ingen opgørelser for programmets område 'Indre Nørrebro' (params/program.yaml: "
-             "bandelog_omraade)"),
+             "omraade", "ingen opgørelser for programmets område 'Indre Nørrebro' (programfilen: omraade for "
+             "beregningen bandelog_seneste)"),
     BadInput("gang-log-blank-lines-only", replaced(B, b"\r\n\r\n  \r\n"), f"{B}.csv", None, None, "filen er tom"),
     BadInput("gang-log-excel-empty-sheet", folder({**valid_tables(), B: []}, excel=(B,)), f"{B}.xlsx", None, None,
              "det første ark er tomt"),

@@ -10,11 +10,13 @@ import pytest
 from sikkerby.config.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 from sikkerby.config.programme import load_programme
 
+PROGRAMMES_DIR = Path(__file__).parent / "programmes"
+
 
 @pytest.fixture(scope="session")
 def programme():
-    """The programme as configured in params/program.yaml."""
-    return load_programme()
+    """The 2014-2017 programme, frozen for the tests (tests/programmes/sikker-by-2014-2017; not the live params/)."""
+    return load_programme(PROGRAMMES_DIR / "sikker-by-2014-2017")
 
 
 @pytest.fixture(scope="session")
@@ -78,29 +80,39 @@ def sample_dataset(programme):
 
 
 @pytest.fixture(scope="session")
-def executed_notebook(tmp_path_factory):
-    """Execute ``notebooks/<stem>.ipynb`` for a year with papermill (cached per session).
+def executed_notebook(tmp_path_factory, programme):
+    """Execute one chapter of the publication for a year with papermill (cached per session).
 
-    Usage: ``nb = executed_notebook("01_oeget_tryghed", 2017)`` returns the executed
-    notebook (an ``nbformat.NotebookNode``); parameters are passed as literals, the
-    data folder defaults to the bundled sample.
+    Usage: ``nb = executed_notebook("01_tryghed", 2017)`` returns the executed notebook (an
+    ``nbformat.NotebookNode``). ``stem`` is the chapter's name in the run
+    (:func:`sikkerby.publish.render.chapters.discover_chapters` with the programme's goal areas:
+    ``00_sammenfatning``, ``01_tryghed``, ``02_kriminalitet``, ``03_effekt_og_evidens``), so a
+    goal-area chapter is ``notebooks/01_maalomraade.ipynb`` run with its ``maalomraade``. Parameters
+    are passed as literals; the data folder defaults to the bundled sample and the programme is the
+    frozen 2014-2017 one (the ``programme`` fixture).
     """
     import nbformat
     import papermill
 
     from sikkerby.config.paths import notebooks_dir
+    from sikkerby.publish.render.chapters import discover_chapters
 
+    chapters = {c.stem: c for c in discover_chapters(notebooks_dir(), programme.goal_areas)}
     cache: dict[tuple, object] = {}
     out_dir = tmp_path_factory.mktemp("executed")
 
     def run(stem: str, year: int, data_dir: str = ""):
         key = (stem, year, data_dir)
         if key not in cache:
-            source = notebooks_dir() / f"{stem}.ipynb"
+            if stem not in chapters:
+                raise KeyError(f"no chapter {stem!r}; the chapters are {', '.join(chapters)}")
+            chapter = chapters[stem]
             target = out_dir / f"{stem}-{year}-{len(cache)}.ipynb"
+            parameters = {"aar": year, "data_dir": data_dir, "params_dir": str(programme.folder),
+                          **dict(chapter.parameters)}
             papermill.execute_notebook(
-                str(source), str(target), parameters={"aar": year, "data_dir": data_dir},
-                kernel_name="python3", cwd=str(source.parent), progress_bar=False, start_timeout=120,
+                str(chapter.source), str(target), parameters=parameters,
+                kernel_name="python3", cwd=str(chapter.source.parent), progress_bar=False, start_timeout=120,
             )
             cache[key] = nbformat.read(target, as_version=4)
         return cache[key]

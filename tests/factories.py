@@ -8,6 +8,13 @@
     bad = with_changes(valid_tables(), "lukninger", 1, slutdato=date(2013, 1, 1))
     write_folder(tmp_path, bad)                   # lukninger.csv row 3 (= spreadsheet_row(1)) is wrong
 
+Programmes for tests (never the live ``params/``):
+
+    PROGRAMME_2014_2017                           # the frozen programme folder (program.yaml + <år>.yaml)
+    copy_programme(tmp_path / "params")           # a writable copy of it
+    with_indikator(programme, "lukkedage", kind="retning")            # a Programme with one indikator changed
+    with_parameters(programme, "bandelog_indre_noerrebro", omraade="Tingbjerg")
+
 Row dicts hold Python values: ``int``, ``float``, ``str``, ``datetime.date``,
 ``bool`` and ``None`` (an empty cell). A ``str`` is written exactly as given, so
 a test can put any raw text (``"17,5"``, ``"30-02-2017"``, ``"Ja"``) into a cell.
@@ -23,6 +30,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sikkerby.inputs.contract import INPUT_FILES
+
+PROGRAMME_2014_2017 = Path(__file__).parent / "programmes" / "sikker-by-2014-2017"
 
 D = dt.date
 
@@ -217,3 +226,32 @@ def write_folder(directory: str | Path, tables: dict[str, list[dict]] | None = N
 
 
 INPUT_NAMES = tuple(f.name for f in INPUT_FILES)
+
+
+# ------------------------------------------------------------------ programmes
+
+def copy_programme(dest: str | Path, source: str | Path = PROGRAMME_2014_2017) -> Path:
+    """A writable copy of a programme folder (default: the frozen 2014-2017 programme) at ``dest``."""
+    import shutil
+
+    dest = Path(dest)
+    shutil.copytree(source, dest)
+    return dest
+
+
+def with_indikator(programme, indikator_id: str, **changes):
+    """A copy of ``programme`` where the indikator ``indikator_id`` has ``changes`` applied (dataclass fields)."""
+    import dataclasses
+
+    programme.indikator(indikator_id)  # KeyError for an unknown id
+    maalepunkter = tuple(
+        dataclasses.replace(m, indikatorer=tuple(dataclasses.replace(i, **changes) if i.id == indikator_id else i
+                                                 for i in m.indikatorer))
+        for m in programme.maalepunkter)
+    return dataclasses.replace(programme, maalepunkter=maalepunkter)
+
+
+def with_parameters(programme, indikator_id: str, **parameters):
+    """A copy of ``programme`` where the indikator's calculation ``parameters`` are updated."""
+    indikator = programme.indikator(indikator_id)
+    return with_indikator(programme, indikator_id, parameters={**indikator.parameters, **parameters})

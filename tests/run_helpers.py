@@ -43,8 +43,8 @@ def write_last_good_publication(out: Path, year: int = 2017) -> Path:
     (pub / "notebooks" / "figurer").mkdir(parents=True)
     (pub / "index.html").write_text(f'<!DOCTYPE html><html lang="da"><body><h1>Sikker By – status {year}</h1>'
                                     "<p>Sidste gode udgave.</p></body></html>\n", encoding="utf-8")
-    (pub / "01_oeget_tryghed.html").write_text("<html><body>Øget tryghed</body></html>\n", encoding="utf-8")
-    (pub / "maalstatus.csv").write_text(f"maalepunkt_id,aar,vaerdi,status\nutryghed_aften,{year},14.2,ikke_naaet\n",
+    (pub / "01_tryghed.html").write_text("<html><body>Øget tryghed</body></html>\n", encoding="utf-8")
+    (pub / "maalstatus.csv").write_text(f"maalepunkt_nr,indikator_id,aar,vaerdi,status\n1,utryghed_aften,{year},14.2,ikke_naaet\n",
                                         encoding="utf-8")
     (pub / "aktivitetsscorer.csv").write_text("aktivitet_id,navn,samlet_score\nA1,Natteravne,71.5\n",
                                               encoding="utf-8")

@@ -9,21 +9,25 @@ from sikkerby.model.goals import MAALSTATUS_COLUMNS
 
 
 def status_table(programme, year: int, rows: list[dict]) -> pd.DataFrame:
-    """A ``maalstatus`` table (DATA.md §4 columns and dtypes) from a few hand-written rows."""
+    """A ``maalstatus`` table (DATA.md §4 columns and dtypes) from a few hand-written rows.
+
+    Each row names its indikator (``id``), ``status`` and optionally ``vaerdi``, ``basisaar``, ``basisvaerdi``.
+    """
     out = []
     for row in rows:
-        m = programme.maalepunkt(row["id"])
+        i = programme.indikator(row["id"])
         out.append({
-            "maalepunkt_id": m.id, "maalomraade": m.goal_area, "aar": year,
+            "maalepunkt_nr": i.maalepunkt_nr, "indikator_id": i.id, "maalomraade": i.goal_area, "aar": year,
             "vaerdi": row.get("vaerdi"), "ci_nedre": None, "ci_oevre": None,
             "basisaar": row.get("basisaar"), "basisvaerdi": row.get("basisvaerdi"),
-            "maalaar": m.target_year, "maalvaerdi": m.target_value, "sti_vaerdi": None,
-            "status": row["status"],
+            "maalaar": i.target_year, "maalvaerdi": i.target_value, "sti_vaerdi": None,
+            "status": row["status"], "maal_foreloebigt": "ja" if i.is_provisional else "nej",
         })
     return pd.DataFrame(out, columns=MAALSTATUS_COLUMNS).astype({
-        "maalepunkt_id": "str", "maalomraade": "str", "aar": "int64", "vaerdi": "float64",
+        "maalepunkt_nr": "int64", "indikator_id": "str", "maalomraade": "str", "aar": "int64", "vaerdi": "float64",
         "ci_nedre": "float64", "ci_oevre": "float64", "basisaar": "Int64", "basisvaerdi": "float64",
         "maalaar": "Int64", "maalvaerdi": "float64", "sti_vaerdi": "float64", "status": "str",
+        "maal_foreloebigt": "str",
     })
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from bad_inputs import CORPUS, BadInput
+from factories import PROGRAMME_2014_2017
 from run_helpers import run_sikkerby, tree_digest, write_last_good_publication
 
 from sikkerby.config.paths import PROJECT_DIR
@@ -76,7 +77,7 @@ def corpus_results(tmp_path_factory) -> dict[str, CliResult]:
         case.build(data)
         shutil.copytree(good, out)
         before = tree_digest(out)
-        done = run_sikkerby("run", "--year", "2017", "--data", data, "--out", out,
+        done = run_sikkerby("run", "--year", "2017", "--data", data, "--out", out, "--params", PROGRAMME_2014_2017,
                             env={"SIKKERBY_NOTEBOOKS": str(notebooks)})
         executed = (notebooks / f"executed-{case.id}").exists()
         return case.id, CliResult(done.returncode, done.stdout, done.stderr, before, tree_digest(out), executed)
@@ -137,7 +138,7 @@ def test_the_marker_notebook_does_leave_its_mark_on_good_input(tmp_path):
     notebooks = marker_notebooks(tmp_path / "notebooks")
     data = write_folder(tmp_path / "good-data")
     done = run_sikkerby("run", "--year", "2017", "--data", data, "--out", tmp_path / "out", "--quiet",
-                        env={"SIKKERBY_NOTEBOOKS": str(notebooks)})
+                        "--params", PROGRAMME_2014_2017, env={"SIKKERBY_NOTEBOOKS": str(notebooks)})
     assert done.returncode == 0, done.stderr
     assert (notebooks / "executed-good-data").read_text() == "2017"
 
@@ -149,7 +150,7 @@ def test_validation_fails_before_the_notebook_libraries_are_imported(tmp_path):
     code = ("import sys\n"
             "from sikkerby.cli import main\n"
             f"rc = main(['run', '--year', '2017', '--data', {str(tmp_path / 'data')!r}, "
-            f"'--out', {str(tmp_path / 'out')!r}])\n"
+            f"'--out', {str(tmp_path / 'out')!r}, '--params', {str(PROGRAMME_2014_2017)!r}])\n"
             "heavy = sorted(m for m in ('papermill', 'nbconvert', 'nbclient', 'jupyter_client', 'nbformat', "
             "'matplotlib') if m in sys.modules)\n"
             "print(rc, heavy)\n")

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from factories import copy_programme
 
 from sikkerby.publish import cache
 
@@ -14,15 +15,14 @@ FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
 
 
 @pytest.fixture
-def world(tmp_path, sample_data_dir, project_dir):
-    """A copy of the sample data, the fixture notebooks and params/, each changeable."""
+def world(tmp_path, sample_data_dir):
+    """A copy of the sample data, the fixture notebooks and the frozen 2014-2017 programme, each changeable."""
     data = tmp_path / "data"
     shutil.copytree(sample_data_dir, data)
     (data / "notes.txt").write_text("not an input file", encoding="utf-8")
     notebooks = tmp_path / "notebooks"
     shutil.copytree(FIXTURE_NOTEBOOKS, notebooks)
-    params = tmp_path / "params"
-    shutil.copytree(project_dir / "params", params)
+    params = copy_programme(tmp_path / "params")
     return data, notebooks, params
 
 

@@ -29,7 +29,7 @@ def notebooks_reading_data(tmp_path) -> Path:
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "from sikkerby.report.chapter import open_chapter\n"
-        "ch = open_chapter(aar, data_dir)\n"
+        "ch = open_chapter(aar, data_dir, params_dir)\n"
         f"print({PRINTED!r} + repr(float(ch.status_row('ungdomskriminalitet')['vaerdi'])))"))
     nbformat.write(nb, path)
     return folder
@@ -46,7 +46,7 @@ def _printed_value(out: Path) -> float:
 
 def _status(out: Path) -> pd.DataFrame:
     return pd.read_csv(out / "2017" / "maalstatus.csv", keep_default_na=False, na_values=[""]).set_index(
-        "maalepunkt_id")
+        "indikator_id")
 
 
 def _sums_2017(sigtelser_csv: Path) -> tuple[int, int]:
@@ -56,11 +56,12 @@ def _sums_2017(sigtelser_csv: Path) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-def test_changed_input_changes_the_outputs_without_force(tmp_path, sample_copy, notebooks_reading_data,
-                                                         programme):
+def test_changed_input_changes_the_outputs_without_force(tmp_path, sample_copy, notebooks_reading_data):
+    from sikkerby.config.programme import load_programme
     from sikkerby.inputs.dataset import load_dataset
     from sikkerby.model.goals import maalstatus
 
+    programme = load_programme()  # the programme folder the run reads: the project's params/
     out = tmp_path / "out"
     args = dict(data_dir=sample_copy, out_dir=out, notebooks_dir=notebooks_reading_data, quiet=True,
                 stream=io.StringIO())
@@ -83,7 +84,7 @@ def test_changed_input_changes_the_outputs_without_force(tmp_path, sample_copy, 
     assert after.loc["ungdomskriminalitet", "vaerdi"] == pytest.approx(expected)
     assert after.loc["ungdomskriminalitet", "vaerdi"] != pytest.approx(before.loc["ungdomskriminalitet", "vaerdi"])
     assert _printed_value(out) == pytest.approx(expected)  # the notebooks saw the new data too
-    # the other målepunkter do not use sigtelser.csv
+    # the other indikatorer do not use sigtelser.csv
     others = before.index != "ungdomskriminalitet"
     pd.testing.assert_frame_equal(after[others], before[others])
     # and the whole file is exactly what the package computes from the new data

@@ -27,3 +27,15 @@ def test_other_data_folder_is_not_sample(tmp_path, sample_data_dir, programme):
     shutil.copytree(sample_data_dir, data)
     ch = open_chapter(2017, str(data), programme=programme)
     assert not ch.is_sample
+
+
+def test_the_programme_folder_is_a_parameter(tmp_path):
+    from factories import copy_programme
+
+    folder = copy_programme(tmp_path / "andet-program")
+    year_file = folder / "2016.yaml"
+    year_file.write_text(year_file.read_text(encoding="utf-8").replace(
+        "title: Sikker By – status 2016", "title: Et andet program – status 2016"), encoding="utf-8")
+    ch = open_chapter(2016, "", str(folder))
+    assert ch.programme.folder == folder
+    assert ch.year_params["title"] == "Et andet program – status 2016"

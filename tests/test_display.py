@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pypandoc
 import pytest
+from factories import PROGRAMME_2014_2017
 from matplotlib.figure import Figure
 
 from sikkerby.report.display import (
@@ -215,25 +216,26 @@ def test_empty_table():
 def maalstatus_rows():
     nan = np.nan
     return pd.DataFrame([
-        dict(maalepunkt_id="utryghed_aften", maalomraade="tryghed", aar=2017, vaerdi=13.4, ci_nedre=12.8,
+        dict(maalepunkt_nr=1, indikator_id="utryghed_aften", maalomraade="tryghed", aar=2017, vaerdi=13.4, ci_nedre=12.8,
              ci_oevre=14.0, basisaar=2013, basisvaerdi=17.5, maalaar=2017, maalvaerdi=13.0, sti_vaerdi=13.0,
-             status="ikke_naaet"),
-        dict(maalepunkt_id="lukkedage", maalomraade="tryghed", aar=2017, vaerdi=180.0, ci_nedre=nan, ci_oevre=nan,
-             basisaar=2013, basisvaerdi=283.0, maalaar=2017, maalvaerdi=189.61, sti_vaerdi=189.61, status="naaet"),
-        dict(maalepunkt_id="handleplan_3_dage", maalomraade="tryghed", aar=2017, vaerdi=nan, ci_nedre=nan,
+             status="ikke_naaet", maal_foreloebigt="nej"),
+        dict(maalepunkt_nr=3, indikator_id="lukkedage", maalomraade="tryghed", aar=2017, vaerdi=180.0, ci_nedre=nan, ci_oevre=nan,
+             basisaar=2013, basisvaerdi=283.0, maalaar=2017, maalvaerdi=189.61, sti_vaerdi=189.61, status="naaet",
+             maal_foreloebigt="nej"),
+        dict(maalepunkt_nr=3, indikator_id="handleplan_3_dage", maalomraade="tryghed", aar=2017, vaerdi=nan, ci_nedre=nan,
              ci_oevre=nan, basisaar=pd.NA, basisvaerdi=nan, maalaar=pd.NA, maalvaerdi=100.0, sti_vaerdi=nan,
-             status="ikke_vurderbar"),
+             status="ikke_vurderbar", maal_foreloebigt="nej"),
     ])
 
 
 def test_maalstatus_table(programme):
     table = maalstatus_table(maalstatus_rows(), programme, caption="Status 2017")
     assert table.to_frame().values.tolist() == [
-        ["Færre utrygge københavnere om aftenen og natten", "2017", f"13,4{NB}% (12,8–14,0{NB}%)",
+        [programme.indikator("utryghed_aften").title, "2017", f"13,4{NB}% (12,8–14,0{NB}%)",
          f"17,5{NB}% (2013)", f"højst 13,0{NB}% i 2017", f"13,0{NB}%", "✗ Ikke nået"],
-        ["Færre ikke-planlagte lukkedage i kommunale institutioner", "2017", "180", "283 (2013)",
+        [programme.indikator("lukkedage").title, "2017", "180", "283 (2013)",
          "højst 189,61 i 2017", "189,61", "✓ Nået"],
-        ["Handleplan inden for 3 arbejdsdage ved lukning", "2017", "–", "–", f"100,0{NB}% hvert år", "–",
+        [programme.indikator("handleplan_3_dage").title, "2017", "–", "–", f"100,0{NB}% hvert år", "–",
          "? Kan ikke vurderes"],
     ]
     assert "konfidensinterval" in table.note
@@ -296,7 +298,7 @@ def test_show_functions_in_a_kernel():
         "fig, ax = plt.subplots()",  # a pyplot figure: must not be shown a second time by the inline backend
         "ax.plot([1, 2], [3, 4])",
         "show_chart(fig, 'Kurve <b>', alt='Alt & tekst')",
-        "m = load_programme().maalepunkt('utryghed_aften')",
+        f"m = load_programme({str(PROGRAMME_2014_2017)!r}).indikator('utryghed_aften')",
         "show_chart(series_chart(pd.DataFrame({'aar': [2013, 2014], 'vaerdi': [17.5, 16.4]}), m, 2014), 'Utryghed')",
         "show_markdown('I 2014 var andelen <16,4 %>.')",
         "show_table(pd.DataFrame({'status': ['naaet']}), [ColumnSpec('status', kind='status')], caption='T')",
@@ -335,6 +337,6 @@ def test_status_table_writes_published_baselines_as_published(sample_dataset, pr
     from sikkerby.model import goals
 
     table = maalstatus_table(goals.maalstatus(sample_dataset, programme, 2017), programme).to_frame()
-    baselines = dict(zip(goals.maalstatus(sample_dataset, programme, 2017)["maalepunkt_id"], table["Basisværdi (år)"]))
+    baselines = dict(zip(goals.maalstatus(sample_dataset, programme, 2017)["indikator_id"], table["Basisværdi (år)"]))
     assert baselines["ungdomskriminalitet"] == f"1,1{NB}% (2013)"
     assert baselines["utryghed_aften"] == f"17,5{NB}% (2013)"

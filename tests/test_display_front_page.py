@@ -37,7 +37,7 @@ def test_maalstatus_by_goal_area_groups_in_programme_order(status_2017, programm
     assert [t.caption for t in tables] == ["Øget tryghed – status for 2017", "Mindre kriminalitet – status for 2017"]
     for table, area in zip(tables, ("tryghed", "kriminalitet")):
         frame = table.to_frame()
-        assert frame["Målepunkt"].tolist() == [m.title for m in programme.maalepunkter_for(area)]
+        assert frame["Målepunkt"].tolist() == [i.title for i in programme.indikatorer_for(area)]
         assert "År" not in frame.columns
     # the survey's confidence interval note belongs to the table that has it
     assert tables[0].note and not tables[1].note

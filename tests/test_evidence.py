@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from factories import PROGRAMME_2014_2017
 
-from sikkerby.config.paths import params_dir
 from sikkerby.config.programme import load_programme
 from sikkerby.model import evidence
 
@@ -230,7 +230,7 @@ def test_activities_outside_the_model_have_no_scores(scores):
 
 
 def _programme_with(tmp_path, **evidence_model):
-    raw = yaml.safe_load((params_dir() / "program.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((PROGRAMME_2014_2017 / "program.yaml").read_text(encoding="utf-8"))
     raw["evidence_model"].update(evidence_model)
     path = tmp_path / "program.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")

@@ -202,12 +202,12 @@ def test_unknown_values_are_errors_and_missing_is_a_dash():
 
 # ---------------------------------------------------------------------- sentences
 
-def row(maalepunkt_id, aar, vaerdi, status, *, basisaar=None, basisvaerdi=None, maalaar=None, maalvaerdi=None,
+def row(indikator_id, aar, vaerdi, status, *, basisaar=None, basisvaerdi=None, maalaar=None, maalvaerdi=None,
         sti_vaerdi=None, ci_nedre=None, ci_oevre=None):
     """A maalstatus row (DATA.md §4) as a pandas Series, missing values as NaN."""
     nan = float("nan")
     return pd.Series({
-        "maalepunkt_id": maalepunkt_id, "maalomraade": "tryghed", "aar": aar,
+        "indikator_id": indikator_id, "maalomraade": "tryghed", "aar": aar,
         "vaerdi": nan if vaerdi is None else vaerdi,
         "ci_nedre": nan if ci_nedre is None else ci_nedre, "ci_oevre": nan if ci_oevre is None else ci_oevre,
         "basisaar": basisaar if basisaar is not None else pd.NA,
@@ -225,13 +225,13 @@ def utryghed(aar, vaerdi, status, **kw):
 
 
 def test_sti_target_year_not_reached(programme):
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     assert describe_status(m, utryghed(2017, 13.4, "ikke_naaet", sti_vaerdi=13.0)) == (
         f"I 2017 var andelen 13,4{NB}%. Målet var højst 13,0{NB}% i 2017, så målet er ikke nået.")
 
 
 def test_sti_target_year_reached_with_confidence_interval(programme):
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     text = describe_status(m, utryghed(2017, 12.8, "naaet", sti_vaerdi=13.0, ci_nedre=12.4, ci_oevre=13.25))
     assert text == (f"I 2017 var andelen 12,8{NB}% (95{NB}%-konfidensinterval: 12,4–13,3{NB}%). "
                     f"Målet var højst 13,0{NB}% i 2017, så målet er nået.")
@@ -242,14 +242,14 @@ def test_sti_target_year_reached_with_confidence_interval(programme):
 
 def test_rounding_never_hides_why_a_target_is_missed(programme):
     # 13,04 > 13,0: at one decimal both would read 13,0 %, so the sentence shows two
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     assert describe_status(m, utryghed(2017, 13.04, "ikke_naaet", sti_vaerdi=13.0)) == (
         f"I 2017 var andelen 13,04{NB}%. Målet var højst 13,00{NB}% i 2017, så målet er ikke nået.")
 
 
 def test_sti_on_track(programme):
     # P(2015) = 17,5 + (13 - 17,5)·2/4 = 15,25; 15,0 ≤ 15,25 and a fall of ≥ 1 point from 2014
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     text = describe_status(m, utryghed(2015, 15.0, "paa_sporet", sti_vaerdi=15.25), previous_value=16.1)
     assert text == (
         f"I 2015 var andelen 15,0{NB}%. Målet er højst 13,0{NB}% i 2017, og stien mod målet giver "
@@ -259,7 +259,7 @@ def test_sti_on_track(programme):
 
 
 def test_sti_above_path(programme):
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     text = describe_status(m, utryghed(2015, 15.5, "ikke_paa_sporet", sti_vaerdi=15.25))
     assert text.endswith("Andelen ligger over stien, så målepunktet er ikke på sporet.")
     assert f"15,5{NB}%" in text and f"15,25{NB}%" in text
@@ -267,7 +267,7 @@ def test_sti_above_path(programme):
 
 def test_sti_under_path_but_yearly_requirement_failed(programme):
     # 15,2 ≤ 15,25, but 15,8 - 15,2 = 0,6 < 1,0 point
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     text = describe_status(m, utryghed(2015, 15.2, "ikke_paa_sporet", sti_vaerdi=15.25), previous_value=15.8)
     assert text.endswith(
         f"Andelen ligger under stien, men kravet om et fald på mindst 1,0{NB}procentpoint fra året før "
@@ -276,7 +276,7 @@ def test_sti_under_path_but_yearly_requirement_failed(programme):
 
 def test_sti_counts_with_strict_requirement(programme):
     # lukkedage: P(2014) = 283 + (189,61 - 283)/4 = 259,6525; target written exactly
-    m = programme.maalepunkt("lukkedage")
+    m = programme.indikator("lukkedage")
     r = row("lukkedage", 2014, 250, "paa_sporet", basisaar=2013, basisvaerdi=283, maalaar=2017,
             maalvaerdi=189.61, sti_vaerdi=259.6525)
     assert describe_status(m, r) == (
@@ -288,7 +288,7 @@ def test_sti_counts_with_strict_requirement(programme):
 
 
 def test_retning(programme):
-    m = programme.maalepunkt("omraader_indsatsbehov")
+    m = programme.indikator("omraader_indsatsbehov")
     kw = {"basisaar": 2013, "basisvaerdi": 5, "maalaar": 2017}
     assert describe_status(m, row(m.id, 2015, 4, "paa_sporet", **kw)) == (
         "I 2015 var antallet 4. Målet er, at antallet i 2017 er lavere end i 2013 (5). "
@@ -304,7 +304,7 @@ def test_retning(programme):
 def test_retning_percent_with_two_decimals(programme):
     # 1,0987 < 1,1: at two decimals the value would read 1,10 %, so three are shown;
     # the baseline is written as the programme published it: 1,1 %, not 1,100 %
-    m = programme.maalepunkt("ungdomskriminalitet")
+    m = programme.indikator("ungdomskriminalitet")
     r = row(m.id, 2015, 1.0987, "paa_sporet", basisaar=2013, basisvaerdi=1.1, maalaar=2017)
     assert describe_status(m, r).startswith(f"I 2015 var andelen 1,099{NB}%. Målet er, at andelen i 2017 "
                                             f"er lavere end i 2013 (1,1{NB}%).")
@@ -313,11 +313,11 @@ def test_retning_percent_with_two_decimals(programme):
 def test_a_published_baseline_is_written_as_published(programme):
     from sikkerby.report.formatting import describe_target, fmt_baseline, fmt_target
 
-    m = programme.maalepunkt("ungdomskriminalitet")  # 2 decimals, baseline published as 1.1
+    m = programme.indikator("ungdomskriminalitet")  # 2 decimals, baseline published as 1.1
     assert fmt_baseline(m, 1.1) == f"1,1{NB}%"
-    assert fmt_baseline(programme.maalepunkt("lukkedage"), 283.0) == "283"
-    assert fmt_baseline(programme.maalepunkt("utryghed_aften"), 17.5) == f"17,5{NB}%"
-    bandelog = programme.maalepunkt("bandelog_indre_noerrebro")  # no published baseline: from the data
+    assert fmt_baseline(programme.indikator("lukkedage"), 283.0) == "283"
+    assert fmt_baseline(programme.indikator("utryghed_aften"), 17.5) == f"17,5{NB}%"
+    bandelog = programme.indikator("bandelog_indre_noerrebro")  # no published baseline: from the data
     assert fmt_baseline(bandelog, 130.0) == "130" and fmt_baseline(bandelog, None) == "–"
     r = row(m.id, 2016, 0.9, "paa_sporet", basisaar=2013, basisvaerdi=1.1, maalaar=2017)
     assert describe_target(m, r).startswith(f"Udgangspunktet er 1,1{NB}% i 2013.")
@@ -327,7 +327,7 @@ def test_a_published_baseline_is_written_as_published(programme):
 
 def test_sti_above_path_and_yearly_requirement_failed_says_both(programme):
     # lukkedage 2016: P(2016) = 283 + (189,61 - 283)·3/4 = 212,9575; 243 > 212,96 and 243 rose from 238
-    m = programme.maalepunkt("lukkedage")
+    m = programme.indikator("lukkedage")
     r = row("lukkedage", 2016, 243, "ikke_paa_sporet", basisaar=2013, basisvaerdi=283, maalaar=2017,
             maalvaerdi=189.61, sti_vaerdi=212.9575)
     assert describe_status(m, r, previous_value=238) == (
@@ -340,14 +340,14 @@ def test_sti_above_path_and_yearly_requirement_failed_says_both(programme):
 
 
 def test_krav(programme):
-    m = programme.maalepunkt("handleplan_3_dage")
+    m = programme.indikator("handleplan_3_dage")
     assert describe_status(m, row(m.id, 2016, 87.5, "ikke_naaet", maalvaerdi=100)) == (
         f"I 2016 var andelen 87,5{NB}%. Målet er 100,0{NB}% hvert år, så målet er ikke nået.")
     assert describe_status(m, row(m.id, 2016, 100.0, "naaet", maalvaerdi=100)).endswith("så målet er nået.")
 
 
 def test_basisaar(programme):
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     assert describe_status(m, utryghed(2013, 17.5, "basisaar", sti_vaerdi=17.5)) == (
         f"I 2013 var andelen 17,5{NB}%. 2013 er basisår, så værdien er udgangspunktet for målet.")
     # data that round to the published 17,5: no second figure, no extra decimals
@@ -360,19 +360,19 @@ def test_basisaar(programme):
 
 
 def test_ikke_vurderbar(programme):
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     assert describe_status(m, utryghed(2016, None, "ikke_vurderbar")) == (
         "For 2016 er der ingen opgjort værdi, så status kan ikke vurderes.")
-    b = programme.maalepunkt("bandelog_indre_noerrebro")
+    b = programme.indikator("bandelog_indre_noerrebro")
     r = row(b.id, 2016, 48, "ikke_vurderbar", basisaar=2014, maalaar=2017)
     assert describe_status(b, r) == (
         "I 2016 var antallet 48. Status kan ikke vurderes, fordi der ikke er en basisværdi for 2014.")
-    i = programme.maalepunkt("omraader_indsatsbehov")
+    i = programme.indikator("omraader_indsatsbehov")
     r = row(i.id, 2010, 12, "ikke_vurderbar", basisaar=2013, basisvaerdi=5, maalaar=2017)
     assert describe_status(i, r).endswith("fordi målet først gælder fra basisåret 2013.")
 
 
-@pytest.mark.parametrize("maalepunkt_id, r", [
+@pytest.mark.parametrize("indikator_id, r", [
     ("utryghed_aften", dict(aar=2017, vaerdi=13.4, status="naaet")),  # 13,4 > 13,0
     ("utryghed_aften", dict(aar=2015, vaerdi=15.5, status="paa_sporet")),  # above the path
     ("utryghed_aften", dict(aar=2016, vaerdi=None, status="naaet")),  # no value
@@ -380,8 +380,8 @@ def test_ikke_vurderbar(programme):
     ("handleplan_3_dage", dict(aar=2016, vaerdi=99.9, status="naaet")),
     ("lukkedage", dict(aar=2014, vaerdi=250, status="paa_sporets")),  # not a status
 ])
-def test_a_status_contradicting_the_numbers_is_an_error(programme, maalepunkt_id, r):
-    m = programme.maalepunkt(maalepunkt_id)
+def test_a_status_contradicting_the_numbers_is_an_error(programme, indikator_id, r):
+    m = programme.indikator(indikator_id)
     kw = {"basisaar": m.baseline_year, "basisvaerdi": m.baseline_value, "maalaar": m.target_year,
           "maalvaerdi": m.target_value, "sti_vaerdi": 15.25 if m.kind == "sti" else None}
     with pytest.raises(ValueError):
@@ -389,32 +389,32 @@ def test_a_status_contradicting_the_numbers_is_an_error(programme, maalepunkt_id
 
 
 def test_a_plain_dict_row_works(programme):
-    m = programme.maalepunkt("handleplan_3_dage")
+    m = programme.indikator("handleplan_3_dage")
     r = {"aar": 2015, "vaerdi": 100.0, "status": "naaet", "maalvaerdi": 100.0, "basisaar": None, "maalaar": None}
     assert describe_status(m, r).startswith(f"I 2015 var andelen 100,0{NB}%.")
 
 
 def test_fmt_target(programme):
-    assert fmt_target(programme.maalepunkt("utryghed_aften"), utryghed(2016, 15, "paa_sporet")) == \
+    assert fmt_target(programme.indikator("utryghed_aften"), utryghed(2016, 15, "paa_sporet")) == \
         f"højst 13,0{NB}% i 2017"
-    assert fmt_target(programme.maalepunkt("omraader_indsatsbehov"),
+    assert fmt_target(programme.indikator("omraader_indsatsbehov"),
                       row("omraader_indsatsbehov", 2016, 4, "paa_sporet", basisaar=2013, basisvaerdi=5,
                           maalaar=2017)) == "i 2017 lavere end i 2013 (5)"
-    assert fmt_target(programme.maalepunkt("handleplan_3_dage"),
+    assert fmt_target(programme.indikator("handleplan_3_dage"),
                       row("handleplan_3_dage", 2016, 90, "ikke_naaet", maalvaerdi=100)) == f"100,0{NB}% hvert år"
-    assert fmt_target(programme.maalepunkt("bandelog_indre_noerrebro"),
+    assert fmt_target(programme.indikator("bandelog_indre_noerrebro"),
                       row("bandelog_indre_noerrebro", 2016, 40, "ikke_vurderbar", basisaar=2014, maalaar=2017)) == "–"
 
 
 def test_status_counts_sentence():
     assert describe_status_counts(["naaet", "paa_sporet", "paa_sporet", "ikke_vurderbar"]) == (
-        "Af 4 målepunkter er 1 nået og 2 på sporet, mens 1 ikke kan vurderes.")
-    assert describe_status_counts(["naaet"]) == "Af 1 målepunkt er 1 nået."
+        "Af 4 indikatorer er 1 nået og 2 på sporet, mens 1 ikke kan vurderes.")
+    assert describe_status_counts(["naaet"]) == "Af 1 indikator er 1 nået."
     assert describe_status_counts(["ikke_naaet", "ikke_paa_sporet", "basisaar"]) == (
-        "Af 3 målepunkter er 1 ikke på sporet, 1 ikke nået og 1 i basisåret.")
-    assert describe_status_counts(["ikke_vurderbar", "ikke_vurderbar"]) == "Ingen af de 2 målepunkter kan vurderes."
-    assert describe_status_counts(["ikke_vurderbar"]) == "Målepunktet kan ikke vurderes."
-    assert describe_status_counts([]) == "Der er ingen målepunkter at vurdere."
+        "Af 3 indikatorer er 1 ikke på sporet, 1 ikke nået og 1 i basisåret.")
+    assert describe_status_counts(["ikke_vurderbar", "ikke_vurderbar"]) == "Ingen af de 2 indikatorer kan vurderes."
+    assert describe_status_counts(["ikke_vurderbar"]) == "Indikatoren kan ikke vurderes."
+    assert describe_status_counts([]) == "Der er ingen indikatorer at vurdere."
     with pytest.raises(ValueError):
         describe_status_counts(["done"])
 
@@ -436,7 +436,7 @@ def test_every_sample_row_is_described(programme, sample_maalstatus):
                "ikke_vurderbar": "kan ikke vurderes."}
     seen = set()  # (kind, status) pairs the sample exercises
     for _, r in sample_maalstatus.iterrows():
-        m = programme.maalepunkt(r["maalepunkt_id"])
+        m = programme.indikator(r["indikator_id"])
         text = describe_status(m, r)
         assert text.startswith((f"I {r['aar']} var {'andelen' if m.unit == 'procent' else 'antallet'} ",
                                 f"For {r['aar']} er der ingen opgjort værdi")), text

@@ -1,6 +1,6 @@
 """Sentences and vocabularies of the goal-area chapters (sikkerby.report.formatting).
 
-Expected strings are written by hand from params/program.yaml and DATA.md §2.1;
+Expected strings are written by hand from the 2014-2017 programme (tests/programmes) and DATA.md §2.1;
 ``NB`` is the non-breaking space between a number and its unit.
 """
 
@@ -49,7 +49,7 @@ def test_fmt_ci():
 # ---------------------------------------------------------- describe_target
 
 def test_target_sti_with_yearly_fall_of_one_point(programme):
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     assert describe_target(m, utryghed(2015, 15.6, "ikke_paa_sporet", sti_vaerdi=15.25)) == (
         f"Udgangspunktet er 17,5{NB}% i 2013. Målet er højst 13,0{NB}% med frist i 2017. Indtil da skal "
         f"andelen falde med mindst 1,0{NB}procentpoint om året og ligge på eller under en lige linje "
@@ -58,7 +58,7 @@ def test_target_sti_with_yearly_fall_of_one_point(programme):
 
 def test_target_sti_reduction_written_exactly(programme):
     # 283 · (1 - 0,33) = 189,61: the target is written out, not rounded to 190
-    m = programme.maalepunkt("lukkedage")
+    m = programme.indikator("lukkedage")
     text = describe_target(m, row(2016, 243, "ikke_paa_sporet", basisaar=2013, basisvaerdi=283, maalaar=2017,
                                   maalvaerdi=189.61, sti_vaerdi=212.9575))
     assert text == (
@@ -68,12 +68,12 @@ def test_target_sti_reduction_written_exactly(programme):
 
 
 def test_target_retning_published_and_from_data(programme):
-    m = programme.maalepunkt("omraader_indsatsbehov")
+    m = programme.indikator("omraader_indsatsbehov")
     assert describe_target(m, row(2015, 5, "ikke_paa_sporet", basisaar=2013, basisvaerdi=5, maalaar=2017,
                                   maalvaerdi=nan)) == (
         "Udgangspunktet er 5 i 2013. Målet er, at antallet er lavere end i 2013, med frist i 2017. "
         "Indtil da er målepunktet på sporet, når antallet ligger under niveauet i 2013.")
-    gang = programme.maalepunkt("bandelog_indre_noerrebro")  # baseline empty in program.yaml
+    gang = programme.indikator("bandelog_indre_noerrebro")  # baseline empty in the programme file
     text = describe_target(gang, row(2016, 131, "paa_sporet", basisaar=2014, basisvaerdi=142, maalaar=2017,
                                      maalvaerdi=nan))
     assert text.startswith("Udgangspunktet er 142 i 2014. Programmet fastsætter ikke selv værdien; "
@@ -84,7 +84,7 @@ def test_target_retning_published_and_from_data(programme):
 
 
 def test_target_krav(programme):
-    m = programme.maalepunkt("handleplan_3_dage")
+    m = programme.indikator("handleplan_3_dage")
     text = describe_target(m, row(2017, 92.6, "ikke_naaet", basisaar=None, basisvaerdi=nan, maalaar=None,
                                   maalvaerdi=100.0))
     assert text == f"Målepunktet er et krav uden basisår og slutår: andelen skal være 100,0{NB}% hvert år."
@@ -94,7 +94,7 @@ def test_target_krav(programme):
 
 def test_ci_contains_the_target_is_not_clear(programme):
     # 2017: 13,3 % (11,97-14,63); the target 13,0 % lies inside the interval
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     text = describe_ci_comparison(m, utryghed(2017, 13.3, "ikke_naaet", sti_vaerdi=13.0,
                                               ci_nedre=11.969, ci_oevre=14.631))
     assert text == (f"95{NB}%-konfidensintervallet (12,0–14,6{NB}%) omfatter målet for 2017 (13,0{NB}%), "
@@ -104,7 +104,7 @@ def test_ci_contains_the_target_is_not_clear(programme):
 
 def test_ci_compares_with_the_path_before_the_target_year(programme):
     # P(2015) = 17,5 + (13 - 17,5)·2/4 = 15,25; interval 13,1-14,9 lies wholly under it
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     text = describe_ci_comparison(m, utryghed(2015, 14.0, "paa_sporet", sti_vaerdi=15.25,
                                               ci_nedre=13.1, ci_oevre=14.9))
     assert text == (f"Hele 95{NB}%-konfidensintervallet (13,1–14,9{NB}%) ligger under målstien for 2015 "
@@ -116,20 +116,20 @@ def test_ci_compares_with_the_path_before_the_target_year(programme):
 
 def test_ci_decimals_show_why_it_is_clear(programme):
     # upper 13,04 > 13,0 would read "13,0" at one decimal: the interval is written with two
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     text = describe_ci_comparison(m, utryghed(2017, 13.5, "ikke_naaet", sti_vaerdi=13.0,
                                               ci_nedre=13.04, ci_oevre=13.96))
     assert f"(13,04–13,96{NB}%) ligger over målet for 2017 (13,00{NB}%)" in text
 
 
 def test_ci_touching_the_reference_is_not_clear(programme):
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     text = describe_ci_comparison(m, utryghed(2017, 12.0, "naaet", sti_vaerdi=13.0, ci_nedre=11.0, ci_oevre=13.0))
     assert "ikke statistisk klar" in text
 
 
 def test_no_ci_sentence_without_interval_or_in_the_baseline_year(programme):
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     assert describe_ci_comparison(m, utryghed(2017, 13.3, "ikke_naaet", sti_vaerdi=13.0)) is None
     assert describe_ci_comparison(m, utryghed(2013, 17.5, "basisaar", sti_vaerdi=17.5,
                                               ci_nedre=16.2, ci_oevre=18.8)) is None

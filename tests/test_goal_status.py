@@ -1,6 +1,6 @@
-"""DATA.md §2.1 status rules, every branch and boundary, on hand-made målepunkter.
+"""DATA.md §2.1 status rules, every branch and boundary, on hand-made indikatorer.
 
-The målepunkter here are built by hand (not read from program.yaml) so the
+The indikatorer here are built by hand (not read from program.yaml) so the
 expected values below can be checked with pencil and paper:
 
 sti (utryghed-like): B = 17.5 in b = 2013, T = 13.0 in t = 2017, fall ≥ 1.0 a year.
@@ -19,17 +19,19 @@ import math
 import pandas as pd
 import pytest
 
-from sikkerby.config.programme import Maalepunkt, YearlyRequirement
+from sikkerby.config.programme import Indikator, YearlyRequirement
 from sikkerby.model import goal_status as gs
 from sikkerby.report import formatting as fmt
 
 
 def mp(kind, baseline_year=2013, baseline_value=17.5, target_year=2017, target_value=13.0,
-       requirement=YearlyRequirement(1.0, False), decimals=1, id="x"):
-    return Maalepunkt(id=id, goal_area="tryghed", title="Testmål", measure="", unit="procent",
-                      decimals=decimals, source="", kind=kind, baseline_year=baseline_year,
-                      baseline_value=baseline_value, target_year=target_year,
-                      target_value=target_value, yearly_requirement=requirement)
+       requirement=YearlyRequirement(1.0, False), decimals=1, id="x", reduction_pct=None):
+    return Indikator(id=id, calculation="andel_utrygge", title="Testmål", unit="procent",
+                     decimals=decimals, kind=kind, baseline_year=baseline_year,
+                     baseline_value=baseline_value, target_year=target_year,
+                     target_value=target_value, maalepunkt_nr=1, goal_area="tryghed",
+                     target_reduction_pct=reduction_pct, yearly_requirement=requirement,
+                     parameters={"answers": [4, 5]})
 
 
 STI = mp("sti")
@@ -149,6 +151,23 @@ def test_sti_target_year_ignores_yearly_requirement():
 def test_sti_after_target_year_compares_with_target():
     assert gs.status(STI, s(y2018=12.0), 2018) == gs.NAAET
     assert gs.status(STI, s(y2018=13.5), 2018) == gs.IKKE_NAAET
+
+
+def test_target_as_reduction_of_a_baseline_from_the_data():
+    # baseline from the data (2013: 300), target −33 % → T = 201; P(2015) = 300 − 99/2 = 250.5
+    m = mp("sti", baseline_value=None, target_value=None, reduction_pct=33,
+           requirement=YearlyRequirement(0.0, True), decimals=0)
+    assert gs.effective_target(m, 300.0) == pytest.approx(201.0)
+    assert gs.effective_target(m, None) is None
+    assert gs.status(m, s(y2013=300, y2014=280, y2015=250), 2015) == gs.PAA_SPORET
+    assert gs.status(m, s(y2013=300, y2014=280, y2015=251), 2015) == gs.IKKE_PAA_SPORET
+    assert gs.status(m, s(y2013=300, y2017=201), 2017) == gs.NAAET
+    assert gs.status(m, s(y2013=300, y2017=202), 2017) == gs.IKKE_NAAET
+    # without the baseline year in the data there is no baseline and no target
+    assert gs.status(m, s(y2015=250), 2015) == gs.IKKE_VURDERBAR
+    # a target value in the programme is used as it is
+    assert gs.effective_target(STI, 99.0) == 13.0
+    assert gs.effective_target(RETNING, 5.0) is None
 
 
 def test_closure_target_boundary():

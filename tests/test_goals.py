@@ -1,7 +1,7 @@
 """goals.measure_series / maalstatus / baseline_warnings on a small hand-made dataset.
 
-The målepunkter, baselines and targets are those of params/program.yaml.
-Hand-made data and the expected 2014 row of each målepunkt:
+The indikatorer, baselines and targets are those of the 2014-2017 programme
+(tests/programmes/sikker-by-2014-2017). Hand-made data and the expected 2014 row of each indikator:
 
 utryghed_aften   2013: 40 respondents (w = 1), 7 answer 4-5 → 17.5 %
                  2014: 8 respondents (w = 1), 1 answers 5 → 12.5 %, n_eff = 8,
@@ -32,6 +32,7 @@ from sikkerby.config.programme import ProgrammeError
 from sikkerby.inputs.dataset import Dataset
 from sikkerby.model import calculations, goals
 from sikkerby.report.formatting import baseline_warnings
+from factories import with_parameters
 
 
 @pytest.fixture
@@ -69,20 +70,21 @@ def dataset(typed_frame):
     )
 
 
-def test_every_programme_maalepunkt_has_a_measure(programme):
-    for m in programme.maalepunkter:
-        assert calculations.measure_for(m.id) is calculations.REGISTRY[m.id]
-    with pytest.raises(ProgrammeError, match="no calculation"):
-        calculations.measure_for("ukendt_maal")
+def test_every_programme_indikator_has_a_calculation(programme):
+    for i in programme.indikatorer:
+        assert calculations.calculation_for(i) is calculations.REGISTRY[i.calculation]
+    unknown = dataclasses.replace(programme.indikator("lukkedage"), calculation="ukendt_beregning")
+    with pytest.raises(ProgrammeError, match="ukendt beregning 'ukendt_beregning'"):
+        calculations.calculation_for(unknown)
 
 
 def test_measure_series(dataset, programme):
     s = goals.measure_series(dataset, programme)
     assert list(s.columns) == goals.SERIES_COLUMNS
     assert s["aar"].dtype == "int64" and s["vaerdi"].dtype == "float64"
-    ids = [m.id for m in programme.maalepunkter]
-    assert list(dict.fromkeys(s["maalepunkt_id"])) == ids  # program.yaml order
-    got = {(r.maalepunkt_id, r.aar): r.vaerdi for r in s.itertuples()}
+    ids = [i.id for i in programme.indikatorer]
+    assert list(dict.fromkeys(s["indikator_id"])) == ids  # programme order
+    got = {(r.indikator_id, r.aar): r.vaerdi for r in s.itertuples()}
     assert got[("utryghed_aften", 2013)] == pytest.approx(17.5)
     assert got[("utryghed_aften", 2014)] == pytest.approx(12.5)
     assert got[("omraader_indsatsbehov", 2014)] == 4
@@ -93,16 +95,20 @@ def test_measure_series(dataset, programme):
     assert got[("bandelog_indre_noerrebro", 2014)] == 40
     assert len(s) == 13  # two years each, bandelog one
     # ci only for the survey measure
-    has_ci = s[s["ci_nedre"].notna()]["maalepunkt_id"].unique().tolist()
+    has_ci = s[s["ci_nedre"].notna()]["indikator_id"].unique().tolist()
     assert has_ci == ["utryghed_aften"]
 
 
 def test_maalstatus_2014(dataset, programme):
     t = goals.maalstatus(dataset, programme, 2014)
-    assert list(t.columns) == ["maalepunkt_id", "maalomraade", "aar", "vaerdi", "ci_nedre", "ci_oevre",
-                               "basisaar", "basisvaerdi", "maalaar", "maalvaerdi", "sti_vaerdi", "status"]
-    assert list(t["maalepunkt_id"]) == [m.id for m in programme.maalepunkter]
-    r = t.set_index("maalepunkt_id")
+    assert list(t.columns) == ["maalepunkt_nr", "indikator_id", "maalomraade", "aar", "vaerdi", "ci_nedre",
+                               "ci_oevre", "basisaar", "basisvaerdi", "maalaar", "maalvaerdi", "sti_vaerdi", "status",
+                               "maal_foreloebigt"]
+    assert list(t["indikator_id"]) == [i.id for i in programme.indikatorer]
+    assert list(t["maalepunkt_nr"]) == [1, 2, 3, 3, 3, 4, 5]
+    r = t.set_index("indikator_id")
+    assert r["maal_foreloebigt"].to_dict() == {i.id: "ja" if i.id == "omraader_indsatsbehov" else "nej"
+                                               for i in programme.indikatorer}
     assert r["status"].to_dict() == {
         "utryghed_aften": "paa_sporet",
         "omraader_indsatsbehov": "paa_sporet",
@@ -121,6 +127,8 @@ def test_maalstatus_2014(dataset, programme):
     assert r.loc["lukkedage", "sti_vaerdi"] == pytest.approx(259.6525)
     assert r.loc["lukkede_institutioner", "sti_vaerdi"] == pytest.approx(8.2575)
     assert r.loc["lukkedage", "basisvaerdi"] == 283  # published, although the data say 10
+    assert r.loc["lukkedage", "maalvaerdi"] == pytest.approx(189.61)  # 283 less 33 %
+    assert r.loc["lukkede_institutioner", "maalvaerdi"] == pytest.approx(6.03)  # 9 less 33 %
     assert pd.isna(r.loc["omraader_indsatsbehov", "sti_vaerdi"]) and pd.isna(r.loc["omraader_indsatsbehov", "maalvaerdi"])
     assert pd.isna(r.loc["lukkedage", "ci_nedre"])
     h = r.loc["handleplan_3_dage"]
@@ -131,15 +139,16 @@ def test_maalstatus_2014(dataset, programme):
 
 def test_maalstatus_dtypes(dataset, programme):
     t = goals.maalstatus(dataset, programme, 2014)
-    assert t["aar"].dtype == "int64"
+    assert t["aar"].dtype == "int64" and t["maalepunkt_nr"].dtype == "int64"
     assert t["basisaar"].dtype == "Int64" and t["maalaar"].dtype == "Int64"
     for c in ("vaerdi", "ci_nedre", "ci_oevre", "basisvaerdi", "maalvaerdi", "sti_vaerdi"):
         assert t[c].dtype == "float64", c
     assert set(t["status"]) <= {"naaet", "ikke_naaet", "paa_sporet", "ikke_paa_sporet", "basisaar", "ikke_vurderbar"}
+    assert set(t["maal_foreloebigt"]) <= {"ja", "nej"}
 
 
 def test_maalstatus_baseline_year_and_year_without_data(dataset, programme):
-    t13 = goals.maalstatus(dataset, programme, 2013).set_index("maalepunkt_id")["status"]
+    t13 = goals.maalstatus(dataset, programme, 2013).set_index("indikator_id")["status"]
     assert t13["utryghed_aften"] == "basisaar" and t13["lukkedage"] == "basisaar"
     assert t13["handleplan_3_dage"] == "naaet"  # krav: 100 % in 2013
     assert t13["bandelog_indre_noerrebro"] == "ikke_vurderbar"  # no count in 2013
@@ -159,18 +168,15 @@ def test_baseline_warnings(dataset, programme):
     assert len(warnings) == 2
     assert "offentliggjort som 283, men data giver 10." in warnings[0]
     assert "offentliggjort som 9, men data giver 1." in warnings[1]
-    assert warnings[0].startswith(programme.maalepunkt("lukkedage").title)
+    assert warnings[0].startswith(programme.indikator("lukkedage").title)
 
 
 def test_programme_parameters_are_used(dataset, programme):
     # count only 'ordinær' areas instead: 2013 → 0, 2014 → 1 (O4)
-    areas = programme.maalepunkt("omraader_indsatsbehov")
-    changed = dataclasses.replace(areas, extra=areas.extra | {"needs": ["ordinær"]})
-    other = dataclasses.replace(programme, maalepunkter=tuple(changed if m.id == areas.id else m
-                                                              for m in programme.maalepunkter),
-                                bandelog_omraade="Tingbjerg")
+    other = with_parameters(programme, "omraader_indsatsbehov", needs=["ordinær"])
+    other = with_parameters(other, "bandelog_indre_noerrebro", omraade="Tingbjerg")
     s = goals.measure_series(dataset, other)
-    got = {(r.maalepunkt_id, r.aar): r.vaerdi for r in s.itertuples()}
+    got = {(r.indikator_id, r.aar): r.vaerdi for r in s.itertuples()}
     assert got[("omraader_indsatsbehov", 2013)] == 0 and got[("omraader_indsatsbehov", 2014)] == 1
     assert got[("bandelog_indre_noerrebro", 2014)] == 7
 
@@ -183,7 +189,7 @@ def test_shared_measure_computed_once(dataset, programme, monkeypatch):
         calls.append(1)
         return original(*args)
 
-    for mid in ("lukkedage", "lukkede_institutioner"):
-        monkeypatch.setitem(calculations.REGISTRY, mid, dataclasses.replace(calculations.REGISTRY[mid], compute=counting))
+    for name in ("lukkedage", "lukkede_institutioner"):
+        monkeypatch.setitem(calculations.REGISTRY, name, dataclasses.replace(calculations.REGISTRY[name], compute=counting))
     goals.measure_series(dataset, programme)
     assert len(calls) == 1

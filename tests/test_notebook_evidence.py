@@ -1,4 +1,4 @@
-"""Content of notebooks/03_effekt_og_evidens.ipynb, executed with papermill on the sample data.
+"""Content of the chapter 03_effekt_og_evidens (notebooks/02_effekt_og_evidens.ipynb), executed on the sample data.
 
 The expected values come from the package (sikkerby.model.evidence on the same data),
 never from the notebook: the notebook must show what the model computes.

@@ -1,11 +1,13 @@
-"""Content of the goal-area chapters, 01_oeget_tryghed and 02_mindre_kriminalitet, executed on the sample.
+"""Content of the goal-area chapters, 01_tryghed and 02_kriminalitet, executed on the sample.
 
+Both are notebooks/01_maalomraade.ipynb, run once per goal area with ``maalomraade``.
 For 2014 and 2017: the sample-data banner, the goal area's text, one section per
-målepunkt of the area (heading = the målepunkt's title) with a status line and a
-status sentence that agree with ``goals.maalstatus`` for that year, one series
-chart with alt text, the breakdown tables; no error outputs and no Python words
-(``nan``, ``None`` …) or English-formatted numbers in the text a reader sees.
-The notebooks are executed once per session by the ``executed_notebook`` fixture.
+målepunkt of the area (heading = ``Målepunkt <nr>: <title>``) with, per indikator, a
+status line and a status sentence that agree with ``goals.maalstatus`` for that year,
+one series chart with alt text and the breakdown tables; then the summary. No error
+outputs and no Python words (``nan``, ``None`` …) or English-formatted numbers in the
+text a reader sees. The chapters are executed once per session by the
+``executed_notebook`` fixture.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import pytest
 
 from sikkerby.model import goals
 from sikkerby.model.calculations.survey import UAFKLARET, ci_side
-from sikkerby.publish.render.chapters import front_matter
+from sikkerby.publish.render.chapters import discover_chapters, front_matter
 from sikkerby.report.formatting import label
+from sikkerby.report.goal_area import maalepunkt_heading
 
-CHAPTERS = {"01_oeget_tryghed": ("tryghed", "Øget tryghed"), "02_mindre_kriminalitet": ("kriminalitet", "Mindre kriminalitet")}
+CHAPTERS = {"01_tryghed": ("tryghed", "Øget tryghed"), "02_kriminalitet": ("kriminalitet", "Mindre kriminalitet")}
 YEARS = (2014, 2017)
 CASES = [(stem, year) for stem in CHAPTERS for year in YEARS]
 TEXT_TYPES = ("text/plain", "text/markdown", "text/html")
@@ -78,7 +81,11 @@ def test_no_errors_and_the_banner(stem, year, executed_notebook, programme):
     plain = [_text(o, "text/plain") for o in outputs]
     assert any(t.startswith("Eksempeldata: tallene er syntetiske") for t in plain)
     area, title = CHAPTERS[stem]
-    assert front_matter(nb.cells[0])["title"] == title
+    assert nb.metadata["papermill"]["parameters"]["maalomraade"] == area
+    from sikkerby.config.paths import notebooks_dir
+
+    chapter = next(c for c in discover_chapters(notebooks_dir(), programme.goal_areas) if c.stem == stem)
+    assert chapter.title == title  # the page's title is the goal area's
     assert " ".join(programme.goal_areas[area]["text"].split()) in plain
 
 
@@ -90,36 +97,45 @@ def test_every_maalepunkt_has_its_section_with_the_right_status(stem, year, exec
     found = sections_of(nb)
     area, _ = CHAPTERS[stem]
     maalepunkter = programme.maalepunkter_for(area)
-    assert list(found) == [m.title for m in maalepunkter]
-    status = maalstatus_of(year).set_index("maalepunkt_id")
+    assert list(found) == [maalepunkt_heading(m) for m in maalepunkter] + ["Opsummering"]
+    status = maalstatus_of(year).set_index("indikator_id")
     for m in maalepunkter:
-        outputs = found[m.title]
+        outputs = found[maalepunkt_heading(m)]
         plain = [_text(o, "text/plain") for o in outputs]
-        expected = label("status", status.loc[m.id, "status"])
-        assert f"Status {year}: {expected.text}" in plain, m.id
-        line = next(o for o in outputs if _text(o, "text/plain").startswith(f"Status {year}:"))
-        assert f"background-color:{expected.colour}" in _text(line, "text/html")
+        assert any(t.startswith("Hvorfor: ") for t in plain), m.nr
+        n = len(m.indikatorer)
+        lines = [o for o in outputs if _text(o, "text/plain").startswith(f"Status {year}")]
         sentences = [t for t in plain if t.startswith((f"I {year} var", f"For {year} er der ingen"))]
-        assert len(sentences) == 1, (m.id, plain)
-        verdict = ("kan ikke vurderes" if status.loc[m.id, "status"] == "ikke_vurderbar"
-                   else f"er {expected.word.lower()}")
-        assert re.search(rf"{verdict}[.,]", sentences[0]), (m.id, sentences[0])
-        assert any(t.startswith("Hvad måles: ") and m.measure in t for t in plain), m.id
-        assert any(t.startswith("Udgangspunkt, mål og frist: ") for t in plain), m.id
+        assert len(lines) == n and len(sentences) == n, (m.nr, plain)
+        for indikator, line, sentence in zip(m.indikatorer, lines, sentences):
+            expected = label("status", status.loc[indikator.id, "status"])
+            provisional = " (foreløbigt mål)" if indikator.provisional else ""
+            assert _text(line, "text/plain") == f"Status {year}{provisional}: {expected.text}", indikator.id
+            assert f"background-color:{expected.colour}" in _text(line, "text/html")
+            verdict = ("kan ikke vurderes" if status.loc[indikator.id, "status"] == "ikke_vurderbar"
+                       else f"er {expected.word.lower()}")
+            assert re.search(rf"{verdict}[.,]", sentence), (indikator.id, sentence)
+            if n == 1:
+                assert any(t.startswith("Hvad måles: ") and indikator.title in t for t in plain), indikator.id
+            else:
+                assert indikator.title in plain, indikator.id  # the indikator's own heading
+            assert any(t.startswith(f"Figur: {indikator.title}") for t in plain), indikator.id
+        assert sum(t.startswith("Udgangspunkt, mål og frist: ") for t in plain) == n, m.nr
         charts = [o for o in outputs if "image/png" in o.get("data", {})
                   and o.metadata["image/png"]["alt"].startswith("Linjediagram")]
-        assert len(charts) == 1, m.id
-        assert any(t.startswith(f"Figur: {m.title}") for t in plain), m.id
-        assert any('<table class="sb-table">' in _text(o, "text/html") for o in outputs), f"{m.id}: no breakdown"
+        assert len(charts) == n, m.nr
+        tables = [o for o in outputs if '<table class="sb-table">' in _text(o, "text/html")]
+        assert len(tables) >= n, f"målepunkt {m.nr}: a breakdown is missing"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("year", YEARS)
 def test_survey_section_says_whether_the_comparison_is_clear(year, executed_notebook, maalstatus_of):
-    row = maalstatus_of(year).set_index("maalepunkt_id").loc["utryghed_aften"]
+    row = maalstatus_of(year).set_index("indikator_id").loc["utryghed_aften"]
     reference = row["maalvaerdi"] if year >= row["maalaar"] else row["sti_vaerdi"]
     clear = ci_side(row["ci_nedre"], row["ci_oevre"], reference) != UAFKLARET
-    section = sections_of(executed_notebook("01_oeget_tryghed", year))["Færre utrygge københavnere om aftenen og natten"]
+    section = sections_of(executed_notebook("01_tryghed", year))[
+        "Målepunkt 1: Færre utrygge københavnere om aftenen og natten"]
     notes = [_text(o, "text/plain") for o in section if _text(o, "text/plain").startswith("Statistisk usikkerhed:")]
     assert len(notes) == 1
     assert ("statistisk klart" in notes[0]) == clear and ("ikke statistisk klar" in notes[0]) == (not clear)
@@ -150,7 +166,7 @@ def test_summary_counts_the_areas_statuses(stem, year, executed_notebook, progra
     rows = maalstatus_of(year)
     statuses = rows.loc[rows["maalomraade"] == area, "status"].tolist()
     plain = [_text(o, "text/plain") for kind, o in stream(nb) if kind == "out"]
-    summary = [t for t in plain if t.startswith(f"Af {len(statuses)} målepunkter er ")]
+    summary = [t for t in plain if t.startswith(f"Af {len(statuses)} indikatorer er ")]
     assert len(summary) == 1
     for status, words in (("naaet", "nået"), ("ikke_naaet", "ikke nået"), ("paa_sporet", "på sporet"),
                           ("ikke_paa_sporet", "ikke på sporet")):
@@ -165,8 +181,11 @@ def test_inputs_are_hidden_and_setup_cells_excluded():
     from sikkerby.config.paths import notebooks_dir
     from sikkerby.publish.render.notebook import cell_options
 
-    for stem in CHAPTERS:
-        cells = json.loads((notebooks_dir() / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
+    sources = {c.source for c in discover_chapters(notebooks_dir(), {a: {"title": t} for a, t in CHAPTERS.values()})
+               if c.stem in CHAPTERS}
+    assert [s.name for s in sources] == ["01_maalomraade.ipynb"]  # one notebook for every goal area
+    for source in sources:
+        cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
         assert front_matter(cells[0])["execute"]["echo"] is False
         assert front_matter(cells[0])["lang"] == "da"
         setup = [c for c in cells if "open_chapter" in "".join(c["source"])]

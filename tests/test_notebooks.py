@@ -1,4 +1,4 @@
-"""Every notebook in notebooks/: its shape, and that it executes for every reporting year.
+"""Every notebook in notebooks/: its shape, the chapters it makes, and that each chapter executes for every year.
 
 Content checks of one notebook live in that notebook's own test file; they reuse
 the session-cached ``executed_notebook`` fixture, so each notebook and year is
@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from factories import PROGRAMME_2014_2017
 
 from sikkerby.config.paths import notebooks_dir
-from sikkerby.publish.render.chapters import front_matter, notebook_paths
+from sikkerby.config.programme import load_programme
+from sikkerby.publish.render.chapters import discover_chapters, front_matter, notebook_paths
 
 NOTEBOOKS = notebook_paths(notebooks_dir())
+GOAL_AREAS = load_programme(PROGRAMME_2014_2017).goal_areas
+CHAPTERS = discover_chapters(notebooks_dir(), GOAL_AREAS)
 YEARS = (2014, 2015, 2016, 2017)
 
 
@@ -22,10 +26,18 @@ def _cells(path):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def test_the_four_chapters_exist():
-    assert [p.stem for p in NOTEBOOKS] == [
-        "00_sammenfatning", "01_oeget_tryghed", "02_mindre_kriminalitet", "03_effekt_og_evidens",
+def test_three_notebooks_make_the_four_chapters():
+    assert [p.stem for p in NOTEBOOKS] == ["00_sammenfatning", "01_maalomraade", "02_effekt_og_evidens"]
+    # the goal-area notebook is one chapter per goal area of the programme, in its order
+    assert [c.stem for c in CHAPTERS] == [
+        "00_sammenfatning", "01_tryghed", "02_kriminalitet", "03_effekt_og_evidens",
     ]
+    assert [c.source.name for c in CHAPTERS] == [
+        "00_sammenfatning.ipynb", "01_maalomraade.ipynb", "01_maalomraade.ipynb", "02_effekt_og_evidens.ipynb"]
+    assert [c.title for c in CHAPTERS[1:3]] == ["Øget tryghed", "Mindre kriminalitet"]
+    assert [c.parameters for c in CHAPTERS] == [
+        (), (("maalomraade", "tryghed"),), (("maalomraade", "kriminalitet"),), ()]
+    assert [c.name for c in CHAPTERS] == [f"{c.stem}.ipynb" for c in CHAPTERS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -47,14 +59,21 @@ def test_notebook_has_front_matter_and_parameters(path):
     exec("".join(params[0]["source"]), {}, namespace)  # the cell only assigns literals
     assert isinstance(namespace.get("aar"), int)
     assert namespace.get("data_dir") == ""
+    assert namespace.get("params_dir") == ""  # the project's params/
+    per_goal_area = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("sikkerby", {}).get("per_goal_area")
+    if per_goal_area:
+        # the parameter the run sets per goal area has a working default: a goal area of the programme
+        assert namespace.get(per_goal_area) in GOAL_AREAS
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("year", YEARS)
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes_for_every_year(path, year, executed_notebook):
-    nb = executed_notebook(path.stem, year)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.stem)
+def test_chapter_executes_for_every_year(chapter, year, executed_notebook):
+    nb = executed_notebook(chapter.stem, year)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            assert output.get("output_type") != "error", f"{path.name} {year}: {output.get('ename')}"
-    assert nb.metadata["papermill"]["parameters"]["aar"] == year
+            assert output.get("output_type") != "error", f"{chapter.stem} {year}: {output.get('ename')}"
+    parameters = nb.metadata["papermill"]["parameters"]
+    assert parameters["aar"] == year
+    assert {k: parameters[k] for k, _ in chapter.parameters} == dict(chapter.parameters)

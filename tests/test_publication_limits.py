@@ -5,15 +5,15 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from factories import PROGRAMME_2014_2017
 
-from sikkerby.config.paths import PROJECT_DIR
 from sikkerby.config.programme import ProgrammeError, Publication, load_programme
 
 
 def _programme_with(tmp_path, section: str):
     """program.yaml with its ``publication`` section replaced by ``section`` ("" = no section)."""
     path = tmp_path / "program.yaml"
-    shutil.copy(PROJECT_DIR / "params" / "program.yaml", path)
+    shutil.copy(PROGRAMME_2014_2017 / "program.yaml", path)
     text = path.read_text(encoding="utf-8")
     start = text.index("\npublication:")
     end = text.find("\n\n", start + 1)
@@ -58,7 +58,7 @@ def test_as_many_labels_as_rows_is_accepted(tmp_path):
     ("publication:\n  max_scatter_labels: fyrre\n", "max_scatter_labels.*helt tal"),
     ("publication:\n  max_scatter_labels: true\n", "max_scatter_labels.*helt tal"),
     ("publication:\n  max_scatter_labels: null\n", "max_scatter_labels.*helt tal"),
-    ("publication:\n  max_activity_row: 50\n", "ukendt.*max_activity_row"),
+    ("publication:\n  max_activity_row: 50\n", "publication.max_activity_row: ukendt nøgle"),
     ("publication:\n  max_table_rows: 30\n", r"max_scatter_labels \(40\) må ikke være større end"),
     ("publication:\n  max_table_rows: 10\n  max_scatter_labels: 11\n", "max_scatter_labels"),
     ("publication: 50\n", "publication.*skal"),
@@ -70,11 +70,17 @@ def test_a_bad_value_is_a_programme_error(tmp_path, section, message):
     assert "program.yaml" in str(info.value)
 
 
-def test_publication_refuses_bad_values_when_built_in_code():
-    with pytest.raises(ProgrammeError, match="max_table_rows"):
-        Publication(max_table_rows=0)
-    with pytest.raises(ProgrammeError, match="max_scatter_labels"):
-        Publication(max_scatter_labels=True)
+def test_every_bad_publication_value_is_named_at_once(tmp_path):
+    # the checks live in the programme file's schema: both keys, each with its line, in one error
+    path = _programme_with(tmp_path, "publication:\n  max_table_rows: 0\n  max_scatter_labels: true\n")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    with pytest.raises(ProgrammeError) as info:
+        load_programme(path)
+    message = str(info.value)
+    rows = lines.index("  max_table_rows: 0") + 1
+    labels = lines.index("  max_scatter_labels: true") + 1
+    assert f"program.yaml, linje {rows}, publication.max_table_rows: skal være mindst 1" in message
+    assert f"program.yaml, linje {labels}, publication.max_scatter_labels: skal være et helt tal" in message
 
 
 # --- the score scatter: numbered points only up to the limit ------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sikkerby.config.programme import reporting_year_warnings
+from sikkerby.report.formatting import reporting_year_warnings
 
 
 def test_dataset_years_cover_every_input(sample_dataset):

@@ -24,14 +24,15 @@ import pandas as pd
 import pytest
 
 from sikkerby import cli
+from sikkerby.config.paths import params_dir
 from sikkerby.publish.progress import Progress
 from sikkerby.publish.render.tables import write_csv
 from sikkerby.publish.run import clean_stale, run_years, swap_in
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
 CHAPTER_PAGES = ["index.html", "01_tryghed.html", "02_kriminalitet.html"]
-MAALSTATUS_COLUMNS = ["maalepunkt_id", "maalomraade", "aar", "vaerdi", "ci_nedre", "ci_oevre", "basisaar",
-                      "basisvaerdi", "maalaar", "maalvaerdi", "sti_vaerdi", "status"]
+MAALSTATUS_COLUMNS = ["maalepunkt_nr", "indikator_id", "maalomraade", "aar", "vaerdi", "ci_nedre", "ci_oevre",
+                      "basisaar", "basisvaerdi", "maalaar", "maalvaerdi", "sti_vaerdi", "status", "maal_foreloebigt"]
 AKTIVITET_COLUMNS = ["aktivitet_id", "navn", "forvaltning", "indsatsomraade", "model_status", "resultatscore",
                      "evidensscore", "samlet_score", "kategori", "udviklingspotentiale"]
 # <script src>, <link href>, <img src> ... pointing at another host
@@ -81,6 +82,7 @@ def test_publication_has_every_output(published):
     executed = nbformat.read(year / "notebooks" / "01_tryghed.ipynb", as_version=4)
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert "aar = 2017" in injected.source and 'data_dir = ""' in injected.source
+    assert f'params_dir = "{params_dir().resolve()}"' in injected.source  # the programme folder the run read
     assert all(c.get("execution_count") for c in executed.cells
                if c.cell_type == "code" and not c.source.startswith("#| include: false") and c.source)
     log = (year / "run.log").read_text(encoding="utf-8")
@@ -127,12 +129,14 @@ def _assert_same_values(written: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 
 @pytest.mark.slow
-def test_csvs_are_the_package_results(published, programme):
+def test_csvs_are_the_package_results(published):
+    from sikkerby.config.programme import load_programme
     from sikkerby.inputs.dataset import load_dataset
     from sikkerby.model.evidence import aktivitetsscorer
     from sikkerby.model.goals import maalstatus
 
     out, _, _ = published
+    programme = load_programme()  # the programme folder the run read: the project's params/
     dataset = load_dataset("", programme)
     for name, expected, columns in (
         ("maalstatus.csv", maalstatus(dataset, programme, 2017), MAALSTATUS_COLUMNS),
@@ -177,7 +181,7 @@ def test_pdf_holds_the_whole_publication(published):
     out, _, _ = published
     reader = PdfReader(out / "2017" / "sikkerby-status-2017.pdf")
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for expected in ("Sikker By – status 2017", "Sikker By programmet 2014-2017", "Økonomiudvalget", "juni 2018",
+    for expected in ("Sikker By – status 2017", "Sikker By-programmet 2014-2017", "Økonomiudvalget", "juni 2018",
                      "Indhold", "Sammenfatning", "Øget tryghed", "Mindre kriminalitet", "Statusåret er 2017",
                      "Nørrebro", "17,5 %", "Figur 1. Andel utrygge om aftenen, 2017.", "Eksempeldata"):
         assert expected in text, expected

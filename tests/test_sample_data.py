@@ -109,14 +109,15 @@ def test_the_validator_accepts_the_bundled_sample_and_a_scaled_one(tmp_path, pro
 # --- the scenario matches the programme -------------------------------------------------
 
 def test_scenario_2013_figures_are_the_programmes_published_baselines(programme):
-    baseline = {m.id: m.baseline_value for m in programme.maalepunkter}
+    baseline = {i.id: i.baseline_value for i in programme.indikatorer}
     assert scenario.UTRYGHED_AFTEN[2013] == baseline["utryghed_aften"]
     assert scenario.OMRAADER_INDSATSBEHOV[2013] == baseline["omraader_indsatsbehov"]
     assert scenario.LUKKEDAGE[2013] == baseline["lukkedage"]
     assert scenario.LUKKEDE_INSTITUTIONER[2013] == baseline["lukkede_institutioner"]
     assert scenario.UNGDOMSKRIMINALITET[2013] == baseline["ungdomskriminalitet"]
-    assert tuple(scenario.BYDELE) == programme.bydele
-    assert scenario.BANDELOG_OMRAADE == programme.bandelog_omraade
+    assert tuple(scenario.BYDELE) == programme.bydel_names
+    assert (scenario.BANDELOG_OMRAADE,) == programme.gang_log_areas
+    assert scenario.BANDELOG_OMRAADE == programme.indikator("bandelog_indre_noerrebro").parameters["omraade"]
     assert set(scenario.FORVALTNINGER) == set(programme.forvaltninger)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -83,20 +84,32 @@ def test_disclosure_markers_in_number_columns_and_empty_text():
 
 
 
-def hand_context(programme, year: int) -> ChapterContext:
-    """A chapter whose series is written by hand (utryghed_aften only; every other målepunkt has no data).
+def hand_context(programme, year: int, dataset=None) -> ChapterContext:
+    """A chapter whose series is written by hand (utryghed_aften only; every other indikator has no data).
 
     utryghed_aften: 2013 17,6 (published baseline 17,5: a warning), 2014 16,4 (15,0-17,8), 2015 15,2 (14,0-16,4).
     P(2014) = 17,5 - 1,125 = 16,375 < 16,4 → ikke på sporet; P(2015) = 15,25 ≥ 15,2 and 16,4 - 15,2 = 1,2 ≥ 1,0
     → på sporet; the interval 14,0-16,4 contains 15,25 → not statistically clear.
+    ``dataset``: the inputs the breakdowns read (default none; see :func:`empty_dataset`).
     """
     series = pd.DataFrame({
-        "maalepunkt_id": ["utryghed_aften"] * 3, "aar": [2013, 2014, 2015], "vaerdi": [17.6, 16.4, 15.2],
+        "indikator_id": ["utryghed_aften"] * 3, "aar": [2013, 2014, 2015], "vaerdi": [17.6, 16.4, 15.2],
         "ci_nedre": [16.2, 15.0, 14.0], "ci_oevre": [19.0, 17.8, 16.4],
-    }).astype({"maalepunkt_id": "str", "aar": "int64"})
-    ch = ChapterContext(year=year, data_dir="hand", programme=programme, dataset=None)
+    }).astype({"indikator_id": "str", "aar": "int64"})
+    ch = ChapterContext(year=year, data_dir="hand", programme=programme, dataset=dataset)
     ch.__dict__["series"] = series  # the cached property, computed by hand
     return ch
+
+
+@pytest.fixture
+def empty_dataset(typed_frame):
+    """Every input with its columns and no rows (the breakdowns of a chapter without data)."""
+    from pathlib import Path
+
+    from sikkerby.inputs.dataset import Dataset
+    from sikkerby.inputs.contract import INPUT_FILES
+
+    return Dataset(**{f.name: typed_frame(f.name, []) for f in INPUT_FILES}, source_dir=Path("."), source_files={})
 
 
 @pytest.fixture
@@ -107,15 +120,15 @@ def shown(monkeypatch):
     return calls
 
 
-def test_section_of_a_survey_measure(programme):
-    objects = goal_area.section_objects(hand_context(programme, 2015), "utryghed_aften")
+def test_objects_of_a_survey_indikator(programme):
+    ch = hand_context(programme, 2015)
+    objects = goal_area.indikator_objects(ch, programme.indikator("utryghed_aften"))
     assert [type(o).__name__ for o in objects] == [
-        "Heading", "Paragraph", "Paragraph", "Paragraph", "Callout", "StatusLine", "Paragraph", "Paragraph"]
-    heading, measure, why, target, warning, status, sentence, ci = objects
-    assert heading.text == "Færre utrygge københavnere om aftenen og natten" and heading.level == 2
+        "Paragraph", "Paragraph", "Callout", "StatusLine", "Paragraph", "Paragraph"]
+    measure, target, warning, status, sentence, ci = objects
     assert measure.lead == "Hvad måles" and measure.text.startswith("Andel af borgerne, der føler sig utrygge")
     assert measure.text.endswith("om aftenen og natten.")
-    assert why.lead == "Hvorfor" and why.text.startswith("Kommunens Tryghedsindeks måler")
+    assert target.lead == "Udgangspunkt, mål og frist"
     assert target.text.startswith(f"Udgangspunktet er 17,5{NB}% i 2013. Målet er højst 13,0{NB}% med frist i 2017.")
     assert "offentliggjort som 17,5, men data giver 17,60" in warning.text
     assert repr(status) == "Status 2015: → På sporet"
@@ -123,44 +136,80 @@ def test_section_of_a_survey_measure(programme):
     assert f"(andelen var 16,4{NB}% i 2014)" in sentence.text  # V(2014), for the yearly requirement
     assert sentence.text.endswith("så målepunktet er på sporet.")
     assert ci.lead == "Statistisk usikkerhed" and f"omfatter målstien for 2015 (15,25{NB}%)" in ci.text
+    # under a målepunkt with several indikatorer, the indikator's title is a heading instead
+    headed = goal_area.indikator_objects(ch, programme.indikator("utryghed_aften"), heading_level=3)
+    assert isinstance(headed[0], Heading) and headed[0].level == 3
+    assert headed[0].text == programme.indikator("utryghed_aften").title
+    assert [type(o).__name__ for o in headed[1:]] == [type(o).__name__ for o in objects[1:]]
+
+
+def test_provisional_target_is_said_in_a_callout_and_in_the_status_line(programme):
+    indikator = programme.indikator("omraader_indsatsbehov")
+    objects = goal_area.indikator_objects(hand_context(programme, 2015), indikator)
+    callout = next(o for o in objects if isinstance(o, Callout))
+    assert callout.title == goal_area.PROVISIONAL_LEAD and callout.text == indikator.provisional
+    assert "Tryghedsindekset 2015" in callout.text
+    status = next(o for o in objects if isinstance(o, StatusLine))
+    assert repr(status) == "Status 2015 (foreløbigt mål): ? Kan ikke vurderes"
 
 
 def test_first_year_after_the_baseline_compares_with_the_published_baseline(programme):
     ch = hand_context(programme, 2014)
-    assert goal_area.previous_value(ch, programme.maalepunkt("utryghed_aften")) == 17.5  # not the data's 17,6
-    objects = goal_area.section_objects(ch, "utryghed_aften")
+    assert goal_area.previous_value(ch, programme.indikator("utryghed_aften")) == 17.5  # not the data's 17,6
+    objects = goal_area.indikator_objects(ch, programme.indikator("utryghed_aften"))
     status = next(o for o in objects if isinstance(o, display.StatusLine))
     assert repr(status) == "Status 2014: ⚠ Ikke på sporet"  # 16,4 > P(2014) = 16,375
 
 
-def test_show_maalepunkt_displays_the_section_then_the_chart(programme, shown):
-    ch = hand_context(programme, 2015)
-    goal_area.show_maalepunkt(ch, "utryghed_aften")
+def test_show_maalepunkt_displays_the_indikator_the_chart_then_the_breakdowns(programme, shown, empty_dataset):
+    ch = hand_context(programme, 2015, empty_dataset)
+    maalepunkt = programme.maalepunkt(1)
+    goal_area.show_maalepunkt(ch, maalepunkt)
     objects = [o for o, _ in shown]
-    assert [type(o).__name__ for o in objects[:8]] == [type(o).__name__ for o in
-                                                         goal_area.section_objects(ch, "utryghed_aften")]
+    heading, why = objects[:2]
+    assert isinstance(heading, Heading) and heading.level == 2
+    assert heading.text == "Målepunkt 1: Færre utrygge københavnere om aftenen og natten"
+    assert why.lead == "Hvorfor" and why.text.startswith("Kommunens Tryghedsindeks måler")
+    indikator = programme.indikator("utryghed_aften")
+    assert [type(o).__name__ for o in objects[2:8]] == [
+        type(o).__name__ for o in goal_area.indikator_objects(ch, indikator)]
     image, image_kw = shown[8]
     assert sorted(image) == ["image/png", "text/plain"] and image_kw["raw"] is True
     alt = image_kw["metadata"]["image/png"]["alt"]
     assert alt.startswith(f"Linjediagram: andelen faldt fra 17,6{NB}% i 2013 til 15,2{NB}% i 2015")
     assert isinstance(objects[9], Caption)
-    assert objects[9].text == (f"Færre utrygge københavnere om aftenen og natten: andelen 2013–2015 med målstien "
+    assert objects[9].text == (f"{indikator.title}: andelen 2013–2015 med målstien "
                                f"fra 2013 og målet for 2017 samt 95{NB}%-konfidensintervaller.")
-    assert len(shown) == 10
+    # the survey calculation's breakdown: the share per bydel (no answers in 2015 here)
+    breakdown_heading, intro, table = objects[10:]
+    assert breakdown_heading.text == "Fordelt på bydele" and breakdown_heading.level == 3
+    assert isinstance(intro, Paragraph) and isinstance(table, Table)
+    assert table.rows == [] and table.empty == "Ingen gyldige svar i 2015"
+    assert len(shown) == 13
 
 
-def test_section_without_data(programme, shown):
-    ch = hand_context(programme, 2015)
-    goal_area.show_maalepunkt(ch, "lukkedage")
+def test_maalepunkt_with_several_indikatorer_and_without_data(programme, shown, empty_dataset):
+    ch = hand_context(programme, 2015, empty_dataset)
+    maalepunkt = programme.maalepunkt(3)
+    goal_area.show_maalepunkt(ch, maalepunkt)
     objects = [o for o, _ in shown]
-    assert repr(objects[0]) == "Færre ikke-planlagte lukkedage i kommunale institutioner"
+    assert repr(objects[0]) == "Målepunkt 3: Færre institutioner og serviceydelser, der lukker som følge af uro"
+    assert objects[2].lead == "Indikatorer"
+    assert objects[2].text == "Målepunktet vurderes på tre indikatorer, som hver har sit mål."
+    headings = [o for o in objects if isinstance(o, Heading) and o.level == 3]
+    assert [h.text for h in headings if h.text in {i.title for i in maalepunkt.indikatorer}] == [
+        i.title for i in maalepunkt.indikatorer]
     assert not any(isinstance(o, Callout) for o in objects)
     texts = [repr(o) for o in objects]
-    assert "Status 2015: ? Kan ikke vurderes" in texts
-    assert "For 2015 er der ingen opgjort værdi, så status kan ikke vurderes." in texts
-    assert shown[-2][1]["metadata"]["image/png"]["alt"].startswith("Linjediagram uden målte værdier til og med 2015")
-    assert objects[-1].text.startswith("Færre ikke-planlagte lukkedage i kommunale institutioner: antallet til og med "
-                                       "2015 med målstien")
+    assert texts.count("Status 2015: ? Kan ikke vurderes") == 3
+    assert texts.count("For 2015 er der ingen opgjort værdi, så status kan ikke vurderes.") == 3
+    alts = [kw["metadata"]["image/png"]["alt"] for o, kw in shown if kw.get("raw")]
+    assert len(alts) == 3 and all(a.startswith("Linjediagram uden målte værdier til og med 2015") for a in alts)
+    captions = [o.text for o in objects if isinstance(o, Caption)]
+    assert captions[0].startswith(f"{programme.indikator('lukkedage').title}: antallet til og med 2015 med målstien")
+    tables = [o for o in objects if isinstance(o, Table)]
+    assert [t.empty for t in tables] == ["Ingen ikke-planlagte lukninger i 2015"] * 2 + [
+        "Alle lukninger begyndt i 2015 fik en handleplan senest 3. arbejdsdag"]
 
 
 def test_goal_area_opening_and_summary(programme, shown):
@@ -169,11 +218,23 @@ def test_goal_area_opening_and_summary(programme, shown):
     goal_area.show_goal_area(ch, "kriminalitet")
     goal_area.show_goal_area_summary(ch, "tryghed")
     texts = [repr(o) for o, _ in shown]
-    assert texts[0].startswith("Sikker By programmet har et særligt fokus på at mindske ungdomskriminaliteten")
-    assert texts[1] == "Af 5 målepunkter er 1 på sporet, mens 4 ikke kan vurderes."
-    table = shown[2][0]
+    assert texts[0].startswith("Sikker By-programmet har et særligt fokus på at mindske ungdomskriminaliteten")
+    summary = texts.index("Opsummering")
+    assert texts[summary + 1] == "Af 5 indikatorer er 1 på sporet, mens 4 ikke kan vurderes."
+    table = shown[summary + 2][0]
     assert table.caption == "Øget tryghed: status for 2015"
-    assert table.to_frame()["Målepunkt"].tolist() == [m.title for m in programme.maalepunkter_for("tryghed")]
+    assert table.to_frame()["Målepunkt"].tolist() == [i.title for i in programme.indikatorer_for("tryghed")]
+
+
+def test_breakdowns_follow_the_calculation(programme, sample_dataset):
+    from sikkerby.model import calculations
+
+    ch = _context(programme, sample_dataset, 2017)
+    for indikator in programme.indikatorer:
+        tables = goal_area.breakdown_tables(ch, indikator)
+        assert list(tables) == list(calculations.calculation_for(indikator).breakdowns)
+        assert tables and all(isinstance(t, Table) for t in tables.values())
+    assert set(goal_area.BREAKDOWNS) == {b for c in calculations.REGISTRY.values() for b in c.breakdowns}
 
 
 # ------------------------------------------------------ breakdown table layouts
@@ -200,13 +261,13 @@ def test_bydel_and_youth_crime_layouts(programme):
                            "ci_nedre": pd.Series([6.88, "–"], dtype=object),
                            "ci_oevre": pd.Series([14.71, "–"], dtype=object),
                            "n": pd.Series([1264, "<5"], dtype=object)})
-    frame = Table(bydele, goal_area.bydel_columns(programme.maalepunkt("utryghed_aften"))).to_frame()
+    frame = Table(bydele, goal_area.bydel_columns(programme.indikator("utryghed_aften"))).to_frame()
     assert frame.values.tolist() == [["Valby", f"10,8{NB}%", f"6,9–14,7{NB}%", "1.264"],
                                      ["Vanløse", "–", "–", "<5"]]
     youth = pd.DataFrame({"aldersgruppe": ["15-17", "15-17"], "koen": ["k", "uoplyst"],
                           "befolkning": [12714, 40], "sigtede": pd.Series([51, "<5"], dtype=object),
                           "andel": pd.Series([0.401133, "–"], dtype=object)})
-    frame = Table(youth, goal_area.youth_crime_columns(programme.maalepunkt("ungdomskriminalitet"))).to_frame()
+    frame = Table(youth, goal_area.youth_crime_columns(programme.indikator("ungdomskriminalitet"))).to_frame()
     assert frame.values.tolist() == [["15-17 år", "Kvinder", "12.714", "51", f"0,40{NB}%"],
                                      ["15-17 år", "Køn ikke oplyst", "40", "<5", "–"]]
 
@@ -257,16 +318,18 @@ def test_bydel_table_hides_small_bydele_and_says_when_the_year_has_no_answers(pr
     survey = typed_frame("tryghedsundersoegelse", [
         dict(aar=2016, respondent_id=f"r{i}", bydel=b, vaegt=1.0, tryghed_aften=a)
         for i, (b, a) in enumerate(answers)])
+    indikator = programme.indikator("utryghed_aften")
     ch = _context(programme, types.SimpleNamespace(tryghedsundersoegelse=survey), 2016)
-    table = goal_area.bydel_table(ch)
-    assert table.caption == "Andel utrygge om aftenen og natten pr. bydel, 2016"
+    table = goal_area.bydel_table(ch, indikator)
+    assert table.caption == f"Andelen pr. bydel, 2016: {indikator.title}"
     assert table.note == goal_area.disclosure_note(programme, shares=True)
     rows = table.to_frame().set_index("Bydel")
-    assert list(rows.index) == list(programme.bydele)
+    assert list(rows.index) == list(programme.bydele_in(2016)) == list(programme.bydel_names)
     assert rows.loc["Valby"].tolist()[::2] == [f"20,0{NB}%", "5"]
     assert rows.loc["Vanløse"].tolist() == ["–", "–", "<5"]
     assert rows.loc["Amager Øst"].tolist()[2] == "0"  # no answers: 0 is not a small count
-    empty = goal_area.bydel_table(_context(programme, types.SimpleNamespace(tryghedsundersoegelse=survey), 2017))
+    empty = goal_area.bydel_table(_context(programme, types.SimpleNamespace(tryghedsundersoegelse=survey), 2017),
+                                  indikator)
     assert empty.rows == [] and empty.empty == "Ingen gyldige svar i 2017"
     assert "Ingen gyldige svar i 2017" in empty._repr_html_()
 
@@ -275,20 +338,20 @@ def test_closure_tables_suppress_every_count_below_min_count(programme, sample_d
     from sikkerby.model.calculations import closures
 
     ch = _context(programme, sample_dataset, 2017, min_count=60)
-    institutions = goal_area.institution_table(ch)
+    institutions = goal_area.institution_table(ch, programme.indikator("lukkedage"))
     assert institutions.caption == "Ikke-planlagte lukkedage pr. institution, 2017"
     days = closures.lukkedage_by_institution(sample_dataset.lukninger, 2017)["lukkedage"].tolist()
     assert [row[3] for row in institutions.to_frame().values.tolist()] == [
         "<60" if 1 <= d < 60 else str(d) for d in days]
     assert institutions.note == "Antal fra 1 til 59 vises som »<60« af hensyn til diskretion."
-    forvaltninger = goal_area.forvaltning_table(ch)
+    forvaltninger = goal_area.forvaltning_table(ch, programme.indikator("lukkede_institutioner"))
     assert forvaltninger.caption == "Ikke-planlagte lukninger pr. forvaltning, 2017"
     counts = closures.lukkedage_by_forvaltning(sample_dataset.lukninger, 2017)
     shown = forvaltninger.to_frame()
     assert shown["Lukkede institutioner"].tolist() == [
         "<60" if 1 <= n < 60 else str(n) for n in counts["lukkede_institutioner"]]
     assert "<60" in shown["Lukkede institutioner"].tolist()  # the case is exercised
-    empty = goal_area.institution_table(_context(programme, sample_dataset, 2030))
+    empty = goal_area.institution_table(_context(programme, sample_dataset, 2030), programme.indikator("lukkedage"))
     assert empty.rows == [] and empty.empty == "Ingen ikke-planlagte lukninger i 2030"
 
 
@@ -296,7 +359,7 @@ def test_youth_crime_table_hides_the_share_of_a_suppressed_count(programme, samp
     from sikkerby.model.calculations import youth_crime
 
     ch = _context(programme, sample_dataset, 2017, min_count=60)
-    table = goal_area.youth_crime_table(ch)
+    table = goal_area.youth_crime_table(ch, programme.indikator("ungdomskriminalitet"))
     assert table.caption == "Sigtede unge fordelt på alder og køn, 2017"
     raw = youth_crime.ungdomskriminalitet_breakdown(sample_dataset.sigtelser, 2017)
     shown = table.to_frame()
@@ -311,34 +374,51 @@ def test_gang_log_text_and_table(programme, sample_dataset):
     from sikkerby.model.calculations import gang_log
 
     ch = _context(programme, sample_dataset, 2016, min_count=1000)
-    table = goal_area.bandelog_table(ch)
-    omraade = programme.bandelog_omraade
+    indikator = programme.indikator("bandelog_indre_noerrebro")
+    table = goal_area.bandelog_table(ch, indikator)
+    omraade = indikator.parameters["omraade"]
+    assert omraade == "Indre Nørrebro"
     assert table.caption == f"Bandelogens opgørelser for {omraade} til og med 2016"
     log = gang_log.bandelog_series(sample_dataset.bandelog, omraade, through_year=2016)
     assert len(log) and table.to_frame()["Antal personer"].tolist() == ["<1000"] * len(log)
     latest = gang_log.bandelog_latest(sample_dataset.bandelog, omraade, 2016)
-    assert goal_area.bandelog_latest_text(ch).startswith("Årets tal er den seneste opgørelse i 2016")
-    assert f"{int(latest['antal_personer'])} personer i {omraade}." in goal_area.bandelog_latest_text(ch)
+    assert goal_area.bandelog_latest_text(ch, indikator).startswith("Årets tal er den seneste opgørelse i 2016")
+    assert f"{int(latest['antal_personer'])} personer i {omraade}." in goal_area.bandelog_latest_text(ch, indikator)
+    # another area is another indikator's parameter: its table and sentence follow it
+    other = dataclasses.replace(indikator, id="bandelog_tingbjerg", parameters={"omraade": "Tingbjerg/Husum"})
+    assert goal_area.bandelog_table(ch, other).caption == "Bandelogens opgørelser for Tingbjerg/Husum til og med 2016"
+    assert len(goal_area.bandelog_table(ch, other).rows) == len(
+        gang_log.bandelog_series(sample_dataset.bandelog, "Tingbjerg/Husum", through_year=2016))
+    assert goal_area.bandelog_latest_text(ch, other).endswith("personer i Tingbjerg/Husum.")
 
 
-def test_area_changes_and_late_plans_use_the_programme_settings(programme, sample_dataset):
+def test_area_changes_and_late_plans_use_the_indikator_parameters(programme, sample_dataset):
     from sikkerby.model.calculations import areas, handleplan
 
     ch = _context(programme, sample_dataset, 2017)
-    changes = goal_area.area_changes_table(ch)
-    expected = areas.omraader_changes(sample_dataset.tryghedsindeks,
-                                      programme.maalepunkt("omraader_indsatsbehov").extra["needs"], 2017)
+    areas_indikator = programme.indikator("omraader_indsatsbehov")
+    changes = goal_area.area_changes_table(ch, areas_indikator)
+    expected = areas.omraader_changes(sample_dataset.tryghedsindeks, areas_indikator.parameters["needs"], 2017)
     assert changes.caption == "Lokalområder, der er kommet til eller gået ud af opgørelsen, 2017"
     assert changes.to_frame()["Lokalområde"].tolist() == expected["omraade"].tolist()
-    late = goal_area.late_plans_table(ch)
-    working_days = programme.maalepunkt("handleplan_3_dage").extra["working_days"]
+    handleplan_indikator = programme.indikator("handleplan_3_dage")
+    late = goal_area.late_plans_table(ch, handleplan_indikator)
+    working_days = handleplan_indikator.parameters["working_days"]
+    assert working_days == 3
     assert late.to_frame()["Institution/serviceydelse"].tolist() == handleplan.sene_handleplaner(
         sample_dataset.lukninger, 2017, working_days)["institution"].tolist()
-    assert late.caption.startswith("Ikke-planlagte lukninger begyndt i 2017, hvor handleplanen")
+    assert late.caption == ("Ikke-planlagte lukninger begyndt i 2017, hvor handleplanen kom senere end "
+                            "3. arbejdsdag eller mangler")
+    # another deadline is another parameter: the list and its caption follow it
+    five = dataclasses.replace(handleplan_indikator, id="handleplan_5_dage", parameters={"working_days": 5})
+    late5 = goal_area.late_plans_table(ch, five)
+    assert late5.to_frame()["Institution/serviceydelse"].tolist() == handleplan.sene_handleplaner(
+        sample_dataset.lukninger, 2017, 5)["institution"].tolist()
+    assert "senere end 5. arbejdsdag" in late5.caption
 
 
 def test_retning_chart_caption_names_the_baseline_level_only_when_there_is_one(programme):
-    m = programme.maalepunkt("bandelog_indre_noerrebro")  # baseline taken from the data (2014)
+    m = programme.indikator("bandelog_indre_noerrebro")  # baseline taken from the data (2014)
     series = pd.DataFrame({"aar": [2015, 2016], "vaerdi": [120.0, 110.0], "ci_nedre": [math.nan] * 2,
                            "ci_oevre": [math.nan] * 2})
     assert goal_area.chart_caption(m, series, 2016, baseline_value=None) == f"{m.title}: antallet 2015–2016."
@@ -348,11 +428,11 @@ def test_retning_chart_caption_names_the_baseline_level_only_when_there_is_one(p
 
 def test_baseline_warning_is_the_chapter_s_own_sentence(programme):
     ch = hand_context(programme, 2015)
-    m = programme.maalepunkt("utryghed_aften")
+    m = programme.indikator("utryghed_aften")
     assert goal_area.baseline_warning(ch, m) == ch.baseline_warnings[0]  # computed once, for the whole chapter
     ch.__dict__["baseline_warnings"] = [f"{m.title}: fra kørslens advarsler."]
     assert goal_area.baseline_warning(ch, m) == f"{m.title}: fra kørslens advarsler."
-    assert goal_area.baseline_warning(ch, programme.maalepunkt("lukkedage")) is None
+    assert goal_area.baseline_warning(ch, programme.indikator("lukkedage")) is None
 
 
 # ------------------------------------------------------------ long lists are cut
@@ -371,9 +451,10 @@ def test_institution_table_is_cut_at_max_table_rows_with_a_sentence(programme, s
     days = closures.lukkedage_by_institution(sample_dataset.lukninger, 2017)
     n = len(days)
     assert n >= 3
-    at_limit = goal_area.institution_table(_context(_with_max_rows(programme, n), sample_dataset, 2017))
+    lukkedage = programme.indikator("lukkedage")
+    at_limit = goal_area.institution_table(_context(_with_max_rows(programme, n), sample_dataset, 2017), lukkedage)
     assert len(at_limit.rows) == n and at_limit.note == goal_area.disclosure_note(programme)
-    cut = goal_area.institution_table(_context(_with_max_rows(programme, n - 1), sample_dataset, 2017))
+    cut = goal_area.institution_table(_context(_with_max_rows(programme, n - 1), sample_dataset, 2017), lukkedage)
     assert len(cut.rows) == n - 1
     assert cut.to_frame()["Institution/serviceydelse"].tolist() == days["institution"].tolist()[:n - 1]
     assert cut.note == (f"Tabellen viser de første {n - 1} af {n} institutioner. Listen er afkortet: den sidste "
@@ -384,15 +465,16 @@ def test_institution_table_is_cut_at_max_table_rows_with_a_sentence(programme, s
 def test_late_plans_table_is_cut_in_date_order(programme, sample_dataset):
     from sikkerby.model.calculations import handleplan
 
-    working_days = programme.maalepunkt("handleplan_3_dage").extra["working_days"]
+    indikator = programme.indikator("handleplan_3_dage")
+    working_days = indikator.parameters["working_days"]
     late = handleplan.sene_handleplaner(sample_dataset.lukninger, 2017, working_days)
     n = len(late)
     assert n == 2  # the sample's 2017
-    cut = goal_area.late_plans_table(_context(_with_max_rows(programme, 1), sample_dataset, 2017))
+    cut = goal_area.late_plans_table(_context(_with_max_rows(programme, 1), sample_dataset, 2017), indikator)
     assert cut.to_frame()["Institution/serviceydelse"].tolist() == late["institution"].tolist()[:1]
     assert cut.note == ("Tabellen viser den første af 2 lukninger. Listen er afkortet: den sidste "
                         "er ikke med i publikationen.")
-    whole = goal_area.late_plans_table(_context(_with_max_rows(programme, n), sample_dataset, 2017))
+    whole = goal_area.late_plans_table(_context(_with_max_rows(programme, n), sample_dataset, 2017), indikator)
     assert len(whole.rows) == n and whole.note == ""
 
 

@@ -14,7 +14,7 @@ from summary_factories import scores_frame, status_table
 
 from sikkerby.inputs.dataset import Dataset
 from sikkerby.model.evidence import KATEGORIER, MODEL_STATUSES, model_overview
-from sikkerby.report.formatting import NBSP
+from sikkerby.report.formatting import NBSP, describe_target
 from sikkerby.report.front_page import (
     baseline_note,
     chapter_guide,
@@ -26,14 +26,20 @@ from sikkerby.report.front_page import (
     evidence_messages,
     introduction,
     key_messages,
+    missed_messages,
     programme_year_text,
 )
 
 NB = NBSP
-UTRYGHED = "Færre utrygge københavnere om aftenen og natten"
-OMRAADER = "Færre lokalområder med behov for en ekstraordinær tryghedsskabende indsats"
-LUKKEDAGE = "Færre ikke-planlagte lukkedage i kommunale institutioner"
-UNGDOM = "Mindre ungdomskriminalitet"
+# indikator titles of the 2014-2017 programme (tests/programmes/sikker-by-2014-2017)
+UTRYGHED = ("Andel af borgerne, der føler sig utrygge eller meget utrygge, når de færdes i deres nabolag om aftenen "
+            "og natten")
+OMRAADER = "Antal lokalområder med intensiveret eller markant indsatsbehov i Tryghedsindekset"
+LUKKEDAGE = "Antal ikke-planlagte lukkedage (institution og kalenderdag) som følge af uro i et område"
+INSTITUTIONER = "Antal institutioner og serviceydelser med mindst én ikke-planlagt lukkedag"
+HANDLEPLAN = ("Andel af ikke-planlagte lukninger med en handleplan for genåbning eller alternativt tilbud senest "
+              "3. arbejdsdag efter lukningen")
+UNGDOM = "Andel af de 15-25-årige, der er sigtet for personfarlig eller anden alvorlig kriminalitet"
 
 
 @pytest.fixture
@@ -98,16 +104,27 @@ def test_programme_year_text(programme, year, expected):
 def test_introduction_names_publication_programme_year_and_committee(programme):
     params = {"aar": 2017, "title": "Sikker By – status 2017", "forelaeggelse": "juni 2018"}
     assert introduction(programme, params, 2017) == (
-        "Sikker By – status 2017 er den årlige status på Sikker By programmet 2014-2017 i Københavns Kommune. "
+        "Sikker By – status 2017 er den årlige status på Sikker By-programmet 2014-2017 i Københavns Kommune. "
         "Den gælder 2017, programmets fjerde og sidste år, og viser, hvordan det går med programmets "
-        "7 målepunkter for øget tryghed og mindre kriminalitet, og hvordan aktiviteterne klarer sig i "
-        "effekt- og evidensmodellen. Publikationen forelægges Økonomiudvalget i juni 2018."
+        "5 målepunkter (vurderet på 7 indikatorer) for øget tryghed og mindre kriminalitet, og hvordan "
+        "aktiviteterne klarer sig i effekt- og evidensmodellen. Publikationen forelægges Økonomiudvalget i juni 2018."
     )
+
+
+def test_introduction_says_indikatorer_only_when_they_differ_from_the_maalepunkter(programme):
+    import dataclasses
+
+    # one indikator per målepunkt: the number of målepunkter says it all
+    one_each = dataclasses.replace(programme, maalepunkter=tuple(
+        dataclasses.replace(m, indikatorer=m.indikatorer[:1]) for m in programme.maalepunkter))
+    text = introduction(one_each, {}, 2015)
+    assert "programmets 5 målepunkter for øget tryghed og mindre kriminalitet" in text
+    assert "indikator" not in text
 
 
 def test_introduction_without_title_or_date(programme):
     text = introduction(programme, {}, 2015)
-    assert text.startswith("Publikationen er den årlige status på Sikker By programmet 2014-2017")
+    assert text.startswith("Publikationen er den årlige status på Sikker By-programmet 2014-2017")
     assert "programmets andet år" in text
     assert text.endswith("Publikationen forelægges Økonomiudvalget.")
 
@@ -119,14 +136,14 @@ def test_developments_rank_relative_improvement(programme, table_2016):
     # utryghed (17.5-14)/17.5 = 0.2; bandelog (125-100)/125 = 0.2 (a tie: programme order);
     # lukkede_institutioner 1/9; omraader 0; lukkedage -17/283.
     # Left out: handleplan (no baseline), ungdomskriminalitet (no value).
-    assert [d.maalepunkt_id for d in found] == [
+    assert [d.indikator_id for d in found] == [
         "utryghed_aften", "bandelog_indre_noerrebro", "lukkede_institutioner", "omraader_indsatsbehov", "lukkedage",
     ]
     assert [round(d.improvement, 6) for d in found] == [0.2, 0.2, round(1 / 9, 6), 0.0, round(-17 / 283, 6)]
 
 
 def test_developments_leave_out_the_baseline_year_and_zero_baselines(programme, table_2014):
-    assert [d.maalepunkt_id for d in developments(table_2014, programme)] == ["ungdomskriminalitet"]
+    assert [d.indikator_id for d in developments(table_2014, programme)] == ["ungdomskriminalitet"]
     zero = status_table(programme, 2016, [
         {"id": "lukkedage", "vaerdi": 3, "basisaar": 2013, "basisvaerdi": 0, "status": "ikke_paa_sporet"},
     ])
@@ -168,8 +185,8 @@ def test_when_every_development_is_a_worsening_the_best_is_the_smallest_worsenin
 
 
 def test_only_one_comparable_development(programme, table_2014):
-    # 1,10 - 1,04 = 0,06 points (two decimals, as the målepunkt); 0,06/1,1 = 5,45 % -> 5 %;
-    # the baseline is written as published (1,1 %), the value with the målepunkt's decimals
+    # 1,10 - 1,04 = 0,06 points (two decimals, as the indikator); 0,06/1,1 = 5,45 % -> 5 %;
+    # the baseline is written as published (1,1 %), the value with the indikator's decimals
     assert development_messages(table_2014, programme) == [
         f"Udviklingen siden basisåret kan kun opgøres for ét målepunkt, »{UNGDOM}«: andelen er faldet med "
         f"0,06{NB}procentpoint (5{NB}% af basisværdien) fra 1,1{NB}% i 2013 til 1,04{NB}% i 2014, "
@@ -183,8 +200,8 @@ def test_no_comparable_development_gives_no_sentence(programme):
 
 
 def test_development_unchanged(programme, table_2016):
-    d = next(d for d in developments(table_2016, programme) if d.maalepunkt_id == "omraader_indsatsbehov")
-    assert describe_development(programme.maalepunkt("omraader_indsatsbehov"), d) == (
+    d = next(d for d in developments(table_2016, programme) if d.indikator_id == "omraader_indsatsbehov")
+    assert describe_development(programme.indikator("omraader_indsatsbehov"), d) == (
         f"»{OMRAADER}«: antallet er uændret 5 i både 2013 og 2016"
     )
 
@@ -196,7 +213,7 @@ def test_development_never_shows_two_equal_numbers_for_different_values(programm
     d = developments(table, programme)[0]
     # with one decimal the value would read 17,5 %: two decimals (the published baseline stays 17,5 %);
     # 0,04/17,5 = 0,23 % -> 0,2 % (not 0 %)
-    assert describe_development(programme.maalepunkt("utryghed_aften"), d) == (
+    assert describe_development(programme.indikator("utryghed_aften"), d) == (
         f"»{UTRYGHED}«: andelen er faldet med 0,04{NB}procentpoint (0,2{NB}% af basisværdien) "
         f"fra 17,5{NB}% i 2013 til 17,46{NB}% i 2014"
     )
@@ -264,20 +281,42 @@ def _result(scores, year):
 def test_key_messages_in_order(programme, table_2016, scores_mixed):
     messages = key_messages(table_2016, programme, _result(scores_mixed, 2016),
                             baseline_warnings=["Mindre ungdomskriminalitet: basisværdien ..."])
-    assert len(messages) == 6
-    assert messages[0] == "Af 7 målepunkter er 1 nået, 2 på sporet og 3 ikke på sporet, mens 1 ikke kan vurderes."
-    assert messages[1:3] == development_messages(table_2016, programme)
-    assert messages[3:5] == evidence_messages(scores_mixed, 2016)
-    assert messages[5] == ("For 1 målepunkt giver data en anden basisværdi end den offentliggjorte; "
+    assert len(messages) == 9
+    assert messages[0] == "Af 7 indikatorer er 1 nået, 2 på sporet og 3 ikke på sporet, mens 1 ikke kan vurderes."
+    # what was missed comes next, one sentence per indikator in programme order
+    assert messages[1:4] == missed_messages(table_2016, programme)
+    assert messages[4:6] == development_messages(table_2016, programme)
+    assert messages[6:8] == evidence_messages(scores_mixed, 2016)
+    assert messages[8] == ("For 1 målepunkt giver data en anden basisværdi end den offentliggjorte; "
                            "den offentliggjorte basisværdi bruges (se afsnittet Om tallene).")
+
+
+def test_missed_messages_name_the_indikator_its_maalepunkt_and_its_goal(programme, table_2016, table_2017):
+    rows = table_2016.set_index("indikator_id")
+    missed = missed_messages(table_2016, programme)
+    assert missed == [
+        f"Ikke på sporet: målepunkt 2, »{OMRAADER}« (målet er foreløbigt). "
+        + describe_target(programme.indikator("omraader_indsatsbehov"), rows.loc["omraader_indsatsbehov"]),
+        f"Ikke på sporet: målepunkt 3, »{LUKKEDAGE}«. "
+        + describe_target(programme.indikator("lukkedage"), rows.loc["lukkedage"]),
+        f"Ikke på sporet: målepunkt 3, »{INSTITUTIONER}«. "
+        + describe_target(programme.indikator("lukkede_institutioner"), rows.loc["lukkede_institutioner"]),
+    ]
+    assert missed[1].endswith(f"Målet er højst 189,61 (33{NB}% lavere end i 2013) med frist i 2017. Indtil da skal "
+                              "antallet falde hvert år og ligge på eller under en lige linje (målstien) fra "
+                              "udgangspunktet til målet.")
+    assert [m.split(":")[0] for m in missed_messages(table_2017, programme)] == ["Ikke nået", "Ikke nået"]
+    assert f"målepunkt 3, »{HANDLEPLAN}«." in missed_messages(table_2017, programme)[1]
+    nothing_missed = status_table(programme, 2016, [{"id": "handleplan_3_dage", "vaerdi": 100.0, "status": "naaet"}])
+    assert missed_messages(nothing_missed, programme) == []
 
 
 def test_key_messages_count_every_status(programme, table_2017, table_2014, scores_mixed):
     assert key_messages(table_2017, programme, _result(scores_mixed, 2017))[0] == (
-        "Af 3 målepunkter er 1 nået og 2 ikke nået.")
+        "Af 3 indikatorer er 1 nået og 2 ikke nået.")
     messages = key_messages(table_2014, programme, _result(scores_mixed, 2014))
-    assert messages[0] == "Af 2 målepunkter er 1 på sporet og 1 i basisåret."
-    assert len(messages) == 4  # counts, one development, two on the model; no baseline warning
+    assert messages[0] == "Af 2 indikatorer er 1 på sporet og 1 i basisåret."
+    assert len(messages) == 4  # counts, nothing missed, one development, two on the model; no baseline warning
 
 
 def test_key_messages_refuse_mixed_years(programme, table_2016, table_2017, scores_mixed):
@@ -341,7 +380,9 @@ def test_chapter_guide_comes_from_the_programme(programme):
                        "som kan læses hver for sig:")
     crime = [f"»{m.title}«" for m in programme.maalepunkter_for("kriminalitet")]
     assert bullets[1] == f"Mindre kriminalitet gennemgår programmets 2 målepunkter {crime[0]} og {crime[1]}."
-    assert bullets[0].startswith("Øget tryghed gennemgår programmets 5 målepunkter »")
+    safety = [f"»{m.title}«" for m in programme.maalepunkter_for("tryghed")]
+    assert bullets[0] == (f"Øget tryghed gennemgår programmets 3 målepunkter {safety[0]}, {safety[1]} og "
+                          f"{safety[2]}.")
     assert bullets[-1].startswith("Effekt og evidens viser effekt- og evidensmodellen")
     # one goal area with one målepunkt: two chapters, the målepunkt named alone
     single = dataclasses.replace(programme, goal_areas={"kriminalitet": programme.goal_areas["kriminalitet"]},

@@ -10,11 +10,13 @@ from factories import (
     valid_tables,
     with_changes,
     with_column,
+    with_parameters,
     with_rows,
     without_column,
     write_folder,
 )
 
+from sikkerby.config.programme import Bydel
 from sikkerby.errors import InputError, Problem
 from sikkerby.inputs.contract import INPUT_FILES
 from sikkerby.inputs.dataset import load_dataset
@@ -336,13 +338,34 @@ def test_vocabulary_aliases_and_case_are_canonicalised(tmp_path, programme):
 def test_bydele_come_from_the_programme(tmp_path, programme):
     from dataclasses import replace
 
-    smaller = replace(programme, bydele=("Nørrebro",))
+    smaller = replace(programme, bydele=(Bydel("Nørrebro"),))
     write_folder(tmp_path)
     _, problems = validate_folder(tmp_path, smaller)
     # every survey row but the Nørrebro one (index 2), every index row but the Nørrebro ones, closures not on Nørrebro
     survey = sorted(p.row for p in problems if p.file == "tryghedsundersoegelse.csv")
     assert survey == [2, 3, 5, 6, 7, 8, 9, 10, 11]
     assert sorted(p.row for p in problems if p.file == "lukninger.csv") == [4, 5]
+
+
+def test_a_bydel_is_valid_only_in_its_years(tmp_path, programme):
+    from dataclasses import replace
+
+    # Valby until 2015, Nørrebro from 2014. Refused: the survey's 2013 Nørrebro answer (spreadsheet row 4),
+    # the index's 2013 Nørrebro area (row 2), the two 2013 Nørrebro closures (rows 2, 3, by start date) and
+    # the 2016 Valby closure (row 5). The 2013 Valby answer and the 2014 Nørrebro area are valid.
+    split = replace(programme, bydele=tuple(
+        Bydel(b.navn, til=2015) if b.navn == "Valby" else Bydel(b.navn, fra=2014) if b.navn == "Nørrebro" else b
+        for b in programme.bydele))
+    write_folder(tmp_path)
+    _, problems = validate_folder(tmp_path, split)
+    found = sorted((p.file, p.row) for p in problems)
+    assert found == [("lukninger.csv", 2), ("lukninger.csv", 3), ("lukninger.csv", 5),
+                     ("tryghedsindeks.csv", 2), ("tryghedsundersoegelse.csv", 4)]
+    assert all(p.column == "bydel" for p in problems)
+    valby = next(p for p in problems if p.file == "lukninger.csv" and p.row == 5)
+    assert "Valby" in valby.rule and "2015" in valby.rule
+    # without years every name is valid in every year
+    assert validate_folder(tmp_path, programme)[1] == []
 
 
 def test_every_problem_of_every_file_is_reported_at_once(tmp_path, programme):
@@ -463,8 +486,36 @@ def test_bandelog_without_the_programmes_area_is_a_warning(tmp_path, programme):
     tables["bandelog"] = [dict(r, dato=D(2014 + i, 6, 30)) for i, r in enumerate(tables["bandelog"])]
     assert warnings_of(tmp_path, tables, programme) == [
         Problem("bandelog.csv", None, "omraade",
-                "ingen opgørelser for programmets område 'Indre Nørrebro' (params/program.yaml); filen har "
-                "'Mjølnerparken', 'Tingbjerg'; målepunktet kan ikke vurderes", warning=True)]
+                "ingen opgørelser for programmets område 'Indre Nørrebro' (programfilen: omraade for beregningen "
+                "bandelog_seneste); filen har 'Mjølnerparken', 'Tingbjerg'; målepunktet kan ikke vurderes",
+                warning=True)]
+
+
+def test_every_gang_log_area_of_the_programme_is_looked_for(tmp_path, programme):
+    import dataclasses
+
+    # the area is the indikator's parameter: with Tingbjerg the valid tables have counts, with Husum they do not
+    # (a warning: the målepunkt cannot be assessed; DATA.md §1 makes it no reason to refuse the delivery)
+    write_folder(tmp_path)
+
+    def warned(programme):
+        dataset, problems, warnings = check_folder(tmp_path, programme)
+        assert problems == [] and dataset is not None
+        return [w.rule.split(";")[0] for w in warnings]
+
+    assert warned(with_parameters(programme, "bandelog_indre_noerrebro", omraade="Tingbjerg")) == []
+    husum = with_parameters(programme, "bandelog_indre_noerrebro", omraade="Husum")
+    assert warned(husum) == [
+        "ingen opgørelser for programmets område 'Husum' (programfilen: omraade for beregningen bandelog_seneste)"]
+    # a second gang-log indikator: both areas are looked for
+    gang = programme.maalepunkt(5)
+    second = dataclasses.replace(gang.indikatorer[0], id="bandelog_husum", parameters={"omraade": "Husum"})
+    two = dataclasses.replace(programme, maalepunkter=tuple(
+        dataclasses.replace(m, indikatorer=m.indikatorer + (second,)) if m.nr == 5 else m
+        for m in programme.maalepunkter))
+    assert two.gang_log_areas == ("Indre Nørrebro", "Husum")
+    assert warned(two) == [
+        "ingen opgørelser for programmets område 'Husum' (programfilen: omraade for beregningen bandelog_seneste)"]
 
 
 def test_bandelog_area_is_spelt_as_the_programme_spells_it(tmp_path, programme):
@@ -475,7 +526,8 @@ def test_bandelog_area_is_spelt_as_the_programme_spells_it(tmp_path, programme):
     dataset = load(tmp_path, tables, programme)
     assert dataset.bandelog["omraade"].tolist() == ["Indre Nørrebro", "Indre Nørrebro", "Tingbjerg", "Indre Nørrebro"]
     # 2014: the latest count (2014-12-31) is 35; 2015: 30 (the one row, spelt in capitals in the file)
-    assert bandelog_latest_per_year(dataset.bandelog, programme.bandelog_omraade).to_dict() == {2014: 35, 2015: 30}
+    omraade = programme.indikator("bandelog_indre_noerrebro").parameters["omraade"]
+    assert bandelog_latest_per_year(dataset.bandelog, omraade).to_dict() == {2014: 35, 2015: 30}
 
 
 def test_bandelog_area_spellings_count_as_one_area_for_uniqueness(tmp_path, programme):

@@ -30,9 +30,9 @@ def load_dataset(data_dir=None, programme=None, *, reuse: bool = True) -> Datase
         stored = dataset_cache.load(key)
         if isinstance(stored, Dataset):
             return stored
-    dataset, problems, warnings = validation.check_folder(folder, programme)
+    dataset, problems = validation.validate_folder(folder, programme)
     if problems:
-        raise InputError(problems, warnings)
+        raise InputError(problems, getattr(problems, "warnings", ()))
     # stored only if no input changed while it was being read
     if key is not None and _key(folder, programme) == key:
         dataset_cache.store(key, dataset)

@@ -127,11 +127,19 @@ def check_folder(path: str | Path, programme) -> Validation:
     return Validation(dataset, [], warnings)
 
 
-def validate_folder(path: str | Path, programme) -> tuple[Dataset | None, list[Problem]]:
+class Problems(list):
+    """The broken rules of a folder (a plain list of :class:`Problem`), with its ``warnings`` beside them."""
+
+    def __init__(self, problems=(), warnings=()):
+        super().__init__(problems)
+        self.warnings = list(warnings)
+
+
+def validate_folder(path: str | Path, programme) -> tuple[Dataset | None, Problems]:
     """Read and check every input in ``path``: ``(Dataset, [])`` or ``(None, problems)``; the warnings
-    are on ``Dataset.warnings`` (see :func:`check_folder` for them when the folder is refused)."""
-    dataset, problems, _ = check_folder(path, programme)
-    return dataset, problems
+    are on ``Dataset.warnings``, and on ``problems.warnings`` when the folder is refused."""
+    dataset, problems, warnings = check_folder(path, programme)
+    return dataset, Problems(problems, warnings)
 
 
 def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[CheckedTable | None, list[Problem]]:
@@ -173,15 +181,17 @@ def validate_file(path: str | Path, spec: InputFile, programme) -> tuple[Checked
             unusable[column.name] = pd.Series(False, index=cells.index)
             continue
         values[column.name], unusable[column.name], found = check_column(
-            cells.iloc[:, positions[column.name]], column, raw.file, raw.decimal_comma, programme.bydele,
+            cells.iloc[:, positions[column.name]], column, raw.file, raw.decimal_comma, programme.bydel_names,
             refused.iloc[:, positions[column.name]], years=year_span(programme))
         problems += found
     if spec.name == BANDELOG.name and "omraade" not in absent:
-        values["omraade"], found = check_programme_area(values["omraade"], gang_log_areas(programme), raw.file)
+        values["omraade"], found = check_programme_area(values["omraade"], tuple(programme.gang_log_areas), raw.file)
         problems += found
 
     table = CheckedTable(spec, raw.file, pd.DataFrame(values, index=cells.index),
                          pd.DataFrame(unusable, index=cells.index), absent)
+    if "bydel" in positions and any(b.fra is not None or b.til is not None for b in programme.bydele):
+        problems += check_bydel_years(table, programme)
     for group in spec.unique:
         problems += check_unique(table, group)
     for group in spec.unique_warning:
@@ -207,26 +217,6 @@ def year_span(programme) -> tuple[int, int]:
     misread number (a cached 0, a typing error such as 3000), refused."""
     start, end = int(programme.period_start), int(programme.period_end)
     return min(FIRST_PLAUSIBLE_YEAR, start - 10), end + YEARS_AFTER_PERIOD
-
-
-def gang_log_areas(programme) -> tuple[str, ...]:
-    """The gang-log areas the programme reports on: ``bandelog_omraade``, and any indikator's ``omraade``
-    (the programme file may name several, one per indikator of the calculation ``bandelog_seneste``)."""
-    areas: list[str] = []
-    single = getattr(programme, "bandelog_omraade", None)
-    if isinstance(single, str) and single:
-        areas.append(single)
-    for maalepunkt in getattr(programme, "maalepunkter", ()) or ():
-        indikatorer = getattr(maalepunkt, "indikatorer", None) or [maalepunkt]
-        for indikator in indikatorer:
-            extra = getattr(indikator, "extra", None)
-            area = getattr(indikator, "omraade", None) or (extra.get("omraade") if isinstance(extra, dict) else None)
-            params = getattr(indikator, "params", None) or getattr(indikator, "parameters", None)
-            if area is None and isinstance(params, dict):
-                area = params.get("omraade")
-            if isinstance(area, str) and area and area not in areas:
-                areas.append(area)
-    return tuple(areas)
 
 
 EXACT_NUMBERS = 2.0 ** 53  # below it, a whole number is the same read as float or as integer text
@@ -414,7 +404,36 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
 
 # ------------------------------------------------------------------- tables
 
-PROGRAMME_AREA_SETTING = "params/program.yaml"
+PROGRAMME_AREA_SETTING = "programfilen: omraade for beregningen bandelog_seneste"
+
+
+def _row_years(table: CheckedTable) -> pd.Series:
+    """The year each row belongs to: ``aar``, else the year of ``startdato`` (closures)."""
+    frame = table.frame
+    if "aar" in frame.columns:
+        return frame["aar"].astype("Float64")
+    if "startdato" in frame.columns:
+        return frame["startdato"].dt.year.astype("Float64")
+    return pd.Series(pd.NA, index=frame.index, dtype="Float64")
+
+
+def check_bydel_years(table: CheckedTable, programme) -> list[Problem]:
+    """A bydel named in a row must be valid in the row's year (programme file: ``bydele`` with ``fra``/``til``)."""
+    usable = table.usable("bydel")
+    frame = table.frame.loc[usable.to_numpy()]
+    years = _row_years(table).loc[frame.index]
+    problems: list[Problem] = []
+    for bydel in programme.bydele:
+        if bydel.fra is None and bydel.til is None:
+            continue
+        rows = frame.index[(frame["bydel"] == bydel.navn).to_numpy() & years.notna().to_numpy()]
+        year_of = years.loc[rows]
+        outside = rows[((year_of < (bydel.fra or -10**6)) | (year_of > (bydel.til or 10**6))).to_numpy(dtype=bool)]
+        if len(outside):
+            span = f"{bydel.fra or ''}-{bydel.til or ''}"
+            problems += row_problems(table.file, "bydel", f"bydelen {bydel.navn} gælder kun i årene {span} (programfilens bydele)",
+                                     outside, [str(int(year_of[r])) for r in outside[:LIST_LIMIT]])
+    return problems
 
 
 def check_programme_area(areas: pd.Series, programme_areas: str | tuple[str, ...],

@@ -1,6 +1,6 @@
-"""Status of a målepunkt for a reporting year: DATA.md §2.1, as pure functions.
+"""Status of an indikator for a reporting year: DATA.md §2.1, as pure functions.
 
-A målepunkt's values are a ``pandas.Series`` indexed by year (int). The rules:
+An indikator's values are a ``pandas.Series`` indexed by year (int). The rules:
 
 - no value for Y → ``ikke_vurderbar``
 - Y = b (baseline year) → ``basisaar``
@@ -39,7 +39,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from sikkerby.config.programme import Maalepunkt, YearlyRequirement
+from sikkerby.config.programme import Indikator, YearlyRequirement, reduced
 
 NAAET = "naaet"
 IKKE_NAAET = "ikke_naaet"
@@ -89,24 +89,24 @@ def requirement_holds(requirement: YearlyRequirement, value: float, previous: fl
     return fall >= requirement.min_fall - TOLERANCE
 
 
-def previous_value(maalepunkt: Maalepunkt, series: pd.Series, year: int,
+def previous_value(indikator: Indikator, series: pd.Series, year: int,
                    baseline: float | None = None) -> float | None:
     """V(Y−1) as the yearly requirement sees it: the baseline B when Y−1 is the baseline year.
 
     ``baseline`` overrides the effective baseline. ``None`` when the value is missing.
     """
-    if maalepunkt.baseline_year is not None and year - 1 == maalepunkt.baseline_year:
-        return effective_baseline(maalepunkt, series) if baseline is None else float(baseline)
+    if indikator.baseline_year is not None and year - 1 == indikator.baseline_year:
+        return effective_baseline(indikator, series) if baseline is None else float(baseline)
     return value_in(series, year - 1)
 
 
-def effective_baseline(maalepunkt: Maalepunkt, series: pd.Series) -> float | None:
+def effective_baseline(indikator: Indikator, series: pd.Series) -> float | None:
     """B: the published baseline; if empty, the data's value in the baseline year (else ``None``)."""
-    if maalepunkt.baseline_value is not None:
-        return float(maalepunkt.baseline_value)
-    if maalepunkt.baseline_year is None:
+    if indikator.baseline_value is not None:
+        return float(indikator.baseline_value)
+    if indikator.baseline_year is None:
         return None
-    return value_in(series, maalepunkt.baseline_year)
+    return value_in(series, indikator.baseline_year)
 
 
 def published_decimals(value: float) -> int:
@@ -115,7 +115,7 @@ def published_decimals(value: float) -> int:
     return max(0, -int(exponent))
 
 
-def baseline_discrepancy(maalepunkt: Maalepunkt, series: pd.Series) -> float | None:
+def baseline_discrepancy(indikator: Indikator, series: pd.Series) -> float | None:
     """The data's baseline-year value when it differs from the published baseline, else ``None``.
 
     ``None`` when there is no published baseline, no data for the baseline year,
@@ -123,35 +123,45 @@ def baseline_discrepancy(maalepunkt: Maalepunkt, series: pd.Series) -> float | N
     published figure can be the data's value rounded). The sentence a reader sees
     is :func:`sikkerby.report.formatting.baseline_warning`.
     """
-    if maalepunkt.baseline_value is None or maalepunkt.baseline_year is None:
+    if indikator.baseline_value is None or indikator.baseline_year is None:
         return None
-    data_value = value_in(series, maalepunkt.baseline_year)
+    data_value = value_in(series, indikator.baseline_year)
     if data_value is None:
         return None
-    half_unit = 0.5 * 10.0 ** -published_decimals(maalepunkt.baseline_value)
-    if abs(data_value - maalepunkt.baseline_value) <= half_unit + TOLERANCE:
+    half_unit = 0.5 * 10.0 ** -published_decimals(indikator.baseline_value)
+    if abs(data_value - indikator.baseline_value) <= half_unit + TOLERANCE:
         return None  # the published figure is the data's value, rounded
     return data_value
 
 
-def status(maalepunkt: Maalepunkt, series: pd.Series, year: int, baseline: float | None = None) -> str:
-    """The §2.1 status of ``maalepunkt`` in ``year`` given its yearly ``series``.
+def effective_target(indikator: Indikator, baseline: float | None) -> float | None:
+    """T: the target value; for a target given as ``reduction_pct`` on a baseline taken from the data,
+    B·(1 − pct/100). ``None`` for kind ``retning`` (no level, only a direction)."""
+    if indikator.target_value is not None:
+        return float(indikator.target_value)
+    if indikator.target_reduction_pct is not None and baseline is not None:
+        return reduced(float(baseline), indikator.target_reduction_pct)
+    return None
+
+
+def status(indikator: Indikator, series: pd.Series, year: int, baseline: float | None = None) -> str:
+    """The §2.1 status of ``indikator`` in ``year`` given its yearly ``series``.
 
     ``baseline`` overrides the effective baseline (default: :func:`effective_baseline`).
     """
     value = value_in(series, year)
     if value is None:
         return IKKE_VURDERBAR
-    kind = maalepunkt.kind
+    kind = indikator.kind
     if kind == "krav":
-        return NAAET if value >= maalepunkt.target_value - TOLERANCE else IKKE_NAAET
-    b = maalepunkt.baseline_year
-    t = maalepunkt.target_year
+        return NAAET if value >= indikator.target_value - TOLERANCE else IKKE_NAAET
+    b = indikator.baseline_year
+    t = indikator.target_year
     if year < b:
         return IKKE_VURDERBAR
     if year == b:
         return BASISAAR
-    B = effective_baseline(maalepunkt, series) if baseline is None else float(baseline)
+    B = effective_baseline(indikator, series) if baseline is None else float(baseline)
     if B is None:
         return IKKE_VURDERBAR
     reached_target_year = year >= t
@@ -161,14 +171,16 @@ def status(maalepunkt: Maalepunkt, series: pd.Series, year: int, baseline: float
             return NAAET if better else IKKE_NAAET
         return PAA_SPORET if better else IKKE_PAA_SPORET
     if kind == "sti":
-        T = float(maalepunkt.target_value)
+        T = effective_target(indikator, B)
+        if T is None:
+            return IKKE_VURDERBAR
         if reached_target_year:
             return NAAET if _le(value, T) else IKKE_NAAET
         on_path = _le(value, path_value(B, b, T, t, year))
-        requirement = maalepunkt.yearly_requirement
+        requirement = indikator.yearly_requirement
         if on_path and requirement is not None:
-            previous = previous_value(maalepunkt, series, year, baseline=B)
+            previous = previous_value(indikator, series, year, baseline=B)
             if previous is not None:
                 on_path = requirement_holds(requirement, value, previous)
         return PAA_SPORET if on_path else IKKE_PAA_SPORET
-    raise ValueError(f"unknown kind {kind!r} for målepunkt {maalepunkt.id}")
+    raise ValueError(f"unknown kind {kind!r} for indikator {indikator.id}")

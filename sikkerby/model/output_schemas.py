@@ -3,7 +3,7 @@
 ``maalstatus.csv`` and ``aktivitetsscorer.csv`` are read by other tools, so the
 run checks each table against its schema before writing it: exact columns in
 order, types, the fixed vocabularies (status, model_status, kategori,
-udviklingspotentiale), one row per målepunkt / activity, scores within 0-100.
+udviklingspotentiale), one row per indikator / activity, scores within 0-100.
 A table that breaks its schema is a bug in the package, reported as
 :class:`OutputContractError` (the run fails; the last good publication stays).
 """
@@ -29,7 +29,8 @@ def _number(nullable: bool = True, score: bool = False) -> pa.Column:
 
 MAALSTATUS = pa.DataFrameSchema(
     {
-        "maalepunkt_id": pa.Column(str, unique=True),
+        "maalepunkt_nr": pa.Column(int),
+        "indikator_id": pa.Column(str, unique=True),
         "maalomraade": pa.Column(str),
         "aar": pa.Column(int),
         "vaerdi": _number(),
@@ -41,6 +42,7 @@ MAALSTATUS = pa.DataFrameSchema(
         "maalvaerdi": _number(),
         "sti_vaerdi": _number(),
         "status": pa.Column(str, pa.Check.isin(STATUSES)),
+        "maal_foreloebigt": pa.Column(str, pa.Check.isin(["ja", "nej"])),
     },
     strict=True,
     ordered=True,

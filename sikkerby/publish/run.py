@@ -381,7 +381,7 @@ def publication_date(year_params: dict) -> str:
 class _Run:
     """The state of one ``sikkerby run`` invocation (several years)."""
 
-    def __init__(self, *, years, data_dir, out_dir, jobs, force, quiet, notebooks_dir, stream):
+    def __init__(self, *, years, data_dir, out_dir, jobs, force, quiet, notebooks_dir, stream, params_folder=None):
         self.years = list(dict.fromkeys(int(y) for y in years))
         self.data_arg = "" if data_dir is None or str(data_dir).strip() == "" else str(_resolved(Path(data_dir)))
         self.data_path = _resolved(resolve_data_dir(self.data_arg))
@@ -390,7 +390,7 @@ class _Run:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.force = force
         self.notebooks = Path(notebooks_dir or default_notebooks_dir()).resolve()
-        self.params_dir = params_dir().resolve()
+        self.params_dir = _resolved(Path(params_folder or params_dir()))
         self.stream = stream if stream is not None else sys.stderr
         self.progress = Progress(quiet=quiet, stream=self.stream)
         self.log = RunLog()
@@ -472,9 +472,12 @@ class _Run:
 
     # -- phase 1: what needs doing
     def plan(self) -> list[int]:
+        from sikkerby.config.programme import check_folder
         from sikkerby.publish.render.quarto import quarto_executable
 
-        self.chapters = discover_chapters(self.notebooks)
+        # the programme folder is read strictly before anything else: a mistake in it stops the run here
+        self.programme = check_folder(self.params_dir, tuple(self.years))
+        self.chapters = discover_chapters(self.notebooks, self.programme.goal_areas)
         if quarto_executable():
             self.renderer_name = RENDERER_QUARTO
         try:
@@ -548,18 +551,15 @@ class _Run:
     # -- phase 2: validate
     def validate(self):
         _skip_slow_optional_imports()
-        from sikkerby.config.programme import load_programme
-
         self.say(f"Validerer inddata i {'de medfølgende eksempeldata' if self.sample else self.rel(self.data_path)} …")
         t0 = time.perf_counter()
-        self.programme = load_programme()
         self.dataset = load_inputs(self.work_data, self.programme, reuse=not self.force)
         self.source_files = dict(self.dataset.source_files)  # for the manifest, also after drop_dataset
         self.log(f"Inddata er i orden ({seconds_da(time.perf_counter() - t0)}).")
         self.warnings = tuple(self.dataset.warnings)
         for warning in self.warnings:  # beyond the contract: reported, and in the publication's note
             self.error(mask_cpr_text(f"Advarsel: {warning}"))
-        from sikkerby.config.programme import reporting_year_warnings
+        from sikkerby.report.formatting import reporting_year_warnings
 
         data_years = self.dataset.years()
         for year in self.years:
@@ -599,13 +599,14 @@ class _Run:
                                 "Publikationen er ikke ændret.") from None
         work = []
         for year, build in builds.items():
-            yb = YearBuild(year, self.keys[year], self.out_dir / str(year), build, load_year_params(year),
+            yb = YearBuild(year, self.keys[year], self.out_dir / str(year), build, load_year_params(year, self.params_dir),
                            datetime.now().astimezone().isoformat(timespec="seconds"))
             self.builds[year] = yb
             for chapter in self.chapters:
                 yb.pending.add(chapter.name)
                 work.append(NotebookJob(year, chapter, build / "notebooks" / chapter.name,
-                                        {"aar": year, "data_dir": self.work_data}, self.notebooks))
+                                        {"aar": year, "data_dir": self.work_data, "params_dir": str(self.params_dir),
+                                         **dict(chapter.parameters)}, self.notebooks))
         return work
 
     # -- phase 4: CSVs (while the notebooks run)
@@ -630,7 +631,7 @@ class _Run:
         from sikkerby import __version__
         from sikkerby.publish.render.html import PageContext
 
-        secretariat = self.programme.raw.get("programme", {}).get("secretariat", "")
+        secretariat = self.programme.secretariat
         footer = " · ".join(x for x in (self.programme.name, secretariat, f"lavet med sikkerby {__version__}") if x)
         if self.sample:
             footer = "Eksempeldata – ikke virkelige tal · " + footer
@@ -655,7 +656,6 @@ class _Run:
             self.log(_traceback(exc), yb.year)
 
     def pdf_metadata(self, yb: YearBuild) -> dict:
-        raw = self.programme.raw.get("programme", {})
         return {
             "title": yb.params.get("title", f"Sikker By – status {yb.year}"),
             "subtitle": yb.params.get("subtitle", ""),
@@ -663,7 +663,7 @@ class _Run:
             "municipality": self.programme.municipality,
             "committee": self.programme.committee,
             "forelaeggelse": str(yb.params.get("forelaeggelse", "")),
-            "secretariat": raw.get("secretariat", ""),
+            "secretariat": self.programme.secretariat,
             "aar": str(yb.year),
             "date": publication_date(yb.params),
             "lang": "da",
@@ -718,7 +718,7 @@ class _Run:
         notebooks = []
         for c in self.chapters:
             r = yb.results.get(c.name)
-            notebooks.append({"file": c.name, "title": c.title, "sha256": self.fingerprint["notebooks"][c.name],
+            notebooks.append({"file": c.name, "title": c.title, "sha256": self.fingerprint["notebooks"][c.source.name],
                               "seconds": None if r is None else round(r.seconds, 3)})
         outputs = sorted(p.relative_to(yb.build).as_posix() for p in yb.build.rglob("*") if p.is_file())
         outputs = sorted(set(outputs) | {"manifest.json", "run.log"})
@@ -804,7 +804,8 @@ def _on_sigterm(signum, frame):
 
 def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.PathLike = "outputs",
               jobs: int | None = None, force: bool = False, quiet: bool = False,
-              notebooks_dir: str | os.PathLike | None = None, stream=None) -> int:
+              notebooks_dir: str | os.PathLike | None = None, stream=None,
+              params_dir: str | os.PathLike | None = None) -> int:
     """Build the publication for each year in ``years``; returns the exit status.
 
     0: every year published or already up to date; 1: some year failed (its old
@@ -812,7 +813,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
     raises :class:`sikkerby.errors.InputError` before anything is executed.
     """
     run = _Run(years=years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, force=force, quiet=quiet,
-               notebooks_dir=notebooks_dir, stream=stream)
+               notebooks_dir=notebooks_dir, stream=stream, params_folder=params_dir)
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     runner = None

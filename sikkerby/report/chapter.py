@@ -19,7 +19,7 @@ import pandas as pd
 
 from sikkerby.config.paths import is_sample_data
 from sikkerby.config.programme import (
-    Maalepunkt,
+    Indikator,
     Programme,
     load_programme,
     load_year_params,
@@ -44,7 +44,7 @@ class ChapterContext:
 
     @cached_property
     def series(self) -> pd.DataFrame:
-        """:func:`sikkerby.model.goals.measure_series`: every målepunkt, every year in the data."""
+        """:func:`sikkerby.model.goals.measure_series`: every indikator, every year in the data."""
         from sikkerby.model.goals import measure_series
 
         return measure_series(self.dataset, self.programme)
@@ -70,30 +70,33 @@ class ChapterContext:
 
         return evaluate(self.dataset, self.programme, self.year)
 
-    def maalepunkt(self, maalepunkt_id: str) -> Maalepunkt:
-        return self.programme.maalepunkt(maalepunkt_id)
+    def indikator(self, indikator_id: str) -> Indikator:
+        return self.programme.indikator(indikator_id)
 
-    def status_row(self, maalepunkt_id: str) -> pd.Series:
-        """The målepunkt's row of :attr:`maalstatus`."""
-        rows = self.maalstatus[self.maalstatus["maalepunkt_id"] == maalepunkt_id]
+    def status_row(self, indikator_id: str) -> pd.Series:
+        """The indikator's row of :attr:`maalstatus`."""
+        rows = self.maalstatus[self.maalstatus["indikator_id"] == indikator_id]
         if rows.empty:
-            raise KeyError(maalepunkt_id)
+            raise KeyError(indikator_id)
         return rows.iloc[0]
 
-    def series_of(self, maalepunkt_id: str, through_year: bool = True) -> pd.DataFrame:
-        """One målepunkt's rows of :attr:`series`, up to the reporting year unless ``through_year`` is False."""
-        rows = self.series[self.series["maalepunkt_id"] == maalepunkt_id]
+    def series_of(self, indikator_id: str, through_year: bool = True) -> pd.DataFrame:
+        """One indikator's rows of :attr:`series`, up to the reporting year unless ``through_year`` is False."""
+        rows = self.series[self.series["indikator_id"] == indikator_id]
         if through_year:
             rows = rows[rows["aar"] <= self.year]
         return rows.reset_index(drop=True)
 
 
-def open_chapter(aar: int, data_dir: str = "", programme: Programme | None = None) -> ChapterContext:
-    """Load the programme and validate the data folder (empty: the bundled sample) for year ``aar``.
+def open_chapter(aar: int, data_dir: str = "", params_dir: str = "",
+                 programme: Programme | None = None) -> ChapterContext:
+    """Load the programme folder (empty: the project's ``params/``) and validate the data folder
+    (empty: the bundled sample) for year ``aar``.
 
-    Raises :class:`sikkerby.errors.InputError` when the data break the contract.
+    Raises :class:`sikkerby.errors.InputError` when the data break the contract and
+    :class:`sikkerby.config.programme.ProgrammeError` when the programme folder is not usable.
     """
-    programme = programme or load_programme()
+    programme = programme or load_programme(params_dir or None)
     dataset = load_dataset(data_dir, programme)
     return ChapterContext(year=int(aar), data_dir=str(data_dir or ""), programme=programme,
-                          dataset=dataset, year_params=load_year_params(int(aar)))
+                          dataset=dataset, year_params=load_year_params(int(aar), programme.folder))

@@ -440,7 +440,7 @@ def maalstatus_table(maalstatus: pd.DataFrame, programme: Programme, caption: st
     target, path value when any row has one, and status.
     """
     def m(row: Mapping[str, Any]):
-        return programme.maalepunkt(row["maalepunkt_id"])
+        return programme.indikator(row["indikator_id"])
 
     def value(v: Any, row: Mapping[str, Any]) -> str:
         text = fmt_value(v, m(row).unit, m(row).decimals)
@@ -455,7 +455,7 @@ def maalstatus_table(maalstatus: pd.DataFrame, programme: Programme, caption: st
         return f"{fmt_baseline(m(row), v)} ({fmt_year(row['basisaar'])})"
 
     columns = [
-        ColumnSpec("maalepunkt_id", "Målepunkt", formatter=lambda v, row: m(row).title),
+        ColumnSpec("indikator_id", "Målepunkt", formatter=lambda v, row: m(row).title),
         *([ColumnSpec("aar", "År", kind="year")] if show_year else []),
         ColumnSpec("vaerdi", "Værdi", formatter=value, align="right"),
         ColumnSpec("basisvaerdi", "Basisværdi (år)", formatter=baseline, align="right"),

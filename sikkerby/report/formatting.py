@@ -36,7 +36,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from sikkerby.config.programme import Maalepunkt, YearlyRequirement
+from sikkerby.config.programme import Indikator, YearlyRequirement
 from sikkerby.inputs.contract import INDSATSBEHOV, KOEN
 from sikkerby.model import evidence, goal_status
 from sikkerby.model.calculations.areas import GAAET_UD, KOMMET_TIL
@@ -132,7 +132,7 @@ def fmt_threshold(value: Any, unit: str, decimals: int) -> str:
     return fmt_value(value, unit, threshold_decimals(value, decimals))
 
 
-def fmt_baseline(maalepunkt: Maalepunkt, value: Any) -> str:
+def fmt_baseline(indikator: Indikator, value: Any) -> str:
     """A målepunkt's baseline in its unit: a published baseline as the programme wrote it.
 
     ``1.1`` published for a målepunkt with 2 decimals is ``1,1 %``, not ``1,10 %``
@@ -141,10 +141,10 @@ def fmt_baseline(maalepunkt: Maalepunkt, value: Any) -> str:
     """
     if is_missing(value):
         return MISSING
-    published = maalepunkt.baseline_value
+    published = indikator.baseline_value
     if published is not None and abs(float(value) - float(published)) <= goal_status.TOLERANCE:
-        return fmt_value(value, maalepunkt.unit, goal_status.published_decimals(published))
-    return fmt_threshold(value, maalepunkt.unit, maalepunkt.decimals)
+        return fmt_value(value, indikator.unit, goal_status.published_decimals(published))
+    return fmt_threshold(value, indikator.unit, indikator.decimals)
 
 
 def fmt_year(value: Any) -> str:
@@ -349,13 +349,13 @@ def _row_year(row: Mapping[str, Any], key: str) -> int | None:
     return None if is_missing(value) else int(value)
 
 
-def fmt_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
+def fmt_target(indikator: Indikator, row: Mapping[str, Any]) -> str:
     """A målepunkt's target in words, from a ``maalstatus`` row (for tables).
 
     ``sti``: ``højst 13,0 % i 2017``; ``retning``: ``i 2017 lavere end i 2013 (5)``;
     ``krav``: ``100,0 % hvert år``; missing parts → ``–``.
     """
-    m = maalepunkt
+    m = indikator
     target, baseline = _row_value(row, "maalvaerdi"), _row_value(row, "basisvaerdi")
     b, t = _row_year(row, "basisaar"), _row_year(row, "maalaar")
     if m.kind == "krav":
@@ -374,12 +374,12 @@ def _relation(value: float, reference: float) -> str:
     return "under" if value < reference else "over"
 
 
-def _check(condition: bool, maalepunkt: Maalepunkt, year: int, status: str) -> None:
+def _check(condition: bool, indikator: Indikator, year: int, status: str) -> None:
     if not condition:
-        raise ValueError(f"{maalepunkt.id} {year}: status {status!r} contradicts the values in the row")
+        raise ValueError(f"{indikator.id} {year}: status {status!r} contradicts the values in the row")
 
 
-def describe_status(maalepunkt: Maalepunkt, row: Mapping[str, Any], previous_value: float | None = None) -> str:
+def describe_status(indikator: Indikator, row: Mapping[str, Any], previous_value: float | None = None) -> str:
     """Danish sentences stating a målepunkt's value, target and status, from one ``maalstatus`` row.
 
     ``row`` has the columns of ``maalstatus.csv`` (DATA.md §4). ``previous_value``
@@ -391,7 +391,7 @@ def describe_status(maalepunkt: Maalepunkt, row: Mapping[str, Any], previous_val
     >>> describe_status(utryghed_aften, row)  # doctest: +SKIP
     'I 2017 var andelen 13,4 %. Målet var højst 13,0 % i 2017, så målet er ikke nået.'
     """
-    m = maalepunkt
+    m = indikator
     year = int(row["aar"])
     status = row["status"]
     label("status", status)  # a known status, or ValueError
@@ -504,21 +504,21 @@ _SUMMARY_ORDER = (
 
 
 def describe_status_counts(statuses: Iterable[str]) -> str:
-    """One sentence counting målepunkter by status.
+    """One sentence counting indikatorer by status.
 
     ``["naaet", "paa_sporet", "paa_sporet", "ikke_vurderbar"]`` →
-    ``Af 4 målepunkter er 1 nået og 2 på sporet, mens 1 ikke kan vurderes.``
+    ``Af 4 indikatorer er 1 nået og 2 på sporet, mens 1 ikke kan vurderes.``
     """
     statuses = list(statuses)
     for s in statuses:
         label("status", s)
-    total = fmt_count(len(statuses), "målepunkt", "målepunkter")
+    total = fmt_count(len(statuses), "indikator", "indikatorer")
     if not statuses:
-        return "Der er ingen målepunkter at vurdere."
+        return "Der er ingen indikatorer at vurdere."
     parts = [f"{fmt_number(statuses.count(s))} {words}" for s, words in _SUMMARY_ORDER if statuses.count(s)]
     unknown = statuses.count(goal_status.IKKE_VURDERBAR)
     if not parts:
-        return f"Ingen af de {total} kan vurderes." if unknown > 1 else "Målepunktet kan ikke vurderes."
+        return f"Ingen af de {total} kan vurderes." if unknown > 1 else "Indikatoren kan ikke vurderes."
     text = f"Af {total} er {fmt_list(parts)}"
     if unknown:
         text += f", mens {fmt_number(unknown)} ikke kan vurderes"
@@ -543,7 +543,7 @@ def _requirement_phrase(requirement: YearlyRequirement, unit: str, decimals: int
     return f"falde med {'mere end' if requirement.strict else 'mindst'} {amount} om året"
 
 
-def describe_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
+def describe_target(indikator: Indikator, row: Mapping[str, Any]) -> str:
     """Baseline, target and deadline of a målepunkt in Danish sentences, from one ``maalstatus`` row.
 
     ``sti``: ``Udgangspunktet er 17,5 % i 2013. Målet er højst 13,0 % med frist i 2017.
@@ -552,7 +552,7 @@ def describe_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
     below the baseline by the target year; ``krav``: the requirement holds every year.
     A baseline the programme leaves empty is said to come from the data.
     """
-    m = maalepunkt
+    m = indikator
     noun = unit_noun(m.unit)
     baseline, target = _row_value(row, "basisvaerdi"), _row_value(row, "maalvaerdi")
     b, t = _row_year(row, "basisaar"), _row_year(row, "maalaar")
@@ -579,7 +579,7 @@ def describe_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
     if m.kind == "sti":
         if target is None:
             return f"{start} Programmet angiver ingen målværdi; fristen er {t}."
-        pct = (m.extra.get("target") or {}).get("reduction_pct")
+        pct = m.target_reduction_pct
         reduction = f" ({fmt_number(pct, exact_decimals(pct, 2))}{NBSP}% lavere end i {b})" if pct is not None and b else ""
         text = f"{start} Målet er højst {show(target)}{reduction} med frist i {t}."
         requirement = m.yearly_requirement
@@ -593,7 +593,7 @@ def describe_target(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str:
     raise ValueError(f"unknown kind {m.kind!r} for målepunkt {m.id}")
 
 
-def describe_ci_comparison(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> str | None:
+def describe_ci_comparison(indikator: Indikator, row: Mapping[str, Any]) -> str | None:
     """Whether the year's comparison with the path or target is statistically clear (DATA.md §2.1).
 
     The reference is the path value P(Y) before the target year, the target from
@@ -602,7 +602,7 @@ def describe_ci_comparison(maalepunkt: Maalepunkt, row: Mapping[str, Any]) -> st
     (:func:`sikkerby.model.calculations.survey.ci_side`). ``None`` when the row has no
     interval, in the baseline year or before it, or without a reference value.
     """
-    m = maalepunkt
+    m = indikator
     lo, hi = _row_value(row, "ci_nedre"), _row_value(row, "ci_oevre")
     if lo is None or hi is None:
         return None
@@ -655,21 +655,21 @@ def forvaltning_name(code: Any, forvaltninger: Mapping[str, str]) -> str:
     return f"{full} ({code})" if full else str(code)
 
 
-def _warning_lead(maalepunkt: Maalepunkt) -> str:
-    return f"{maalepunkt.title}:"
+def _warning_lead(indikator: Indikator) -> str:
+    return f"{indikator.title}:"
 
 
-def baseline_warning(maalepunkt: Maalepunkt, series: pd.Series) -> str | None:
+def baseline_warning(indikator: Indikator, series: pd.Series) -> str | None:
     """A Danish sentence when the data's baseline-year value differs from the published baseline
     (:func:`sikkerby.model.goal_status.baseline_discrepancy`); ``None`` when they agree."""
-    data_value = goal_status.baseline_discrepancy(maalepunkt, series)
+    data_value = goal_status.baseline_discrepancy(indikator, series)
     if data_value is None:
         return None
-    decimals = goal_status.published_decimals(maalepunkt.baseline_value)
-    shown = 0 if float(data_value).is_integer() else max(decimals, maalepunkt.decimals) + 1
+    decimals = goal_status.published_decimals(indikator.baseline_value)
+    shown = 0 if float(data_value).is_integer() else max(decimals, indikator.decimals) + 1
     return (
-        f"{_warning_lead(maalepunkt)} basisværdien for {maalepunkt.baseline_year} er offentliggjort som "
-        f"{fmt_number(maalepunkt.baseline_value, decimals)}, men data giver "
+        f"{_warning_lead(indikator)} basisværdien for {indikator.baseline_year} er offentliggjort som "
+        f"{fmt_number(indikator.baseline_value, decimals)}, men data giver "
         f"{fmt_number(data_value, shown)}. Den offentliggjorte basisværdi bruges."
     )
 
@@ -679,17 +679,28 @@ def baseline_warnings(programme, series: pd.DataFrame) -> list[str]:
     from sikkerby.model.goals import values_of
 
     warnings = []
-    for m in programme.maalepunkter:
+    for m in programme.indikatorer:
         message = baseline_warning(m, values_of(series, m.id))
         if message is not None:
             warnings.append(message)
     return warnings
 
 
-def warning_of(maalepunkt: Maalepunkt, warnings: list[str] | tuple[str, ...]) -> str | None:
+def warning_of(indikator: Indikator, warnings: list[str] | tuple[str, ...]) -> str | None:
     """The målepunkt's sentence among already computed :func:`baseline_warning` sentences, if any.
 
     The sentences start with the målepunkt's title (unique in a programme), so no recomputation is needed.
     """
-    lead = _warning_lead(maalepunkt)
+    lead = _warning_lead(indikator)
     return next((w for w in warnings if w.startswith(lead + " ")), None)
+
+
+def reporting_year_warnings(programme, data_years: set[int], year: int) -> list[str]:
+    """Danish warnings when ``year`` is an odd reporting year: outside the programme's
+    period, or a year no input has a row for (its publication would assess nothing)."""
+    warnings = []
+    if not programme.period_start <= year <= programme.period_end:
+        warnings.append(f"{year} ligger uden for programperioden {programme.period_start}-{programme.period_end}.")
+    if year not in data_years:
+        warnings.append(f"Ingen inddata har rækker for {year}; publikationen kan ikke vurdere årets målepunkter.")
+    return warnings

@@ -24,12 +24,13 @@ from typing import Any
 
 import pandas as pd
 
-from sikkerby.config.programme import Maalepunkt, Programme
+from sikkerby.config.programme import Indikator, Programme
 from sikkerby.inputs.contract import INPUTS_BY_NAME
 from sikkerby.model import goal_status
 from sikkerby.model.evidence import KATEGORIER, model_overview
 from sikkerby.report.formatting import (
     describe_status_counts,
+    describe_target,
     distinguishing_decimals,
     fmt_baseline,
     fmt_change,
@@ -79,9 +80,12 @@ def introduction(programme: Programme, year_params: Mapping[str, Any], year: int
     place = f" i {programme.municipality}" if programme.municipality else ""
     areas = [_first_lower(area.get("title", key)) for key, area in programme.goal_areas.items()]
     n = len(programme.maalepunkter)
+    k = len(programme.indikatorer)
+    judged = f" (vurderet på {fmt_count(k, 'indikator', 'indikatorer')})" if k != n else ""
     text = (f"{title} er den årlige status på {programme.name}{place}. "
             f"Den gælder {year}, {programme_year_text(programme, year)}, og viser, hvordan det går med "
-            f"programmets {fmt_count(n, 'målepunkt', 'målepunkter')}{' for ' + fmt_list(areas) if areas else ''}, "
+            f"programmets {fmt_count(n, 'målepunkt', 'målepunkter')}{judged}"
+            f"{' for ' + fmt_list(areas) if areas else ''}, "
             f"og hvordan aktiviteterne klarer sig i effekt- og evidensmodellen.")
     when = str(year_params.get("forelaeggelse") or "").strip()
     if programme.committee:
@@ -97,7 +101,7 @@ def introduction(programme: Programme, year_params: Mapping[str, Any], year: int
 class Development:
     """One målepunkt's change from its baseline to the reporting year."""
 
-    maalepunkt_id: str
+    indikator_id: str
     year: int
     value: float
     baseline_year: int
@@ -113,10 +117,10 @@ def developments(maalstatus: pd.DataFrame, programme: Programme) -> list[Develop
     otherwise. Left out: no value, no or zero baseline, reporting year not after
     the baseline year. Ties keep the programme's order.
     """
-    order = {m.id: i for i, m in enumerate(programme.maalepunkter)}
+    order = {m.id: i for i, m in enumerate(programme.indikatorer)}
     found = []
     for _, row in maalstatus.iterrows():
-        m = programme.maalepunkt(row["maalepunkt_id"])
+        m = programme.indikator(row["indikator_id"])
         value, baseline, b = row["vaerdi"], row["basisvaerdi"], row["basisaar"]
         if is_missing(value) or is_missing(baseline) or is_missing(b) or float(baseline) == 0:
             continue
@@ -126,7 +130,7 @@ def developments(maalstatus: pd.DataFrame, programme: Programme) -> list[Develop
         change = (baseline - value) if m.lower_is_better else (value - baseline)
         found.append(Development(m.id, int(row["aar"]), value, int(b), baseline, str(row["status"]),
                                  change / abs(baseline)))
-    return sorted(found, key=lambda d: (-d.improvement, order[d.maalepunkt_id]))
+    return sorted(found, key=lambda d: (-d.improvement, order[d.indikator_id]))
 
 
 def _status_clause(status: str) -> str:
@@ -134,9 +138,9 @@ def _status_clause(status: str) -> str:
     return f"{subject} er {label('status', status).word.lower()}"
 
 
-def describe_development(maalepunkt: Maalepunkt, development: Development) -> str:
+def describe_development(indikator: Indikator, development: Development) -> str:
     """``»Title«: andelen er faldet med 4,2 procentpoint (24 % af basisværdien) fra 17,5 % i 2013 til 13,3 % i 2017``."""
-    m, d = maalepunkt, development
+    m, d = indikator, development
     noun = unit_noun(m.unit)
     decimals = distinguishing_decimals(d.value, (d.baseline,), m.decimals, thresholds=True)
     value, baseline = fmt_value(d.value, m.unit, decimals), fmt_baseline(m, d.baseline)
@@ -162,13 +166,13 @@ def development_messages(maalstatus: pd.DataFrame, programme: Programme) -> list
     if len(found) == 1:
         d = found[0]
         return [f"Udviklingen siden basisåret kan kun opgøres for ét målepunkt, "
-                f"{describe_development(programme.maalepunkt(d.maalepunkt_id), d)}, og {_status_clause(d.status)}."]
+                f"{describe_development(programme.indikator(d.indikator_id), d)}, og {_status_clause(d.status)}."]
     best, worst = found[0], found[-1]
     return [
         f"{_development_lead(best, best=True)} siden basisåret (relativ ændring) har "
-        f"{describe_development(programme.maalepunkt(best.maalepunkt_id), best)}, og {_status_clause(best.status)}.",
+        f"{describe_development(programme.indikator(best.indikator_id), best)}, og {_status_clause(best.status)}.",
         f"{_development_lead(worst, best=False)} siden basisåret har "
-        f"{describe_development(programme.maalepunkt(worst.maalepunkt_id), worst)}, og {_status_clause(worst.status)}.",
+        f"{describe_development(programme.indikator(worst.indikator_id), worst)}, og {_status_clause(worst.status)}.",
     ]
 
 
@@ -239,6 +243,7 @@ def key_messages(maalstatus: pd.DataFrame, programme: Programme, evidence_result
     if int(evidence_result.year) != year:
         raise ValueError(f"the evidence model is for {evidence_result.year}, maalstatus for {year}")
     messages = [describe_status_counts(maalstatus["status"])]
+    messages += missed_messages(maalstatus, programme)
     messages += development_messages(maalstatus, programme)
     messages += evidence_messages(evidence_result.scores, year, evidence_result.params.kategorier)
     warnings = list(baseline_warnings)
@@ -247,6 +252,19 @@ def key_messages(maalstatus: pd.DataFrame, programme: Programme, evidence_result
                         f"basisværdi end den offentliggjorte; den offentliggjorte basisværdi bruges "
                         f"(se afsnittet Om tallene).")
     return messages
+
+
+def missed_messages(maalstatus: pd.DataFrame, programme: Programme) -> list[str]:
+    """One sentence per indikator not reached or not on track, naming it, its value and its goal
+    (what was missed leads; see :func:`key_messages`). Provisional targets are said to be provisional."""
+    out = []
+    missed = maalstatus[maalstatus["status"].isin([goal_status.IKKE_NAAET, goal_status.IKKE_PAA_SPORET])]
+    for row in missed.to_dict("records"):
+        indikator = programme.indikator(row["indikator_id"])
+        provisional = " (målet er foreløbigt)" if indikator.provisional else ""
+        out.append(f"{word('status', row['status'])}: målepunkt {indikator.maalepunkt_nr}, »{indikator.title}«"
+                   f"{provisional}. {describe_target(indikator, row)}")
+    return out
 
 
 def baseline_note(baseline_warnings: Iterable[str]) -> str:

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter
 
-from sikkerby.config.programme import Maalepunkt
+from sikkerby.config.programme import Indikator
 from sikkerby.report.formatting import (
     GREY,
     OKABE_ITO,
@@ -130,10 +130,10 @@ def _text(value: object) -> str:
 
 # ------------------------------------------------------------------------- series
 
-def _series_frame(series_df: pd.DataFrame, maalepunkt: Maalepunkt, year: int) -> pd.DataFrame:
+def _series_frame(series_df: pd.DataFrame, indikator: Indikator, year: int) -> pd.DataFrame:
     data = series_df
-    if "maalepunkt_id" in data.columns:
-        data = data[data["maalepunkt_id"] == maalepunkt.id]
+    if "indikator_id" in data.columns:
+        data = data[data["indikator_id"] == indikator.id]
     data = data[data["aar"] <= year].sort_values("aar")
     frame = pd.DataFrame({"aar": data["aar"].astype(int).to_numpy(),
                           "vaerdi": pd.to_numeric(data["vaerdi"]).astype(float).to_numpy()})
@@ -143,18 +143,18 @@ def _series_frame(series_df: pd.DataFrame, maalepunkt: Maalepunkt, year: int) ->
     return frame
 
 
-def series_chart(series_df: pd.DataFrame, maalepunkt: Maalepunkt, year: int,
+def series_chart(series_df: pd.DataFrame, indikator: Indikator, year: int,
                  baseline_value: float | None = None) -> Chart:
     """Line chart of a målepunkt's yearly values up to ``year``, with baseline, target and path.
 
-    ``series_df``: ``aar, vaerdi`` and optionally ``maalepunkt_id`` (rows of other
+    ``series_df``: ``aar, vaerdi`` and optionally ``indikator_id`` (rows of other
     målepunkter are ignored) and ``ci_nedre, ci_oevre`` (drawn as error bars).
     Kind ``sti``: the path from (b, B) to (t, T) is dashed and the target a star;
     ``retning``: a dotted reference line at the baseline; ``krav``: a dash-dot
     line at the requirement. The baseline is the published one, else
     ``baseline_value``, else the series' value in the baseline year.
     """
-    m = maalepunkt
+    m = indikator
     data = _series_frame(series_df, m, year)
     b, t, T = m.baseline_year, m.target_year, m.target_value
     B = m.baseline_value if m.baseline_value is not None else baseline_value
@@ -217,7 +217,7 @@ def series_chart(series_df: pd.DataFrame, maalepunkt: Maalepunkt, year: int,
     return Chart(fig, _series_alt_text(m, data, year, B, has_ci))
 
 
-def _series_alt_text(m: Maalepunkt, data: pd.DataFrame, year: int, B: float | None, has_ci: bool) -> str:
+def _series_alt_text(m: Indikator, data: pd.DataFrame, year: int, B: float | None, has_ci: bool) -> str:
     noun = unit_noun(m.unit)
     present = data.dropna(subset=["vaerdi"])
     if present.empty:

@@ -1,17 +1,20 @@
-"""The målepunkter's measures (DATA.md §2): one module per family, and a registry.
+"""The indikatorer's calculations (DATA.md §2): one module per family, and a registry by name.
 
-Modules: :mod:`~sikkerby.model.calculations.survey` (``utryghed_aften``),
-:mod:`~sikkerby.model.calculations.areas` (``omraader_indsatsbehov``),
+Modules: :mod:`~sikkerby.model.calculations.survey` (``andel_utrygge``),
+:mod:`~sikkerby.model.calculations.areas` (``omraader_med_indsatsbehov``),
 :mod:`~sikkerby.model.calculations.closures` (``lukkedage``, ``lukkede_institutioner``),
-:mod:`~sikkerby.model.calculations.handleplan` with :mod:`~sikkerby.model.calculations.working_days`
-(``handleplan_3_dage``), :mod:`~sikkerby.model.calculations.youth_crime`
-(``ungdomskriminalitet``), :mod:`~sikkerby.model.calculations.gang_log`
-(``bandelog_indre_noerrebro``).
+:mod:`~sikkerby.model.calculations.handleplan` with
+:mod:`~sikkerby.model.calculations.working_days` (``handleplan_rettidig``),
+:mod:`~sikkerby.model.calculations.youth_crime` (``andel_sigtede``),
+:mod:`~sikkerby.model.calculations.gang_log` (``bandelog_seneste``).
 
-:data:`REGISTRY` maps a målepunkt id to a :class:`Measure`: a function
-``(dataset, programme, maalepunkt)`` returning the yearly values (a Series, or
-a DataFrame indexed by ``aar``) and the column holding the value. Parameters
-(``needs``, ``working_days``, the gang-log area) come from the programme.
+:data:`REGISTRY` maps a calculation name (the ``calculation`` of an indikator in the
+programme file, :data:`sikkerby.config.programme.CALCULATIONS`) to a :class:`Calculation`:
+a function ``(dataset, indikator)`` returning the yearly values (a Series, or a
+DataFrame indexed by ``aar``), the column holding the value, the input file it reads,
+and the names of its breakdowns (the tables that explain the number; the report layer
+shows each). The parameters (``answers``, ``needs``, ``working_days``, ``ages``,
+``omraade``) come from the indikator, so two indikatorer may share a calculation.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sikkerby.config.programme import Maalepunkt, Programme, ProgrammeError
-from sikkerby.inputs.dataset import Dataset
+from sikkerby.config.programme import Indikator, ProgrammeError
+from sikkerby.inputs.tables import Dataset
 from sikkerby.model.calculations.areas import omraader_indsatsbehov
 from sikkerby.model.calculations.closures import closures_per_year
 from sikkerby.model.calculations.gang_log import bandelog_latest_per_year
@@ -30,69 +33,80 @@ from sikkerby.model.calculations.handleplan import handleplan_rettidig
 from sikkerby.model.calculations.survey import utryghed_aften
 from sikkerby.model.calculations.youth_crime import ungdomskriminalitet
 
-Compute = Callable[[Dataset, Programme, Maalepunkt], "pd.Series | pd.DataFrame"]
+Compute = Callable[[Dataset, Indikator], "pd.Series | pd.DataFrame"]
+
+# The breakdowns a calculation owns (names; the report layer lays each out as a table).
+BYDEL = "bydel"
+AREA_CHANGES = "omraade_aendringer"
+INSTITUTIONS = "institutioner"
+FORVALTNINGER = "forvaltninger"
+LATE_PLANS = "sene_handleplaner"
+AGE_SEX = "alder_koen"
+GANG_LOG_COUNTS = "bandelog_opgoerelser"
 
 
 @dataclass(frozen=True)
-class Measure:
-    """How one målepunkt's yearly values are computed.
+class Calculation:
+    """How an indikator's yearly values are computed, from which input, and what explains them.
 
-    ``shared``: the result does not depend on the målepunkt (several målepunkter
-    read different columns of it), so it can be computed once per dataset.
+    ``shared``: the result does not depend on the indikator's parameters (several
+    calculations read different columns of it), so it is computed once per dataset.
     """
 
     compute: Compute
+    input: str
     column: str = "vaerdi"
     shared: bool = False
+    breakdowns: tuple[str, ...] = ()
 
 
-def _setting(maalepunkt: Maalepunkt, key: str):
-    if key not in maalepunkt.extra or maalepunkt.extra[key] is None:
-        raise ProgrammeError(f"program.yaml, maalepunkt {maalepunkt.id}: '{key}' is missing")
-    return maalepunkt.extra[key]
+def _survey(dataset: Dataset, indikator: Indikator) -> pd.DataFrame:
+    return utryghed_aften(dataset.tryghedsundersoegelse, answers=indikator.parameters["answers"])
 
 
-def _survey(dataset: Dataset, programme: Programme, maalepunkt: Maalepunkt) -> pd.DataFrame:
-    return utryghed_aften(dataset.tryghedsundersoegelse)
+def _areas(dataset: Dataset, indikator: Indikator) -> pd.Series:
+    return omraader_indsatsbehov(dataset.tryghedsindeks, indikator.parameters["needs"])
 
 
-def _areas(dataset: Dataset, programme: Programme, maalepunkt: Maalepunkt) -> pd.Series:
-    return omraader_indsatsbehov(dataset.tryghedsindeks, _setting(maalepunkt, "needs"))
-
-
-def _closures(dataset: Dataset, programme: Programme, maalepunkt: Maalepunkt) -> pd.DataFrame:
+def _closures(dataset: Dataset, indikator: Indikator) -> pd.DataFrame:
     return closures_per_year(dataset.lukninger)
 
 
-def _handleplan(dataset: Dataset, programme: Programme, maalepunkt: Maalepunkt) -> pd.Series:
-    return handleplan_rettidig(dataset.lukninger, int(_setting(maalepunkt, "working_days")))
+def _handleplan(dataset: Dataset, indikator: Indikator) -> pd.Series:
+    return handleplan_rettidig(dataset.lukninger, int(indikator.parameters["working_days"]))
 
 
-def _youth_crime(dataset: Dataset, programme: Programme, maalepunkt: Maalepunkt) -> pd.Series:
-    return ungdomskriminalitet(dataset.sigtelser)
+def _youth_crime(dataset: Dataset, indikator: Indikator) -> pd.Series:
+    return ungdomskriminalitet(dataset.sigtelser, tuple(indikator.parameters["ages"]))
 
 
-def _gang_log(dataset: Dataset, programme: Programme, maalepunkt: Maalepunkt) -> pd.Series:
-    return bandelog_latest_per_year(dataset.bandelog, programme.bandelog_omraade)
+def _gang_log(dataset: Dataset, indikator: Indikator) -> pd.Series:
+    return bandelog_latest_per_year(dataset.bandelog, indikator.parameters["omraade"])
 
 
-REGISTRY: dict[str, Measure] = {
-    "utryghed_aften": Measure(_survey),
-    "omraader_indsatsbehov": Measure(_areas),
-    "lukkedage": Measure(_closures, column="lukkedage", shared=True),
-    "lukkede_institutioner": Measure(_closures, column="lukkede_institutioner", shared=True),
-    "handleplan_3_dage": Measure(_handleplan),
-    "ungdomskriminalitet": Measure(_youth_crime),
-    "bandelog_indre_noerrebro": Measure(_gang_log),
+REGISTRY: dict[str, Calculation] = {
+    "andel_utrygge": Calculation(_survey, "tryghedsundersoegelse", breakdowns=(BYDEL,)),
+    "omraader_med_indsatsbehov": Calculation(_areas, "tryghedsindeks", breakdowns=(AREA_CHANGES,)),
+    "lukkedage": Calculation(_closures, "lukninger", column="lukkedage", shared=True,
+                             breakdowns=(INSTITUTIONS,)),
+    "lukkede_institutioner": Calculation(_closures, "lukninger", column="lukkede_institutioner", shared=True,
+                                         breakdowns=(FORVALTNINGER,)),
+    "handleplan_rettidig": Calculation(_handleplan, "lukninger", breakdowns=(LATE_PLANS,)),
+    "andel_sigtede": Calculation(_youth_crime, "sigtelser", breakdowns=(AGE_SEX,)),
+    "bandelog_seneste": Calculation(_gang_log, "bandelog", breakdowns=(GANG_LOG_COUNTS,)),
 }
 
 
-def measure_for(maalepunkt_id: str) -> Measure:
-    """The registered :class:`Measure` of a målepunkt id; a clear error for an unknown id."""
+def calculation_for(indikator: Indikator) -> Calculation:
+    """The registered :class:`Calculation` of an indikator; a clear error for an unknown name."""
     try:
-        return REGISTRY[maalepunkt_id]
+        return REGISTRY[indikator.calculation]
     except KeyError:
         raise ProgrammeError(
-            f"program.yaml: no calculation is registered for maalepunkt '{maalepunkt_id}' "
-            f"(known: {', '.join(REGISTRY)})"
+            f"indikatoren {indikator.id}: ukendt beregning '{indikator.calculation}' (kendte: {', '.join(REGISTRY)})"
         ) from None
+
+
+def inputs_read(indikatorer) -> tuple[str, ...]:
+    """The input files the given indikatorer's calculations read, in first-use order."""
+    return tuple(dict.fromkeys(calculation_for(i).input for i in indikatorer))

@@ -24,12 +24,13 @@ UAFKLARET = "uafklaret"
 COLUMNS = ["vaerdi", "ci_nedre", "ci_oevre", "n", "n_eff"]
 
 
-def _weighted_share(survey: pd.DataFrame, keys: list[str], z: float) -> pd.DataFrame:
+def _weighted_share(survey: pd.DataFrame, keys: list[str], z: float,
+                    answers: Sequence[int] = UNSAFE_ANSWERS) -> pd.DataFrame:
     answer = survey["tryghed_aften"]
     valid = answer.notna().to_numpy()
     valid_rows = survey.loc[valid, keys]
     w = survey["vaegt"].to_numpy(dtype="float64")[valid]
-    unsafe = answer[valid].isin(UNSAFE_ANSWERS).to_numpy()
+    unsafe = answer[valid].isin(list(answers)).to_numpy()
     parts = valid_rows.assign(_w=w, _w2=w * w, _wx=np.where(unsafe, w, 0.0), _n=1)
     sums = parts.groupby(keys, sort=True)[["_w", "_w2", "_wx", "_n"]].sum()
     p = sums["_wx"] / sums["_w"]
@@ -45,26 +46,27 @@ def _weighted_share(survey: pd.DataFrame, keys: list[str], z: float) -> pd.DataF
     return out
 
 
-def utryghed_aften(survey: pd.DataFrame, z: float = Z_95) -> pd.DataFrame:
-    """Per survey year (index ``aar``): ``vaerdi`` (%), ``ci_nedre``, ``ci_oevre``, ``n``, ``n_eff``.
+def utryghed_aften(survey: pd.DataFrame, z: float = Z_95, answers: Sequence[int] = UNSAFE_ANSWERS) -> pd.DataFrame:
+    """Per survey year (index ``aar``): ``vaerdi`` (% of valid answers in ``answers``), ``ci_nedre``,
+    ``ci_oevre``, ``n``, ``n_eff`` — the calculation ``andel_utrygge``.
 
     Years without a single valid answer have no row (no value).
     """
-    out = _weighted_share(survey, ["aar"], z)
+    out = _weighted_share(survey, ["aar"], z, answers)
     out.index = out.index.astype("int64")
     return out[COLUMNS]
 
 
 def utryghed_aften_by_bydel(survey: pd.DataFrame, year: int, bydele: Sequence[str] | None = None,
-                            z: float = Z_95) -> pd.DataFrame:
+                            z: float = Z_95, answers: Sequence[int] = UNSAFE_ANSWERS) -> pd.DataFrame:
     """The measure by ``bydel`` for one survey year, columns ``bydel`` + :data:`COLUMNS`.
 
-    ``bydele`` (e.g. ``programme.bydele``) fixes the rows and their order; a bydel
+    ``bydele`` (e.g. ``programme.bydele_in(year)``) fixes the rows and their order; a bydel
     without valid answers then gets a row with ``n`` = 0 and missing values. A year
     without a single valid answer has no rows at all (nothing was measured).
     """
     rows = survey[survey["aar"] == year]
-    out = _weighted_share(rows, ["bydel"], z)
+    out = _weighted_share(rows, ["bydel"], z, answers)
     if bydele is not None and len(out):
         out = out.reindex(pd.Index(list(bydele), name="bydel"))
         out["n"] = out["n"].fillna(0).astype("int64")

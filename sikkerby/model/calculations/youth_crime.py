@@ -21,9 +21,18 @@ def _share(sigtede: pd.Series, befolkning: pd.Series) -> pd.Series:
     return (100 * sigtede / befolkning.where(befolkning > 0)).astype("float64")
 
 
-def ungdomskriminalitet(sigtelser: pd.DataFrame) -> pd.Series:
-    """Per year: 100 · Σsigtede / Σbefolkning (years with Σbefolkning = 0 absent)."""
-    sums = sigtelser.groupby("aar")[["sigtede", "befolkning"]].sum()
+def in_ages(sigtelser: pd.DataFrame, ages: tuple[int, int] | None) -> pd.DataFrame:
+    """The rows whose ``alder`` lies in ``ages`` (inclusive; ``None``: every row)."""
+    if ages is None:
+        return sigtelser
+    lo, hi = ages
+    return sigtelser[(sigtelser["alder"] >= lo) & (sigtelser["alder"] <= hi)]
+
+
+def ungdomskriminalitet(sigtelser: pd.DataFrame, ages: tuple[int, int] | None = None) -> pd.Series:
+    """Per year: 100 · Σsigtede / Σbefolkning over the ages in ``ages`` (the calculation ``andel_sigtede``;
+    years with Σbefolkning = 0 absent)."""
+    sums = in_ages(sigtelser, ages).groupby("aar")[["sigtede", "befolkning"]].sum()
     share = _share(sums["sigtede"], sums["befolkning"]).dropna()
     share.index = share.index.astype("int64")
     return share.rename("vaerdi")
@@ -32,6 +41,15 @@ def ungdomskriminalitet(sigtelser: pd.DataFrame) -> pd.Series:
 def age_band_labels(bands: Sequence[tuple[int, int]] = AGE_BANDS) -> list[str]:
     """``["15-17", "18-21", "22-25"]`` for the default bands."""
     return [f"{lo}-{hi}" for lo, hi in bands]
+
+
+def age_bands(ages: tuple[int, int] | None) -> tuple[tuple[int, int], ...]:
+    """:data:`AGE_BANDS` cut to ``ages`` (the bands of 15-25 within the indikator's ages; one band when none overlaps)."""
+    if ages is None:
+        return AGE_BANDS
+    lo, hi = ages
+    bands = tuple((max(a, lo), min(b, hi)) for a, b in AGE_BANDS if a <= hi and b >= lo)
+    return bands or ((lo, hi),)
 
 
 def ungdomskriminalitet_breakdown(sigtelser: pd.DataFrame, year: int,

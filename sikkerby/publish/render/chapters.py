@@ -21,20 +21,23 @@ _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?\n)---[ \t]*(\n|\Z)", re.S)
 
 @dataclass(frozen=True)
 class Chapter:
-    """One notebook of the publication. The first (``00_...``) is the front page."""
+    """One chapter of the publication: a notebook, executed with ``parameters``. The first is the front page.
+
+    A notebook whose metadata says ``"sikkerby": {"per_goal_area": "<parameter>"}`` is one chapter
+    per goal area of the programme, in the programme's order, each executed with that parameter set
+    to the goal area's key and titled with the goal area's title.
+    """
 
     source: Path  # the notebook in the notebooks folder
     title: str
     position: int  # 0 for the front page
+    stem: str = ""  # the executed notebook's and page's name: ``01_tryghed``
+    parameters: tuple[tuple[str, str], ...] = ()  # papermill parameters beyond the year's
 
     @property
     def name(self) -> str:
-        """The notebook's file name, e.g. ``01_oeget_tryghed.ipynb``."""
-        return self.source.name
-
-    @property
-    def stem(self) -> str:
-        return self.source.stem
+        """The executed notebook's file name, e.g. ``01_tryghed.ipynb``."""
+        return f"{self.stem}.ipynb"
 
     @property
     def html_name(self) -> str:
@@ -94,17 +97,40 @@ def notebook_paths(notebooks_dir: str | os.PathLike) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.name.startswith((".", "_")))
 
 
-def discover_chapters(notebooks_dir: str | os.PathLike) -> tuple[Chapter, ...]:
-    """The publication's chapters from ``notebooks_dir`` (the first file is the front page)."""
+def _bare_stem(path: Path) -> str:
+    """``02_effekt_og_evidens`` -> ``effekt_og_evidens`` (the order prefix off)."""
+    head, _, rest = path.stem.partition("_")
+    return rest if head.isdigit() and rest else path.stem
+
+
+def discover_chapters(notebooks_dir: str | os.PathLike,
+                      goal_areas: dict[str, dict[str, str]] | None = None) -> tuple[Chapter, ...]:
+    """The publication's chapters from ``notebooks_dir`` (the first file is the front page).
+
+    ``goal_areas`` (the programme's ``goal_areas``: key -> ``{title, text}``) expands a
+    per-goal-area notebook into one chapter per goal area. Chapters are numbered in order:
+    ``00_sammenfatning``, ``01_tryghed``, ``02_kriminalitet``, ``03_effekt_og_evidens`` …
+    """
     paths = notebook_paths(notebooks_dir)
     if not paths:
         raise SikkerByError(f"Der er ingen notebooks i {notebooks_dir}")
-    chapters = []
-    for position, path in enumerate(paths):
+    chapters: list[Chapter] = []
+    for path in paths:
         try:
             nb = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SikkerByError(f"Notebooken {path.name} kan ikke læses: {exc}") from None
-        fallback = path.stem.split("_", 1)[-1].replace("_", " ").capitalize()
-        chapters.append(Chapter(source=path.resolve(), title=notebook_title(nb, fallback), position=position))
+        per_goal_area = ((nb.get("metadata") or {}).get("sikkerby") or {}).get("per_goal_area")
+        if per_goal_area:
+            if not goal_areas:
+                raise SikkerByError(f"Notebooken {path.name} laves pr. målområde, men programmet har ingen målområder")
+            for key, area in goal_areas.items():
+                position = len(chapters)
+                chapters.append(Chapter(source=path.resolve(), title=str(area.get("title") or key), position=position,
+                                        stem=f"{position:02d}_{key}", parameters=((str(per_goal_area), key),)))
+            continue
+        position = len(chapters)
+        fallback = _bare_stem(path).replace("_", " ").capitalize()
+        chapters.append(Chapter(source=path.resolve(), title=notebook_title(nb, fallback), position=position,
+                                stem=path.stem if position == 0 else f"{position:02d}_{_bare_stem(path)}"))
     return tuple(chapters)
