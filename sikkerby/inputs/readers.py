@@ -678,7 +678,11 @@ def _split_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None, meta
         ragged[:] = False  # every row looks ragged against a title line; say the real problem only
     header = (header + [""] * grid.shape[1])[:grid.shape[1]]
     labels = _labels(header, grid.shape[1], meta.get("letters"))
-    marked, reported = _marked_cells(file, meta.get("marks", ()), labels, body.index[~blank])
+    marks = list(meta.get("marks", ()))
+    if misplaced is None:
+        regular = ~blank & ~ragged  # a ragged row is reported as such
+        marks += _outside_the_table(body if regular.all() else body[regular], header, labels)
+    marked, reported = _marked_cells(file, marks, labels, body.index[~blank])
     if blank.any():
         body = body[~blank]
     body = body.set_axis(labels, axis=1)
@@ -705,6 +709,28 @@ def _split_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None, meta
     return table, marked + row_problems(file, None, rule, rows, counts)
 
 
+OUTSIDE_RULE = ("rækken har kun indhold uden for tabellen, i en kolonne uden navn i række 1; slet indholdet, "
+                "eller giv kolonnen et navn")
+
+
+def _outside_the_table(body: pd.DataFrame, header: list[str], labels: list[str]) -> list[tuple[int, int, str, str]]:
+    """Marks for the rows whose cells are all empty in the named columns but not in an unnamed one (a
+    stray cell far below or beside the table, say at XFD1048576): one mark per such row, on its first
+    cell outside the table, so that the row is reported once instead of as empty in every column."""
+    named = [i for i, name in enumerate(header) if name != ""]
+    unnamed = [i for i, name in enumerate(header) if name == ""]
+    if not named or not unnamed or body.empty:
+        return []
+    inside = (body.iloc[:, named] != "").any(axis=1).to_numpy()
+    outside = (body.iloc[:, unnamed] != "").to_numpy()
+    rows = np.flatnonzero(~inside & outside.any(axis=1))
+    marks = []
+    for at in rows:
+        position = unnamed[int(np.argmax(outside[at]))]
+        marks.append((int(body.index[at]), position, OUTSIDE_RULE, labels[position]))
+    return marks
+
+
 def _marked_cells(file: str, marks, labels: list[str], rows: pd.Index) -> tuple[list[Problem], pd.DataFrame | None]:
     """The problems of the cells an Excel sheet marked (``(row, position, rule, shown)``), and a frame
     (``rows`` x ``labels``) that is True at those cells; ``None`` without marks."""
@@ -713,6 +739,11 @@ def _marked_cells(file: str, marks, labels: list[str], rows: pd.Index) -> tuple[
     reported = pd.DataFrame(np.zeros((len(rows), len(labels)), dtype=bool), index=rows, columns=labels)
     problems = []
     for row, position, rule, shown in marks:
+        if rule == OUTSIDE_RULE:  # the whole row is the problem (its contract cells are empty)
+            problems.append(Problem(file, row, None, rule, shown))
+            if row in reported.index:
+                reported.iloc[reported.index.get_loc(row), :] = True
+            continue
         problems.append(Problem(file, row, labels[position], rule, shown))
         if row in reported.index:
             reported.iloc[reported.index.get_loc(row), position] = True

@@ -349,7 +349,7 @@ def check_column(text: pd.Series, column: Column, file: str, decimal_comma: bool
     else:
         values, invalid = parse(text, column.type, decimal_comma)
         missing = values.isna()
-    empty = missing & ~invalid  # a parser leaves a value missing where the cell is empty or invalid
+    empty = missing & ~invalid & ~refused  # a parser leaves a value missing where the cell is empty or invalid
     invalid &= ~refused
     beyond = pd.Series(False, index=text.index)  # well-formed, but more than the type holds (1e400, 9999-12-31)
     if column.type in LIMIT_RULES and invalid.any():  # only the few invalid cells are looked at again
