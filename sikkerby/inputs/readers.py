@@ -323,8 +323,9 @@ def _refuse_swallowed_records(grid: pd.DataFrame, separator: str, width: int) ->
             if any(line.count(separator) >= width - 1 for line in lines):
                 names = [str(n).strip() for n in grid.iloc[0]]
                 raise _ReadFailure(
-                    "et anførselstegn (\") begynder cellen, men lukkes ikke, så de næste linjer i filen er "
-                    "læst som en del af den, og de rækker er forsvundet; fjern anførselstegnet, eller luk det",
+                    "cellen begynder med et anførselstegn (\"), så de næste linjer i filen er læst som en del af "
+                    "cellen, og de rækker er forsvundet; fjern anførselstegnet, eller luk cellen med et "
+                    "anførselstegn, hvor den slutter",
                     int(grid.index[at]), _labels(names, grid.shape[1])[position])
 
 
@@ -440,6 +441,8 @@ MAX_CELL_CHARS = 32_767  # characters in a cell: Excel's own limit
 def _size(n: int) -> str:
     from babel.numbers import format_decimal
 
+    if n < 2**20:
+        return f"{format_decimal(max(round(n / 2**10), 1), locale='da_DK')} kB"
     return f"{format_decimal(round(n / 2**20, 1), locale='da_DK')} MB"
 
 

@@ -312,7 +312,7 @@ def range_rule(column: Column) -> str | None:
 
 
 def year_rule(years: tuple[int, int]) -> str:
-    return (f"året skal ligge mellem {years[0]} og {years[1]} (programperioden i params/program.yaml, udvidet); "
+    return (f"året skal ligge mellem {years[0]} og {years[1]} (programperioden i programfilen, udvidet); "
             "et år uden for det er en fejl i tallet")
 
 
@@ -608,11 +608,15 @@ def _gang_log_counts_agree(table: CheckedTable) -> list[Problem]:
                 + f.loc[rows, "antal_personer"].map(show) + ", men " + first_count[rows].map(show)
                 + " i række " + first_row[rows].astype(str))
 
+    def shown_same(rows: pd.Index) -> pd.Series:
+        return (f.loc[rows, "dato"].map(show) + " / " + f.loc[rows, "omraade"].map(show) + ": "
+                + f.loc[rows, "antal_personer"].map(show) + " (som række " + first_row[rows].astype(str) + ")")
+
     column = "dato, omraade"
     return (_problems(table.file, column, "to opgørelser for samme område og dato med forskelligt antal_personer; "
                       "behold den rigtige", differs, shown)
-            + _problems(table.file, column, "opgørelsen står to gange (samme område, dato og antal); den ene "
-                        "række tælles ikke med", same, shown, warning=True))
+            + _problems(table.file, column, "opgørelsen står to gange (samme område, dato og antal); tallet er "
+                        "det samme, men slet den ene række", same, shown_same, warning=True))
 
 
 JUMP_FACTOR = 1.5  # a count that changes by more than half from one year to the next is worth a look

@@ -389,7 +389,7 @@ class _Run:
         self.out_dir = _resolved(Path(out_dir))
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.force = force
-        self.notebooks = Path(notebooks_dir or default_notebooks_dir()).resolve()
+        self.notebooks = _resolved(Path(notebooks_dir or default_notebooks_dir()))
         self.params_dir = _resolved(Path(params_folder or params_dir()))
         self.stream = stream if stream is not None else sys.stderr
         self.progress = Progress(quiet=quiet, stream=self.stream)
@@ -468,7 +468,7 @@ class _Run:
             relative = os.path.relpath(path)
         except ValueError:
             return str(path)
-        return str(Path(path).resolve()) if relative.startswith("..") else relative
+        return str(_resolved(Path(path))) if relative.startswith("..") else relative
 
     # -- phase 1: what needs doing
     def plan(self) -> list[int]:
