@@ -13,7 +13,7 @@ LIST_LIMIT = 10  # problems listed one by one per (file, column, rule); the rest
 # DDMMYY and a four-digit serial number, glued or apart -- a hyphen or any other dash (en dash,
 # non-breaking hyphen, minus sign ...), a space of any kind (also a non-breaking one), or a dash
 # between spaces -- the date part glued or with dots, hyphens, slashes or spaces between day, month
-# and year (``120375-2211``, ``1203752211``, ``120375 2211``, ``120375–2211``, ``12.03.75-2211``).
+# and year (``DDMMYY-XXXX``, ``DDMMYYXXXX``, ``DDMMYY XXXX``, ``DDMMYY–XXXX``, ``DD.MM.YY-XXXX``).
 # Digits right after a decimal point or comma are a number's decimals, not a CPR number.
 # Groups: 1 day, 2 the date part's separator, 3 month, 4 year, 5 the serial number's separator, 6 serial.
 CPR_DASHES = "\\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d"  # for a character class
