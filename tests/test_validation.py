@@ -37,14 +37,37 @@ def load(directory, tables, programme, **options):
     return dataset
 
 
-def warnings_of(directory, tables, programme, **options) -> list[Problem]:
-    """The warnings of a folder that must load: each also on ``dataset.warnings`` as its text."""
+UNFOLLOWED = "som ingen indikator følger"
+
+
+def warnings_of(directory, tables, programme, areas: bool = False, **options) -> list[Problem]:
+    """The warnings of a folder that must load: each also on ``dataset.warnings`` as its text. The
+    factories' gang log counts Tingbjerg too, which no indikator follows: that warning is in almost every
+    folder, so warnings about areas no indikator follows are left out unless ``areas``."""
     write_folder(directory, tables, **options)
     dataset, problems, warnings = check_folder(directory, programme)
     assert problems == [] and dataset is not None
     assert all(w.warning for w in warnings)
     assert dataset.warnings == tuple(str(w) for w in warnings)
-    return warnings
+    return [w for w in warnings if areas or UNFOLLOWED not in w.rule]
+
+
+def test_each_gang_log_area_no_indikator_follows_is_one_warning(tmp_path, programme):
+    # the factories: Indre Nørrebro (followed, 3 counts) and Tingbjerg (1 count); a misspelt Indre Nørrebo
+    tables = with_rows(valid_tables(), "bandelog", {"dato": D(2015, 6, 30), "omraade": "Indre Nørrebo",
+                                                    "antal_personer": 31},
+                       {"dato": D(2015, 9, 30), "omraade": "Indre Nørrebo", "antal_personer": 29})
+    warnings = warnings_of(tmp_path, tables, programme, areas=True)
+    assert [(w.file, w.row, w.column, w.rule) for w in warnings] == [  # in the order file, row, column, rule
+        ("bandelog.csv", None, "omraade", "1 opgørelse for området 'Tingbjerg', som ingen indikator følger "
+                                          "(er navnet stavet som i programfilen?)"),
+        ("bandelog.csv", None, "omraade", "2 opgørelser for området 'Indre Nørrebo', som ingen indikator følger "
+                                          "(er navnet stavet som i programfilen?)")]
+    # followed in any case and spacing: no warning, spelt as the programme spells it
+    followed_only = valid_tables()
+    followed_only["bandelog"] = [dict(followed_only["bandelog"][0], omraade=" indre NØRREBRO"),
+                                 *followed_only["bandelog"][1:2], *followed_only["bandelog"][3:]]
+    assert warnings_of(tmp_path / "b", followed_only, programme, areas=True) == []
 
 
 # (input, row index, changes, file, column, rule substring, value shown)
@@ -188,13 +211,19 @@ def test_sigtelser_repeated_groups_are_a_warning_and_are_added_up(tmp_path, prog
     assert "lægges sammen" in warnings[0].rule
 
 
-def test_two_different_gang_log_counts_for_one_area_and_day_are_refused(tmp_path, programme):
+def test_two_different_gang_log_counts_for_one_area_and_day_are_a_warning_and_the_lower_is_used(tmp_path,
+                                                                                                 programme):
+    from sikkerby.model.calculations.gang_log import bandelog_latest_per_year
+
     # row index 2 (Tingbjerg, 12) moved to Indre Nørrebro on 2014-12-31, where row index 1 counts 35
+    # (not a key in DATA.md: docs/data-contract.md §7.2 makes it a warning naming both rows)
     tables = with_changes(valid_tables(), "bandelog", 2, omraade="Indre Nørrebro")
-    [problem] = problems_of(tmp_path, tables, programme)
-    assert (problem.file, problem.row, problem.column) == ("bandelog.csv", 4, "dato, omraade")
-    assert "forskelligt antal_personer" in problem.rule
-    assert problem.value == "2014-12-31 / Indre Nørrebro: 12, men 35 i række 3"
+    [warning] = warnings_of(tmp_path, tables, programme)
+    assert (warning.file, warning.row, warning.column) == ("bandelog.csv", 4, "dato, omraade")
+    assert "forskelligt antal_personer; den nederste i filen bruges" in warning.rule
+    assert warning.value == "2014-12-31 / Indre Nørrebro: 12, men 35 i række 3"
+    dataset = load(tmp_path / "again", tables, programme)
+    assert bandelog_latest_per_year(dataset.bandelog, "Indre Nørrebro").to_dict() == {2014: 12, 2015: 30}
 
 
 def test_the_same_gang_log_count_twice_is_a_warning(tmp_path, programme):
@@ -471,7 +500,8 @@ def test_handleplan_before_startdato_is_a_warning_and_loads(tmp_path, programme)
     assert warning.value == "2016-03-17 er før startdato 2016-03-18"
     dataset = load(tmp_path / "again", tables, programme)
     assert dataset.lukninger["handleplan_dato"][3] == pd.Timestamp(2016, 3, 17)
-    assert len(dataset.warnings) == 1 and dataset.warnings[0].startswith("lukninger.csv, række 5, kolonne")
+    assert [w for w in dataset.warnings if "handleplan" in w] == [str(warning)]
+    assert str(warning).startswith("lukninger.csv, række 5, kolonne")
 
 
 def test_handleplan_on_the_start_day_is_allowed(tmp_path, programme):
@@ -484,7 +514,7 @@ def test_bandelog_without_the_programmes_area_is_a_warning(tmp_path, programme):
     for row in tables["bandelog"]:
         row["omraade"] = "Tingbjerg" if row["omraade"] == "Indre Nørrebro" else "Mjølnerparken"
     tables["bandelog"] = [dict(r, dato=D(2014 + i, 6, 30)) for i, r in enumerate(tables["bandelog"])]
-    assert warnings_of(tmp_path, tables, programme) == [
+    assert warnings_of(tmp_path, tables, programme)[:1] == [
         Problem("bandelog.csv", None, "omraade",
                 "ingen opgørelser for programmets område 'Indre Nørrebro' (programfilen: omraade for beregningen "
                 "bandelog_seneste); filen har 'Mjølnerparken', 'Tingbjerg'; målepunktet kan ikke vurderes",
@@ -501,7 +531,7 @@ def test_every_gang_log_area_of_the_programme_is_looked_for(tmp_path, programme)
     def warned(programme):
         dataset, problems, warnings = check_folder(tmp_path, programme)
         assert problems == [] and dataset is not None
-        return [w.rule.split(";")[0] for w in warnings]
+        return [w.rule.split(";")[0] for w in warnings if UNFOLLOWED not in w.rule]
 
     assert warned(with_parameters(programme, "bandelog_indre_noerrebro", omraade="Tingbjerg")) == []
     husum = with_parameters(programme, "bandelog_indre_noerrebro", omraade="Husum")
@@ -534,6 +564,6 @@ def test_bandelog_area_spellings_count_as_one_area_for_uniqueness(tmp_path, prog
     # row 1 (2014-12-31, Indre Nørrebro) repeated as row 6 in another case, with another count
     tables = with_rows(valid_tables(), "bandelog", {"dato": D(2014, 12, 31), "omraade": "indre nørrebro",
                                                     "antal_personer": 36})
-    [problem] = problems_of(tmp_path, tables, programme)
-    assert (problem.file, problem.row, problem.column) == ("bandelog.csv", 6, "dato, omraade")
-    assert problem.value == "2014-12-31 / Indre Nørrebro: 36, men 35 i række 3"
+    [warning] = warnings_of(tmp_path, tables, programme)
+    assert (warning.file, warning.row, warning.column) == ("bandelog.csv", 6, "dato, omraade")
+    assert warning.value == "2014-12-31 / Indre Nørrebro: 36, men 35 i række 3"

@@ -135,8 +135,7 @@ BANDELOG = InputFile(
         Column("omraade", "text"),
         Column("antal_personer", "int", minimum=0),
     ),
-    # not in DATA.md as such: two counts of one area and day are refused when they differ (which one is
-    # the year's value?) and warned of when they agree (validation._gang_log_counts_agree)
+    # not a key in DATA.md: two counts of one area and day are a warning (validation._gang_log_repeated_counts)
 )
 
 AKTIVITETER = InputFile(

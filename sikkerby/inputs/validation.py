@@ -118,12 +118,11 @@ def check_folder(path: str | Path, programme) -> Validation:
             tables[spec.name] = table
     found_problems += check_across_files(tables)
     problems = [p for p in found_problems if not p.warning]
-    warnings = [p for p in found_problems if p.warning]
+    warnings = sorted((p for p in found_problems if p.warning), key=lambda p: (p.file, p.row or 0, p.column or "", p.rule))
     if problems:
         return Validation(None, problems, warnings)
     frames = {name: finalise(table) for name, table in tables.items()}
-    ordered = sorted(warnings, key=lambda p: (p.file, p.row or 0, p.column or "", p.rule))
-    dataset = Dataset(**frames, source_dir=folder, source_files=files, warnings=tuple(str(w) for w in ordered))
+    dataset = Dataset(**frames, source_dir=folder, source_files=files, warnings=tuple(str(w) for w in warnings))
     return Validation(dataset, [], warnings)
 
 
@@ -439,17 +438,21 @@ def check_bydel_years(table: CheckedTable, programme) -> list[Problem]:
 def check_programme_area(areas: pd.Series, programme_areas: str | tuple[str, ...],
                          file: str) -> tuple[pd.Series, list[Problem]]:
     """``bandelog.omraade``: each of the programme's areas in any case and spacing is spelt as the
-    programme spells it, so the measure finds it. A file without a single row for one of them gets a
-    warning (not in DATA.md: the målepunkt becomes ``ikke_vurderbar``, and the warning says why).
-    A file without data rows is not checked: it has its own problem already."""
+    programme spells it, so the measure finds it. Warnings (not in DATA.md): an area of the programme
+    without a single count (its målepunkt becomes ``ikke_vurderbar``), and each area of the file that
+    no indikator follows (counts for other areas are allowed and unused; a misspelling such as
+    ``Indre Nørrebo`` shows up here before it costs a value). A file without data rows is not
+    checked: it has its own problem already."""
     if isinstance(programme_areas, str):
         programme_areas = (programme_areas,)
     if areas.empty:
         return areas, []
     problems = []
     folded = areas.str.strip().str.casefold()
+    followed = pd.Series(False, index=areas.index)
     for area in programme_areas:
         same = (folded == area.strip().casefold()).fillna(False).astype(bool)
+        followed |= same
         if same.any():
             areas = areas.mask(same, area)
             continue
@@ -458,6 +461,15 @@ def check_programme_area(areas: pd.Series, programme_areas: str | tuple[str, ...
         problems.append(Problem(file, None, "omraade",
                                 f"ingen opgørelser for programmets område '{area}' ({PROGRAMME_AREA_SETTING}); "
                                 f"filen har {listed}; målepunktet kan ikke vurderes", warning=True))
+    others = areas[~followed & areas.notna()].value_counts(sort=False).sort_index()
+    for name, count in list(others.items())[:LIST_LIMIT]:
+        problems.append(Problem(file, None, "omraade",
+                                f"{_number(count)} {'opgørelse' if count == 1 else 'opgørelser'} for området "
+                                f"'{name}', som ingen indikator følger (er navnet stavet som i programfilen?)",
+                                warning=True))
+    if len(others) > LIST_LIMIT:
+        problems.append(Problem(file, None, "omraade", f"og {_number(len(others) - LIST_LIMIT)} områder mere, "
+                                "som ingen indikator følger", warning=True))
     return areas, problems
 
 
@@ -589,9 +601,9 @@ def _retning_agrees(table: CheckedTable) -> list[Problem]:
                      "'ned' når maal er mindre", wrong, shown)
 
 
-def _gang_log_counts_agree(table: CheckedTable) -> list[Problem]:
-    """Two counts for one area and day: refused when they differ (which is the year's value? the
-    result would hang on the rows' order), a warning when they agree (the row is there twice)."""
+def _gang_log_repeated_counts(table: CheckedTable) -> list[Problem]:
+    """Two counts for one area and day (not a key in DATA.md): a warning naming both rows. The
+    calculation uses the one further down the file (:mod:`sikkerby.model.calculations.gang_log`)."""
     usable = table.usable("dato", "omraade", "antal_personer")
     f = table.frame.loc[usable.to_numpy(), ["dato", "omraade", "antal_personer"]]
     repeated = f.duplicated(["dato", "omraade"], keep="first")
@@ -614,7 +626,7 @@ def _gang_log_counts_agree(table: CheckedTable) -> list[Problem]:
 
     column = "dato, omraade"
     return (_problems(table.file, column, "to opgørelser for samme område og dato med forskelligt antal_personer; "
-                      "behold den rigtige", differs, shown)
+                      "den nederste i filen bruges – behold kun den rigtige", differs, shown, warning=True)
             + _problems(table.file, column, "opgørelsen står to gange (samme område, dato og antal); tallet er "
                         "det samme, men slet den ene række", same, shown_same, warning=True))
 
@@ -695,7 +707,7 @@ TABLE_RULES: dict[str, tuple[Callable[[CheckedTable], list[Problem]], ...]] = {
     "tryghedsundersoegelse": (_extreme_weights, _respondent_jumps),
     "lukninger": (_slutdato_not_before_startdato, _handleplan_before_startdato),
     "sigtelser": (_sigtede_not_above_befolkning, _population_jumps),
-    "bandelog": (_gang_log_counts_agree,),
+    "bandelog": (_gang_log_repeated_counts,),
     "succeskriterier": (_criterion_values_constant, _maal_differs_from_baseline, _retning_agrees),
 }
 
