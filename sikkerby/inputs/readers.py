@@ -432,8 +432,7 @@ XLSX_MAX_PART_BYTES = 512 * 2**20  # any part unpacked (a sheet of Excel's 1.048
 XLSX_MAX_STRINGS_BYTES = 64 * 2**20  # the shared strings unpacked (read into memory whole by openpyxl)
 XLSX_MAX_RATIO = 100  # unpacked/packed size of a part larger than 1 MB (Apache POI's zip-bomb limit)
 XLSX_RATIO_FROM_BYTES = 2**20
-MAX_CELLS = 20_000_000  # cells holding a value
-MAX_GRID_CELLS = 50_000_000  # rows holding a value x columns holding a value
+MAX_GRID_CELLS = 50_000_000  # cells built: each row holding a value, up to its last cell (Excel's rows x 47)
 MAX_COLUMNS = 1_000  # columns in a file (the contract's files have at most nine; extra ones are ignored)
 MAX_CELL_CHARS = 32_767  # characters in a cell: Excel's own limit
 
@@ -472,12 +471,13 @@ def _check_workbook_size(path: Path) -> None:
 
 @dataclass(frozen=True)
 class _SheetCells:
-    """The cells of a sheet that hold a value, as parallel lists (spreadsheet row and column from 1),
-    and the cells that are problems in themselves: ``(row, column, rule, shown)``."""
+    """The rows of a sheet that hold a value: their spreadsheet numbers and their values (each row as
+    long as its last stored cell), and the cells that are problems in themselves:
+    ``(row, column, rule, shown)`` (row and column from 1)."""
 
     rows: list[int]
-    columns: list[int]
-    values: list
+    values: list[list]
+    width: int
     marks: list[tuple[int, int, str, str]]
 
 
@@ -487,15 +487,16 @@ EXCEL_ERROR_RULE = "cellen indeholder en Excel-fejl i stedet for en værdi; ret 
 
 
 def _read_sheet_cells(workbook, sheet) -> _SheetCells:
-    """Every cell of ``sheet`` that holds a value, without the empty cells around them.
+    """The rows of ``sheet`` that hold a value, each as long as its last stored cell.
 
-    openpyxl's own row iterator pads every row to its last cell and yields every
-    row up to the last one, so one cell at XFD1048576 would cost 17 billion
+    openpyxl's own row iterator yields every row up to the last one and pads
+    each to the sheet's width, so one cell at XFD1048576 would cost 17 billion
     cells; its worksheet parser (the same one the iterator uses) yields the
-    stored cells only. A formula without a stored result (as openpyxl and some
-    exporters write it), an Excel error value (``#REF!``) and a cell longer than
-    :data:`MAX_CELL_CHARS` are marked, to be reported naming the cell: read as
-    empty or as text they would silently change a figure.
+    stored cells only, so rows without a cell cost nothing here, and the cells
+    built are bounded (:data:`MAX_GRID_CELLS`). A formula without a stored result
+    (as openpyxl and some exporters write it), an Excel error value (``#REF!``)
+    and a cell longer than :data:`MAX_CELL_CHARS` are marked, to be reported
+    naming the cell: read as empty or as text they would silently change a figure.
     """
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
@@ -511,35 +512,39 @@ def _read_sheet_cells(workbook, sheet) -> _SheetCells:
                     shown = f"{get_column_letter(cell['column'])}{cell['row']}: ={(formula.text or '')[:40]}"
                     marks.append((cell["row"], cell["column"], FORMULA_RULE, shown))
                     cell["value"] = ""  # a cell of its own, not a gap
+            elif cell["data_type"] == "e":
+                marks.append((cell["row"], cell["column"], EXCEL_ERROR_RULE,
+                              f"{get_column_letter(cell['column'])}{cell['row']}: {cell['value']}"))
+            elif isinstance(cell["value"], str) and len(cell["value"]) > MAX_CELL_CHARS:
+                marks.append((cell["row"], cell["column"], _long_cell_rule(len(cell["value"])),
+                              f"{get_column_letter(cell['column'])}{cell['row']}"))
+                cell["value"] = ""
             return cell
 
     rows: list[int] = []
-    columns: list[int] = []
-    values: list = []
+    values: list[list] = []
+    width = 0
+    built = 0  # cells built, empty ones within a row included
     with sheet._get_source() as source:
         parser = Parser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
                         date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
         for _, cells in parser.parse():
-            for cell in cells:
-                value = cell["value"]
-                if value is None:
-                    continue
-                where = f"{get_column_letter(cell['column'])}{cell['row']}"
-                if cell["data_type"] == "e":
-                    marks.append((cell["row"], cell["column"], EXCEL_ERROR_RULE, f"{where}: {value}"))
-                elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                    marks.append((cell["row"], cell["column"], _long_cell_rule(len(value)), where))
-                    value = ""
-                rows.append(cell["row"])
-                columns.append(cell["column"])
-                values.append(value)
-            if len(values) > MAX_CELLS:
-                from babel.numbers import format_decimal
-
-                raise _ReadFailure(f"arket har for mange udfyldte celler (over "
-                                   f"{format_decimal(MAX_CELLS, locale='da_DK')}); del det op, eller gem det som CSV",
-                                   rows[-1])
-    return _SheetCells(rows, columns, values, marks)
+            stored = [cell for cell in cells if cell["value"] is not None]
+            if not stored:
+                continue
+            last = max(cell["column"] for cell in stored)
+            built += last
+            if built > MAX_GRID_CELLS:
+                raise _ReadFailure("arket er for stort: det har for mange celler med indhold, eller celler langt "
+                                   "uden for tabellen; slet det, der står uden for tabellen, eller gem det som CSV",
+                                   stored[0]["row"])
+            row = [None] * last
+            for cell in stored:
+                row[cell["column"] - 1] = cell["value"]
+            rows.append(stored[0]["row"])
+            values.append(row)
+            width = max(width, last)
+    return _SheetCells(rows, values, width, marks)
 
 
 def _long_cell_rule(length: int) -> str:
@@ -580,24 +585,25 @@ def _read_xlsx_grid(path: Path) -> tuple[pd.DataFrame, None, dict]:
         workbook.close()
     if not found.values:
         raise _ReadFailure("det første ark er tomt: række 1 skal være overskriftsrækken med kolonnenavnene")
-    row_numbers = sorted(set(found.rows) | {1})
-    column_numbers = sorted(set(found.columns))
-    if len(column_numbers) > MAX_COLUMNS:
-        raise _ReadFailure(_too_many_columns_rule(len(column_numbers)))
-    if len(row_numbers) * len(column_numbers) > MAX_GRID_CELLS:
-        raise _ReadFailure(f"arket er for stort: {len(row_numbers)} rækker gange {len(column_numbers)} kolonner "
-                           "med indhold; slet det, der står uden for tabellen")
-    row_at = np.searchsorted(row_numbers, found.rows)
-    column_at = np.searchsorted(column_numbers, found.columns)
-    values = np.full((len(row_numbers), len(column_numbers)), None, dtype=object)
-    values[row_at, column_at] = np.array(found.values + [None], dtype=object)[:-1]
-    grid = pd.DataFrame(values, index=np.asarray(row_numbers, dtype=np.int64), dtype=object)
+    rows, values = found.rows, found.values
+    if rows[0] != 1:  # row 1 is the header's, also when it is empty
+        rows, values = [1, *rows], [[], *values]
+    grid = pd.DataFrame([row + [None] * (found.width - len(row)) for row in values],
+                        index=np.asarray(rows, dtype=np.int64), dtype=object)
+    # only the columns holding a value somewhere (a cell at XFD1048576 is one column, not 16.384)
+    used = np.flatnonzero(grid.notna().any(axis=0).to_numpy())
+    if len(used) > MAX_COLUMNS:
+        raise _ReadFailure(_too_many_columns_rule(len(used)))
+    if len(used) < grid.shape[1]:
+        grid = grid.iloc[:, used]
+    column_numbers = [int(c) + 1 for c in used]
+    grid.columns = range(len(column_numbers))
     numeric = grid.apply(lambda column: column.map(_is_number)).astype(bool)
     grid = grid.apply(lambda column: column.map(excel_cell_text))
     # Number cells are written with a decimal comma (the file's convention), so that a number
     # 1.177 is never taken for a thousands separator; text typed into cells may use either.
-    marks = [(row, int(np.searchsorted(column_numbers, column)), rule, shown)
-             for row, column, rule, shown in found.marks]
+    position = {number: at for at, number in enumerate(column_numbers)}
+    marks = [(row, position[column], rule, shown) for row, column, rule, shown in found.marks if column in position]
     return grid, None, {"decimal_comma": True, "encoding": None, "separator": None, "numeric": numeric,
                         "letters": [_column_letter(c - 1) for c in column_numbers],
                         "marks": marks, "problems": warnings}
