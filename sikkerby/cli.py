@@ -14,10 +14,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gettext
+import os
 import sys
 
 from sikkerby import __version__
-from sikkerby.errors import SikkerByError
+from sikkerby.errors import SikkerByError, error_text, mask_cpr_text, warning_lines
+
+YEARS = (1900, 2100)  # what --year accepts (a range is built year by year: 1-100000000 is refused, not built)
 
 EXIT_USAGE = 1
 
@@ -123,9 +126,11 @@ def _years(text: str) -> list[int]:
                 lo, hi = (int(x) for x in part.split("-", 1))
                 if hi < lo:
                     raise ValueError
-                years.update(range(lo, hi + 1))
             else:
-                years.add(int(part))
+                lo = hi = int(part)
+            if not (YEARS[0] <= lo and hi <= YEARS[1]):
+                raise argparse.ArgumentTypeError(f"'{text}': et år skal ligge mellem {YEARS[0]} og {YEARS[1]}")
+            years.update(range(lo, hi + 1))
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' er ikke et år eller et interval som 2014-2017") from None
     return sorted(years)
@@ -227,7 +232,9 @@ def _programme(params):
 def _validate(args) -> int:
     from sikkerby.inputs.dataset import load_dataset
 
-    load_dataset(args.data, _programme(args.params))
+    dataset = load_dataset(args.data, _programme(args.params))
+    for line in warning_lines(dataset.warnings):  # plausibility beyond the contract: listed, not refused
+        print(mask_cpr_text(line), file=sys.stderr)
     print("OK")
     return 0
 
@@ -271,17 +278,36 @@ def _sample_data(args) -> int:
     return 0
 
 
+def _say(text: str) -> None:
+    """An error message, with any CPR number masked (the last guard before a terminal or a log)."""
+    print(mask_cpr_text(text), file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The command's entry point: an exit status, and for any failure a Danish message, never a traceback
+    (``SIKKERBY_DEBUG=1`` lets an unexpected error through with its traceback, for developers)."""
     with danish_argparse():
         args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
     except SikkerByError as exc:
-        print(str(exc), file=sys.stderr)
+        _say(str(exc))
         return 1
     except KeyboardInterrupt:
         print("Afbrudt.", file=sys.stderr)
         return 130
+    except MemoryError:
+        _say("Der var ikke hukommelse nok til opgaven; intet er ændret.")
+        return 1
+    except OSError as exc:  # a file or folder the command was pointed at (template --out on a file, say)
+        _say(f"Fejl: {error_text(exc)}.")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bug, reported without a traceback
+        if os.environ.get("SIKKERBY_DEBUG"):
+            raise
+        _say(f"Uventet fejl i sikkerby ({type(exc).__name__}: {exc}). Det er en fejl i programmet, ikke i "
+             "inddata; kør igen med SIKKERBY_DEBUG=1 for detaljer, og meld fejlen.")
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -320,7 +320,13 @@ def test_a_data_path_holding_code_is_passed_as_a_value(tmp_path):
     for statement in ast.parse("".join(injected["source"])).body:  # nothing but `name = literal`
         assert isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant), ast.dump(statement)
         assigned[statement.targets[0].id] = statement.value.value
-    assert assigned == {"aar": 2017, "data_dir": str(data.resolve()), "params_dir": str(params_dir().resolve())}
+    # the notebooks work from the run's copy of the inputs (one snapshot, docs/reliability.md): the folder's
+    # hostile name does not even reach them; the manifest records it, as a value
+    copy = Path(assigned.pop("data_dir"))
+    assert copy.name == "inputs" and copy.parent.name.startswith("sikkerby-run-") and not copy.exists()
+    assert assigned == {"aar": 2017, "params_dir": str(params_dir().resolve())}
+    manifest = json.loads((tmp_path / "out" / "2017" / "manifest.json").read_text("utf-8"))
+    assert manifest["data_dir"] == str(data.resolve()) and manifest["parameters"]["data_dir"] == str(data.resolve())
     shown = json.dumps(executed["cells"][-1]["outputs"], ensure_ascii=False)
     assert "Inddatamappen har 7 filer" in shown  # the notebook used the value as the folder it is
 
@@ -329,7 +335,7 @@ def test_a_data_path_holding_code_is_passed_as_a_value(tmp_path):
 
 # Files that hold made-up CPR numbers on purpose: the tests of the refusal itself.
 CPR_TEST_FILES = {"tests/test_personal_data.py", "tests/test_fast_paths.py", "tests/test_cli_validate.py", "tests/bad_inputs.py",
-                  "tests/test_cpr_excel_numbers.py",
+                  "tests/test_cpr_excel_numbers.py", "tests/test_reliability.py",
                   "docs/data-contract.md"}  # the contract's own examples of what is refused
 BINARY = (".png", ".jpg", ".xlsx", ".pdf", ".zip")
 

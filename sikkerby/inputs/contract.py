@@ -17,7 +17,13 @@ type       dtype after loading
 Vocabulary columns hold the canonical spelling (e.g. ``ordinær`` for ``ordinaer``), and
 ``bandelog.omraade`` spells the programme's area as ``programme.bandelog_omraade`` does.
 Dates lie in the years 1900-2100 and whole numbers have at most 18 digits
-(:data:`sikkerby.inputs.parsing.LIMIT_RULES`); floats are finite.
+(:data:`sikkerby.inputs.parsing.LIMIT_RULES`); floats are finite. Year columns (``year=True``)
+lie within the programme period widened (:func:`sikkerby.inputs.validation.year_span`).
+
+Rules beyond DATA.md are of two kinds (docs/reliability.md): those that keep a number from
+being misread (the limits above, the year span, a thousands separator in a decimal-comma
+file) refuse the file like the contract's own; plausibility (``plausible`` ranges,
+``unique_warning`` groups, the table rules marked so in validation) only warns.
 ``tryghed_aften`` is ``Int64`` with 1-5; 9 and empty (ved ikke/uoplyst) are ``<NA>``.
 """
 
@@ -39,6 +45,8 @@ class Column:
     maximum: float | None = None
     exclusive_minimum: bool = False  # minimum itself not allowed (e.g. vaegt > 0)
     bydel: bool = False  # must be one of the programme's bydele
+    year: bool = False  # a calendar year: within the programme period widened (refused outside it)
+    plausible: tuple[float, float] | None = None  # outside it only a warning (not in DATA.md)
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,8 @@ class InputFile:
     name: str  # base name; the file is <name>.csv or <name>.xlsx
     title: str  # Danish, for messages and the template
     columns: tuple[Column, ...]
-    unique: tuple[tuple[str, ...], ...] = ()  # column groups that must be unique
+    unique: tuple[tuple[str, ...], ...] = ()  # column groups that must be unique (DATA.md)
+    unique_warning: tuple[tuple[str, ...], ...] = ()  # groups whose repetition only warns (not in DATA.md)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -72,13 +81,13 @@ KOEN = ("k", "m")
 TRYGHEDSUNDERSOEGELSE = InputFile(
     "tryghedsundersoegelse", "Tryghedsundersøgelsen (svar pr. respondent)",
     (
-        Column("aar", "int"),
+        Column("aar", "int", year=True),
         Column("respondent_id", "text"),
         Column("bydel", "text", bydel=True),
         Column("vaegt", "float", minimum=0, exclusive_minimum=True),
         Column("tryghed_aften", "int", nullable=True, minimum=1, maximum=5, missing_codes=(9,)),
         Column("koen", "text", required=False, nullable=True, vocabulary=KOEN),
-        Column("alder", "int", required=False, nullable=True, minimum=0, maximum=120),
+        Column("alder", "int", required=False, nullable=True, plausible=(0, 120)),
     ),
     unique=(("aar", "respondent_id"),),
 )
@@ -86,7 +95,7 @@ TRYGHEDSUNDERSOEGELSE = InputFile(
 TRYGHEDSINDEKS = InputFile(
     "tryghedsindeks", "Tryghedsindekset (indsatsbehov pr. område)",
     (
-        Column("aar", "int"),
+        Column("aar", "int", year=True),
         Column("omraade", "text"),
         Column("bydel", "text", bydel=True),
         Column("indsatsbehov", "text", vocabulary=INDSATSBEHOV, aliases={"ordinaer": "ordinær"}),
@@ -114,13 +123,14 @@ LUKNINGER = InputFile(
 SIGTELSER = InputFile(
     "sigtelser", "Sigtelser af 15-25-årige for personfarlig eller anden alvorlig kriminalitet",
     (
-        Column("aar", "int"),
+        Column("aar", "int", year=True),
         Column("alder", "int", minimum=15, maximum=25),
         Column("koen", "text", required=False, nullable=True, vocabulary=KOEN),
         Column("befolkning", "int", minimum=0),
         Column("sigtede", "int", minimum=0),  # <= befolkning
     ),
-    unique=(("aar", "alder", "koen"),),
+    # not in DATA.md: rows of one age and sex may be parts (districts, say) that add up
+    unique_warning=(("aar", "alder", "koen"),),
 )
 
 BANDELOG = InputFile(
@@ -130,7 +140,7 @@ BANDELOG = InputFile(
         Column("omraade", "text"),
         Column("antal_personer", "int", minimum=0),
     ),
-    unique=(("dato", "omraade"),),
+    # not a key in DATA.md: two counts of one area and day are a warning (validation._gang_log_repeated_counts)
 )
 
 AKTIVITETER = InputFile(
@@ -140,8 +150,8 @@ AKTIVITETER = InputFile(
         Column("navn", "text"),
         Column("forvaltning", "text"),
         Column("indsatsomraade", "text", vocabulary=INDSATSOMRAADER),
-        Column("foerste_aar_i_model", "int", nullable=True),
-        Column("forventet_aar_i_model", "int", nullable=True),
+        Column("foerste_aar_i_model", "int", nullable=True, year=True),
+        Column("forventet_aar_i_model", "int", nullable=True, year=True),
         Column("forandringsteori", "bool"),
         Column("evidensniveau", "text", vocabulary=EVIDENSNIVEAUER, aliases=EVIDENSNIVEAU_SPELLINGS),
     ),
@@ -153,7 +163,7 @@ SUCCESKRITERIER = InputFile(
     (
         Column("aktivitet_id", "text"),  # must exist in aktiviteter
         Column("kriterie_id", "text"),
-        Column("aar", "int"),
+        Column("aar", "int", year=True),
         Column("beskrivelse", "text"),
         Column("resultat", "text", vocabulary=RESULTATER, aliases=RESULTAT_SPELLINGS),
         Column("retning", "text", vocabulary=RETNINGER),  # agrees with sign(maal - baseline)

@@ -17,20 +17,31 @@ def load_dataset(data_dir=None, programme=None, *, reuse: bool = True) -> Datase
     A dataset validated before from byte-identical inputs, under the same
     programme and package code, is read back from :mod:`sikkerby.inputs.dataset_cache`
     instead (each notebook of a run reuses the run's validation); ``reuse=False``
-    validates afresh and refreshes the stored dataset.
-    Raises :class:`sikkerby.errors.InputError` listing every problem found.
+    validates afresh and refreshes the stored dataset. A folder or file that
+    cannot be read (no access, a symlink loop) is validated, not looked up: the
+    validation says what is wrong with it.
+    Raises :class:`sikkerby.errors.InputError` listing every problem found (and the
+    warnings); the warnings of a valid folder are on :attr:`Dataset.warnings`.
     """
     programme = programme or load_programme()
     folder = resolve_data_dir(data_dir)
-    key = dataset_cache.dataset_key(folder, programme)
+    key = _key(folder, programme)
     if reuse and key is not None:
         stored = dataset_cache.load(key)
         if isinstance(stored, Dataset):
             return stored
     dataset, problems = validation.validate_folder(folder, programme)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, getattr(problems, "warnings", ()))
     # stored only if no input changed while it was being read
-    if key is not None and dataset_cache.dataset_key(folder, programme) == key:
+    if key is not None and _key(folder, programme) == key:
         dataset_cache.store(key, dataset)
     return dataset
+
+
+def _key(folder, programme) -> str | None:
+    """The dataset cache's key, or ``None`` when the inputs cannot be read to make it."""
+    try:
+        return dataset_cache.dataset_key(folder, programme)
+    except (OSError, RuntimeError):  # no access; a symlink loop (RuntimeError from Path.resolve before 3.13)
+        return None

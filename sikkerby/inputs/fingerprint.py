@@ -43,14 +43,15 @@ def tree_hashes(root: Path, suffixes: tuple[str, ...] | None = None) -> dict[str
 
 
 def input_files(data_dir: Path) -> dict[str, Path]:
-    """Every file in ``data_dir`` that is one of the contract's inputs (``<name>.csv|.xlsx``), by file name."""
+    """Every file in ``data_dir`` that is one of the contract's inputs (``<name>.csv|.xlsx``, the name in any
+    case, as validation finds it), by file name."""
     from sikkerby.inputs.contract import INPUT_FILES  # plain dataclasses, no pandas
 
     names = {f.name for f in INPUT_FILES}
     found: dict[str, Path] = {}
     if data_dir.is_dir():
         for path in sorted(data_dir.iterdir()):
-            if path.is_file() and path.suffix.lower() in (".csv", ".xlsx") and path.stem in names:
+            if path.suffix.lower() in (".csv", ".xlsx") and path.stem.lower() in names and path.is_file():
                 found[path.name] = path
     return found
 

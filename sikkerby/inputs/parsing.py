@@ -38,6 +38,13 @@ LIMIT_RULES = {
     "date": f"dato uden for det tilladte interval (år {FIRST_YEAR}-{LAST_YEAR})",
 }
 
+# In a file with decimal commas (semicolon-separated, or text in an Excel cell) "1.177" is 1177 to a
+# Danish reader (a thousands separator) and 1.177 to a program: such a cell is refused, not guessed.
+THOUSANDS_GROUPED = r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+"
+AMBIGUOUS_RULE = ("tallet kan læses på to måder: punktummet kan være tusindtalsseparator eller decimaltegn; "
+                  "i en fil med decimalkomma skrives tal uden tusindtalsseparator (1177) og med komma som "
+                  "decimaltegn (1,177)")
+
 # Digits are ASCII digits: '\d' would also take '١' (Arabic-Indic one), which no number parser reads.
 _INT = r"[+-]?[0-9]+(?:\.0*)?"
 _FLOAT = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
@@ -298,11 +305,27 @@ def _int_cells(text: pd.Series, plain: PlainNumbers | None = None) -> tuple[pd.S
     return well_formed, too_many
 
 
+def ambiguous_numbers(text: pd.Series, decimal_comma: bool) -> pd.Series:
+    """True where a cell of a decimal-comma file is digits grouped by points (``1.177``, ``12.500.000``):
+    a thousands separator to a Danish reader, a decimal point to a program (:data:`AMBIGUOUS_RULE`)."""
+    if not decimal_comma:
+        return pd.Series(False, index=text.index)
+    dotted = text.str.contains(".", regex=False).to_numpy(dtype=bool, na_value=False)
+    result = np.zeros(len(text), dtype=bool)
+    if dotted.any():
+        result[dotted] = text[dotted].str.fullmatch(THOUSANDS_GROUPED).to_numpy(dtype=bool, na_value=False)
+    return pd.Series(result, index=text.index)
+
+
 def parse_int(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
     """Whole numbers -> ``Int64``; ``17`` and ``17.0`` (Excel) are 17, ``2,5`` is invalid.
 
-    More than :data:`MAX_INT_DIGITS` digits is invalid too (see :func:`beyond_limits`).
+    More than :data:`MAX_INT_DIGITS` digits is invalid too (see :func:`beyond_limits`), and so is,
+    with ``decimal_comma``, a number grouped by points (:func:`ambiguous_numbers`).
     """
+    ambiguous = ambiguous_numbers(text, decimal_comma)
+    if ambiguous.any():
+        text = text.where(~ambiguous, "x")
     text = _numeric_text(text, decimal_comma)
     plain = plain_numbers(text)
     empty = _empty(text, plain)
@@ -337,8 +360,12 @@ def _float_cells(text: pd.Series, plain: PlainNumbers | None = None) -> tuple[pd
 def parse_float(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
     """Decimal numbers -> ``float64``, finite values only; decimal comma accepted when ``decimal_comma``.
 
-    ``1e400`` (inf in floating point) is invalid (see :func:`beyond_limits`); so are ``nan`` and ``inf``.
+    ``1e400`` (inf in floating point) is invalid (see :func:`beyond_limits`); so are ``nan`` and ``inf``,
+    and, with ``decimal_comma``, a number grouped by points (:func:`ambiguous_numbers`).
     """
+    ambiguous = ambiguous_numbers(text, decimal_comma)
+    if ambiguous.any():
+        text = text.where(~ambiguous, "x")
     text = _numeric_text(text, decimal_comma)
     plain = plain_numbers(text)
     empty = _empty(text, plain)

@@ -78,6 +78,7 @@ class RawTable:
     numeric_cells: pd.DataFrame | None = None
     may_hold_cpr: bool = True
     numbers: tuple[str, ...] = ()
+    reported: pd.DataFrame | None = None
 
 
 def normalise_name(name: str) -> str:
@@ -118,23 +119,43 @@ def read_table(path: str | Path, header_names: Sequence[str] = (),
     as a number (else as text like the others); :attr:`RawTable.numbers` names
     the columns read so. Whether those numbers are what the text would give is
     the caller's to check (:func:`sikkerby.inputs.validation.validate_file`).
+
+    The problems may include warnings (:attr:`sikkerby.errors.Problem.warning`),
+    which do not stop anything: a hidden first sheet, say.
     """
     path = Path(path)
     try:
         if path.suffix.lower() == ".xlsx":
             grid, lengths, meta = _read_xlsx_grid(path)
         else:
-            grid, lengths, meta = _read_csv_grid(path, header_names, numbers)
+            with _csv_fields_unlimited():
+                grid, lengths, meta = _read_csv_grid(path, header_names, numbers)
     except _ReadFailure as failure:
-        return None, [Problem(path.name, failure.row, None, failure.rule)]
+        return None, [Problem(path.name, failure.row, failure.column, failure.rule)]
+    except MemoryError:
+        return None, [Problem(path.name, None, None, "filen er for stor til at blive læst på denne maskine")]
     return _table_from_grid(path, grid, lengths, meta, header_names)
 
 
 class _ReadFailure(Exception):
-    def __init__(self, rule: str, row: int | None = None):
+    def __init__(self, rule: str, row: int | None = None, column: str | None = None):
         super().__init__(rule)
         self.rule = rule
         self.row = row
+        self.column = column
+
+
+class _csv_fields_unlimited:
+    """The csv module's field size limit (131.072 characters) lifted while a file is read: a longer
+    cell is then reported with its row and column (:data:`MAX_CELL_CHARS`), not as a parse error."""
+
+    def __enter__(self):
+        self.previous = csv.field_size_limit()
+        csv.field_size_limit(max(self.previous, 2**31 - 1))
+
+    def __exit__(self, *exc):
+        csv.field_size_limit(self.previous)
+        return False
 
 
 # --------------------------------------------------------------------- CSV
@@ -184,7 +205,7 @@ def _read_csv_grid(path: Path, header_names: Sequence[str] = (),
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _ReadFailure(f"filen kan ikke åbnes ({exc.strerror})") from None
+        raise _ReadFailure(f"filen kan ikke åbnes ({read_error_text(exc)})") from None
     if data.startswith(_ZIP_MAGIC):
         raise _ReadFailure("filen er en Excel-fil, men hedder .csv; omdøb den til .xlsx")
     text, encoding = decode_bytes(data)
@@ -193,17 +214,24 @@ def _read_csv_grid(path: Path, header_names: Sequence[str] = (),
     if not text or text.isspace():
         raise _ReadFailure("filen er tom: række 1 skal være overskriftsrækken med kolonnenavnene")
     separator = detect_separator(_first_line(text))
+    if _first_line(text).count(separator) >= MAX_COLUMNS:  # before anything is built per column
+        raise _ReadFailure(_too_many_columns_rule(_first_line(text).count(separator) + 1), 1)
     meta = {"decimal_comma": separator == ";", "encoding": encoding, "separator": separator}
     # UTF-8 goes to the C parser as the file's bytes (it would encode the text again)
     source = data if encoding == "utf-8" else None
+    longest = None  # the longest line, in bytes
     try:
         plain = _plain_csv(data, text, encoding, separator)
         grid = lengths = None
         if plain is not None:
+            longest = plain.longest
             meta |= {"clean": plain.clean, "first_cell_empty": plain.first_cell_empty,
                      "may_hold_cpr": plain.may_hold_cpr}
             header = _first_line(text).split(separator)
-            typed = _number_positions(header, header_names, numbers) if plain.clean and not plain.may_hold_cpr else []
+            # A semicolon file has decimal commas: its numbers are read as text, where "1.177" (a
+            # thousands separator or a decimal point?) is found and refused; the C parser would take 1.177.
+            typed = (_number_positions(header, header_names, numbers)
+                     if plain.clean and not plain.may_hold_cpr and not meta["decimal_comma"] else [])
             try:
                 if typed:
                     try:  # row 1 apart, as numbers cannot hold the column names
@@ -224,6 +252,9 @@ def _read_csv_grid(path: Path, header_names: Sequence[str] = (),
             # Field counts per record (quotes respected) find ragged rows; the C
             # parser then reads the cells, wide enough for the widest record.
             lengths = field_counts(text, separator)
+            if lengths.max() > MAX_COLUMNS:
+                raise _ReadFailure(_too_many_columns_rule(int(lengths.max())),
+                                   int(np.argmax(lengths > MAX_COLUMNS)) + 1)
             grid = _parse_csv(source, text, separator, max(int(lengths.max()), 1))
             if len(grid) != len(lengths):  # the two parsers disagree on a quoting corner case
                 records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
@@ -232,7 +263,70 @@ def _read_csv_grid(path: Path, header_names: Sequence[str] = (),
         raise _ReadFailure(f"filen kan ikke læses som CSV ({type(exc).__name__})") from None
     first = 2 if "header" in meta else 1
     grid.index = np.arange(first, len(grid) + first)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if '"' in text and len(lengths) < lines:  # some quoted cell spans lines
+        _refuse_swallowed_records(grid, separator, int(lengths[0]))
+    if longest is None:
+        longest = _longest_line(data if encoding == "utf-8" else text.encode("utf-8"))
+    if longest > MAX_CELL_CHARS:  # only then can a cell be longer (a line's bytes >= its characters)
+        _refuse_long_cells(grid, meta.get("header"))
     return grid, lengths, meta
+
+
+def read_error_text(exc: OSError) -> str:
+    """Why a file or folder could not be read, in Danish."""
+    import errno
+
+    reasons = {errno.EACCES: "der er ikke adgang til at læse den", errno.EPERM: "der er ikke adgang til at læse den",
+               errno.ENOENT: "den findes ikke", errno.EISDIR: "det er en mappe, ikke en fil",
+               errno.ELOOP: "stien er en løkke af symbolske links", errno.EIO: "disken kunne ikke læses"}
+    return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
+def _longest_line(data: bytes) -> int:
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.append(np.flatnonzero(raw == ord("\n")), raw.size)
+    return int(np.diff(ends, prepend=-1).max()) - 1
+
+
+def _refuse_long_cells(grid: pd.DataFrame, header: list[str] | None) -> None:
+    """Raise for the first cell (by row, then column) longer than :data:`MAX_CELL_CHARS`."""
+    first = None
+    for position in grid.columns:
+        column = grid[position]
+        if column.dtype != object:
+            continue
+        lengths = column.str.len().to_numpy(dtype=np.float64, na_value=0)
+        long = np.flatnonzero(lengths > MAX_CELL_CHARS)
+        if long.size and (first is None or long[0] < first[0]):
+            first = (int(long[0]), position, int(lengths[long[0]]))
+    if first is None:
+        return
+    at, position, length = first
+    names = header if header is not None else list(grid.iloc[0])
+    labels = _labels([str(n).strip() for n in names], grid.shape[1])
+    raise _ReadFailure(_long_cell_rule(length), int(grid.index[at]), labels[position])
+
+
+def _refuse_swallowed_records(grid: pd.DataFrame, separator: str, width: int) -> None:
+    """Raise when a cell holds whole records: a stray quote opened it and the lines after it were read as
+    its text (a legal CSV cell may span lines, but not hold lines with every separator of a record)."""
+    if width < 2:
+        return
+    for position in grid.columns:
+        column = grid[position]
+        if column.dtype != object:
+            continue
+        multiline = column.str.contains("[\r\n]", regex=True).to_numpy(dtype=bool, na_value=False)
+        for at in np.flatnonzero(multiline):
+            lines = str(column.iloc[at]).splitlines()[1:]
+            if any(line.count(separator) >= width - 1 for line in lines):
+                names = [str(n).strip() for n in grid.iloc[0]]
+                raise _ReadFailure(
+                    "cellen begynder med et anførselstegn (\"), så de næste linjer i filen er læst som en del af "
+                    "cellen, og de rækker er forsvundet; fjern anførselstegnet, eller luk cellen med et "
+                    "anførselstegn, hvor den slutter",
+                    int(grid.index[at]), _labels(names, grid.shape[1])[position])
 
 
 def _number_positions(header: list[str], header_names: Sequence[str], numbers: Sequence[str]) -> list[int]:
@@ -275,6 +369,7 @@ class _PlainCsv:
     first_cell_empty: np.ndarray  # per record (row 1 first): the record starts with a separator
     clean: bool  # stripping and normalising the cells would change none of them
     may_hold_cpr: bool  # something in the text may be shaped like a CPR number
+    longest: int  # the longest line, in bytes
 
 
 def _plain_csv(data: bytes, text: str, encoding: str, separator: str) -> _PlainCsv | None:
@@ -299,12 +394,13 @@ def _plain_csv(data: bytes, text: str, encoding: str, separator: str) -> _PlainC
     if width < 2 or body.count(sep) != (width - 1) * ends.size:
         return None
     starts = np.concatenate(([0], ends[:-1] + 1))
-    if (ends - starts).max() > csv.field_size_limit():  # the csv module's limit applies: read it cell by cell
+    longest = int((ends - starts).max())
+    if longest > csv.field_size_limit():  # the csv module's limit applies: read it cell by cell
         return None
     raw = np.frombuffer(body, dtype=np.uint8)
     others = set() if text.isascii() else non_ascii_characters(body)
     return _PlainCsv(width, raw[starts] == ord(separator),
-                     cells_are_clean(body, text, sep + b"\n", others), text_may_hold_cpr(body, others))
+                     cells_are_clean(body, text, sep + b"\n", others), text_may_hold_cpr(body, others), longest)
 
 
 def field_counts(text: str, separator: str) -> np.ndarray:
@@ -329,30 +425,195 @@ def field_counts(text: str, separator: str) -> np.ndarray:
 
 # ------------------------------------------------------------------- Excel
 
+# What a workbook may cost (DATA.md §1 says nothing of size; these bound memory and time, and a
+# workbook above them is refused with a Danish message instead of exhausting the machine).
+XLSX_MAX_FILE_BYTES = 256 * 2**20  # the .xlsx file itself
+XLSX_MAX_PART_BYTES = 512 * 2**20  # any part unpacked (a sheet of Excel's 1.048.576 rows x 7 columns: ~0.3 GB)
+XLSX_MAX_STRINGS_BYTES = 64 * 2**20  # the shared strings unpacked (read into memory whole by openpyxl)
+XLSX_MAX_RATIO = 100  # unpacked/packed size of a part larger than 1 MB (Apache POI's zip-bomb limit)
+XLSX_RATIO_FROM_BYTES = 2**20
+MAX_GRID_CELLS = 50_000_000  # cells built: each row holding a value, up to its last cell (Excel's rows x 47)
+MAX_COLUMNS = 1_000  # columns in a file (the contract's files have at most nine; extra ones are ignored)
+MAX_CELL_CHARS = 32_767  # characters in a cell: Excel's own limit
+
+
+def _size(n: int) -> str:
+    from babel.numbers import format_decimal
+
+    if n < 2**20:
+        return f"{format_decimal(max(round(n / 2**10), 1), locale='da_DK')} kB"
+    return f"{format_decimal(round(n / 2**20, 1), locale='da_DK')} MB"
+
+
+def _check_workbook_size(path: Path) -> None:
+    """Refuse a workbook whose unpacked parts would cost too much to read (before openpyxl opens it)."""
+    import zipfile
+
+    size = path.stat().st_size
+    if size > XLSX_MAX_FILE_BYTES:
+        raise _ReadFailure(f"Excel-filen er for stor ({_size(size)}; højst {_size(XLSX_MAX_FILE_BYTES)}); "
+                           "del den op, eller gem den som CSV")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    for part in parts:
+        limit = XLSX_MAX_STRINGS_BYTES if part.filename.endswith("sharedStrings.xml") else XLSX_MAX_PART_BYTES
+        if part.file_size > limit:
+            raise _ReadFailure(f"Excel-filen fylder for meget udpakket ({part.filename}: {_size(part.file_size)}; "
+                               f"højst {_size(limit)}); del den op, eller gem den som CSV")
+        if part.file_size > XLSX_RATIO_FROM_BYTES and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
+            raise _ReadFailure(f"Excel-filen er pakket usædvanligt tæt ({part.filename}: {_size(part.file_size)} "
+                               f"udpakket af {_size(part.compress_size)}); den indeholder sandsynligvis en "
+                               "enorm tekst eller et enormt område; gem tabellen i en ny fil")
+
+
+@dataclass(frozen=True)
+class _SheetCells:
+    """The rows of a sheet that hold a value: their spreadsheet numbers and their values (each row as
+    long as its last stored cell), and the cells that are problems in themselves:
+    ``(row, column, rule, shown)`` (row and column from 1)."""
+
+    rows: list[int]
+    values: list[list]
+    width: int
+    marks: list[tuple[int, int, str, str]]
+
+
+FORMULA_RULE = ("cellen indeholder en formel uden gemt resultat, så værdien kan ikke læses; åbn filen i "
+                "Excel og gem den igen (så beregnes formlen), eller skriv værdien ind")
+EXCEL_ERROR_RULE = "cellen indeholder en Excel-fejl i stedet for en værdi; ret formlen eller værdien"
+
+
+def _read_sheet_cells(workbook, sheet) -> _SheetCells:
+    """The rows of ``sheet`` that hold a value, each as long as its last stored cell.
+
+    openpyxl's own row iterator yields every row up to the last one and pads
+    each to the sheet's width, so one cell at XFD1048576 would cost 17 billion
+    cells; its worksheet parser (the same one the iterator uses) yields the
+    stored cells only, so rows without a cell cost nothing here, and the cells
+    built are bounded (:data:`MAX_GRID_CELLS`). A formula without a stored result
+    (as openpyxl and some exporters write it), an Excel error value (``#REF!``)
+    and a cell longer than :data:`MAX_CELL_CHARS` are marked, to be reported
+    naming the cell: read as empty or as text they would silently change a figure.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    marks: list[tuple[int, int, str, str]] = []
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:
+                    shown = f"{get_column_letter(cell['column'])}{cell['row']}: ={(formula.text or '')[:40]}"
+                    marks.append((cell["row"], cell["column"], FORMULA_RULE, shown))
+                    cell["value"] = ""  # a cell of its own, not a gap
+            elif cell["data_type"] == "e":
+                marks.append((cell["row"], cell["column"], EXCEL_ERROR_RULE,
+                              f"{get_column_letter(cell['column'])}{cell['row']}: {cell['value']}"))
+            elif isinstance(cell["value"], str) and len(cell["value"]) > MAX_CELL_CHARS:
+                marks.append((cell["row"], cell["column"], _long_cell_rule(len(cell["value"])),
+                              f"{get_column_letter(cell['column'])}{cell['row']}"))
+                cell["value"] = ""
+            return cell
+
+    rows: list[int] = []
+    values: list[list] = []
+    width = 0
+    built = 0  # cells built, empty ones within a row included
+    with sheet._get_source() as source:
+        parser = Parser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                        date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        for _, cells in parser.parse():
+            stored = [cell for cell in cells if cell["value"] is not None]
+            if not stored:
+                continue
+            last = max(cell["column"] for cell in stored)
+            built += last
+            if built > MAX_GRID_CELLS:
+                raise _ReadFailure("arket er for stort: det har for mange celler med indhold, eller celler langt "
+                                   "uden for tabellen; slet det, der står uden for tabellen, eller gem det som CSV",
+                                   stored[0]["row"])
+            row = [None] * last
+            for cell in stored:
+                row[cell["column"] - 1] = cell["value"]
+            rows.append(stored[0]["row"])
+            values.append(row)
+            width = max(width, last)
+    return _SheetCells(rows, values, width, marks)
+
+
+def _long_cell_rule(length: int) -> str:
+    from babel.numbers import format_decimal
+
+    return (f"cellen er for lang ({format_decimal(length, locale='da_DK')} tegn; højst "
+            f"{format_decimal(MAX_CELL_CHARS, locale='da_DK')}, som i Excel)")
+
+
 def _read_xlsx_grid(path: Path) -> tuple[pd.DataFrame, None, dict]:
     from openpyxl import load_workbook
 
+    _check_workbook_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except _ReadFailure:
+        raise
     except Exception as exc:  # openpyxl raises many types for a broken or foreign file
         raise _ReadFailure(f"filen kan ikke åbnes som Excel-fil (.xlsx) ({type(exc).__name__})") from None
+    warnings: list[Problem] = []
     try:
         if not workbook.worksheets:
             raise _ReadFailure("Excel-filen har ingen ark")
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers store a wrong sheet size; read what is there
-        records = list(sheet.iter_rows(min_row=1, values_only=True))
+        visible = [ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        sheet = visible[0] if visible else workbook.worksheets[0]
+        if sheet is not workbook.worksheets[0]:
+            hidden = workbook.worksheets[0].title
+            warnings.append(Problem(path.name, None, None,
+                                    f"det første ark «{hidden}» er skjult; det første synlige ark «{sheet.title}» "
+                                    "er læst", warning=True))
+        try:
+            found = _read_sheet_cells(workbook, sheet)
+        except _ReadFailure:
+            raise
+        except Exception as exc:  # a damaged sheet part
+            raise _ReadFailure(f"arket «{sheet.title}» kan ikke læses ({type(exc).__name__})") from None
     finally:
         workbook.close()
-    width = max(map(len, records), default=0)
-    if width == 0:
+    if not found.values:
         raise _ReadFailure("det første ark er tomt: række 1 skal være overskriftsrækken med kolonnenavnene")
-    grid = pd.DataFrame([tuple(row) + (None,) * (width - len(row)) for row in records], dtype=object)
+    rows, values = found.rows, found.values
+    if rows[0] != 1:  # row 1 is the header's, also when it is empty
+        rows, values = [1, *rows], [[], *values]
+    grid = pd.DataFrame([row + [None] * (found.width - len(row)) for row in values],
+                        index=np.asarray(rows, dtype=np.int64), dtype=object)
+    # only the columns holding a value somewhere (a cell at XFD1048576 is one column, not 16.384)
+    used = np.flatnonzero(grid.notna().any(axis=0).to_numpy())
+    if len(used) > MAX_COLUMNS:
+        raise _ReadFailure(_too_many_columns_rule(len(used)))
+    if len(used) < grid.shape[1]:
+        grid = grid.iloc[:, used]
+    column_numbers = [int(c) + 1 for c in used]
+    grid.columns = range(len(column_numbers))
     numeric = grid.apply(lambda column: column.map(_is_number)).astype(bool)
     grid = grid.apply(lambda column: column.map(excel_cell_text))
-    grid.index = numeric.index = np.arange(1, len(grid) + 1)
-    # Text typed into Excel cells may use decimal commas (numeric cells never reach here as text).
-    return grid, None, {"decimal_comma": True, "encoding": None, "separator": None, "numeric": numeric}
+    # Number cells are written with a decimal comma (the file's convention), so that a number
+    # 1.177 is never taken for a thousands separator; text typed into cells may use either.
+    position = {number: at for at, number in enumerate(column_numbers)}
+    marks = [(row, position[column], rule, shown) for row, column, rule, shown in found.marks if column in position]
+    return grid, None, {"decimal_comma": True, "encoding": None, "separator": None, "numeric": numeric,
+                        "letters": [_column_letter(c - 1) for c in column_numbers],
+                        "marks": marks, "problems": warnings}
+
+
+def _too_many_columns_rule(count: int) -> str:
+    from babel.numbers import format_decimal
+
+    return (f"filen har for mange kolonner ({format_decimal(count, locale='da_DK')}; højst "
+            f"{format_decimal(MAX_COLUMNS, locale='da_DK')}); slet de kolonner, der ikke hører til tabellen")
 
 
 def _is_number(value) -> bool:
@@ -360,8 +621,8 @@ def _is_number(value) -> bool:
 
 
 def excel_cell_text(value) -> str:
-    """An Excel cell's value as the text a CSV export would hold."""
-    if value is None:
+    """An Excel cell's value as the text a Danish CSV export would hold (numbers with a decimal comma)."""
+    if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -374,7 +635,7 @@ def excel_cell_text(value) -> str:
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
-        return repr(value)
+        return repr(value).replace(".", ",")
     return str(value)
 
 
@@ -387,6 +648,12 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
     ``lengths`` holds each CSV record's number of fields (``None`` for Excel,
     whose rows all have the sheet's width).
     """
+    table, problems = _split_grid(path, grid, lengths, meta, header_names)
+    return table, list(meta.get("problems", ())) + problems
+
+
+def _split_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None, meta: dict,
+                header_names: Sequence[str]) -> tuple[RawTable | None, list[Problem]]:
     file = path.name
     if not meta.get("clean"):  # a CSV file's bytes may have shown that stripping would change nothing
         grid = pd.DataFrame({position: _strip_column(grid[position]) for position in grid.columns}, index=grid.index)
@@ -419,7 +686,12 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
     if misplaced is not None:
         ragged[:] = False  # every row looks ragged against a title line; say the real problem only
     header = (header + [""] * grid.shape[1])[:grid.shape[1]]
-    labels = _labels(header, grid.shape[1])
+    labels = _labels(header, grid.shape[1], meta.get("letters"))
+    marks = list(meta.get("marks", ()))
+    if misplaced is None:
+        regular = ~blank & ~ragged  # a ragged row is reported as such
+        marks += _outside_the_table(body if regular.all() else body[regular], header, labels)
+    marked, reported = _marked_cells(file, marks, labels, body.index[~blank])
     if blank.any():
         body = body[~blank]
     body = body.set_axis(labels, axis=1)
@@ -430,7 +702,8 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
     table = RawTable(file, path, body, tuple(header), ragged, meta["decimal_comma"],
                      header_ok=misplaced is None, encoding=meta["encoding"], separator=meta["separator"],
                      numeric_cells=numeric, may_hold_cpr=meta.get("may_hold_cpr", True),
-                     numbers=tuple(labels[position] for position in meta.get("numbers", ())))
+                     numbers=tuple(labels[position] for position in meta.get("numbers", ())),
+                     reported=reported)
 
     if misplaced is not None:
         return table, [Problem(file, misplaced, None,
@@ -442,7 +715,48 @@ def _table_from_grid(path: Path, grid: pd.DataFrame, lengths: np.ndarray | None,
     sep_name = _SEPARATOR_NAMES.get(meta["separator"] or ",", "komma")
     rule = f"rækken har et andet antal felter end overskriftsrækken ({width}, adskilt med {sep_name})"
     counts = [f"{int(lengths[r - 1])} felter" for r in rows[:LIST_LIMIT]]
-    return table, row_problems(file, None, rule, rows, counts)
+    return table, marked + row_problems(file, None, rule, rows, counts)
+
+
+OUTSIDE_RULE = ("rækken har kun indhold uden for tabellen, i en kolonne uden navn i række 1; slet indholdet, "
+                "eller giv kolonnen et navn")
+
+
+def _outside_the_table(body: pd.DataFrame, header: list[str], labels: list[str]) -> list[tuple[int, int, str, str]]:
+    """Marks for the rows whose cells are all empty in the named columns but not in an unnamed one (a
+    stray cell far below or beside the table, say at XFD1048576): one mark per such row, on its first
+    cell outside the table, so that the row is reported once instead of as empty in every column."""
+    named = [i for i, name in enumerate(header) if name != ""]
+    unnamed = [i for i, name in enumerate(header) if name == ""]
+    if not named or not unnamed or body.empty:
+        return []
+    inside = (body.iloc[:, named] != "").any(axis=1).to_numpy()
+    outside = (body.iloc[:, unnamed] != "").to_numpy()
+    rows = np.flatnonzero(~inside & outside.any(axis=1))
+    marks = []
+    for at in rows:
+        position = unnamed[int(np.argmax(outside[at]))]
+        marks.append((int(body.index[at]), position, OUTSIDE_RULE, labels[position]))
+    return marks
+
+
+def _marked_cells(file: str, marks, labels: list[str], rows: pd.Index) -> tuple[list[Problem], pd.DataFrame | None]:
+    """The problems of the cells an Excel sheet marked (``(row, position, rule, shown)``), and a frame
+    (``rows`` x ``labels``) that is True at those cells; ``None`` without marks."""
+    if not marks:
+        return [], None
+    reported = pd.DataFrame(np.zeros((len(rows), len(labels)), dtype=bool), index=rows, columns=labels)
+    problems = []
+    for row, position, rule, shown in marks:
+        if rule == OUTSIDE_RULE:  # the whole row is the problem (its contract cells are empty)
+            problems.append(Problem(file, row, None, rule, shown))
+            if row in reported.index:
+                reported.iloc[reported.index.get_loc(row), :] = True
+            continue
+        problems.append(Problem(file, row, labels[position], rule, shown))
+        if row in reported.index:
+            reported.iloc[reported.index.get_loc(row), position] = True
+    return problems, reported
 
 
 def _strip_column(column: pd.Series) -> pd.Series:
@@ -454,16 +768,18 @@ def _strip_column(column: pd.Series) -> pd.Series:
     return by_unique(column, lambda distinct: distinct.str.strip().str.normalize("NFC")).astype(object)
 
 
-def _labels(header: list[str], width: int) -> list[str]:
-    """Column labels: the header's names; unnamed and repeated ones name the spreadsheet column."""
+def _labels(header: list[str], width: int, letters: Sequence[str] | None = None) -> list[str]:
+    """Column labels: the header's names; unnamed and repeated ones name the spreadsheet column
+    (``letters``: each position's column letter, when the positions are not A, B, C ...)."""
     labels: list[str] = []
     seen: set[str] = set()
     for position in range(width):
         name = header[position] if position < len(header) else ""
+        letter = letters[position] if letters is not None else _column_letter(position)
         if name == "":
-            labels.append(f"(kolonne {_column_letter(position)})")
+            labels.append(f"(kolonne {letter})")
         elif normalise_name(name) in seen:
-            labels.append(f"{name} (kolonne {_column_letter(position)})")
+            labels.append(f"{name} (kolonne {letter})")
         else:
             labels.append(name)
         seen.add(normalise_name(name))

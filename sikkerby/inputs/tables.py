@@ -21,6 +21,9 @@ class Dataset:
     succeskriterier: pd.DataFrame
     source_dir: Path
     source_files: dict[str, Path]  # input name -> the file that was read
+    # Plausibility findings beyond the contract (DATA.md §1), one Danish sentence each, naming file, row and
+    # column: for the run log and the publication's note on data quality. Never a reason to refuse.
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def table_names(cls) -> tuple[str, ...]:

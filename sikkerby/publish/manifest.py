@@ -63,14 +63,23 @@ def now_iso() -> str:
 def build_manifest(*, year: int, parameters: dict, data_dir: Path, sample_data: bool,
                    inputs: dict[str, dict[str, str]], notebooks: list[dict], params: dict[str, str],
                    renderer: str, started: str, finished: str, cache_key: str,
-                   versions: dict, git: dict | None, outputs: list[str]) -> dict:
-    """The manifest as a dict (see DATA.md §4); written by :func:`write_manifest`."""
+                   versions: dict, git: dict | None, outputs: list[str], input_snapshot: bool = False,
+                   warnings: list[str] | None = None) -> dict:
+    """The manifest as a dict (see DATA.md §4); written by :func:`write_manifest`.
+
+    ``data_dir`` is the folder the user named; ``input_snapshot`` says that the run copied the
+    inputs from it before validation and worked only from the copy, so the ``inputs`` hashes are those
+    of exactly what was validated, computed and published (a file changed in ``data_dir`` during the
+    run is not in this publication). ``warnings`` are the data's plausibility warnings (DATA.md §1).
+    """
     return {
         "aar": year,
         "parameters": parameters,
         "data_dir": str(data_dir),
         "sample_data": sample_data,
+        "input_snapshot": input_snapshot,
         "inputs": inputs,
+        "input_warnings": list(warnings or ()),
         "params": params,
         "notebooks": notebooks,
         "versions": versions,

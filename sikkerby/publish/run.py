@@ -14,16 +14,28 @@ The order is the promise of DATA.md §4-5 and DESIGN.md:
    (``<out>/.<Y>.build-<random>``) and swapped in only when everything
    succeeded. A failed or interrupted year leaves ``<out>/<Y>/`` exactly as it
    was and keeps its build as ``<out>/.<Y>.failed-<time>/`` for diagnosis.
+
+One snapshot: before validation the input files are copied, and hashed as they
+are copied, into the run's own temporary folder (:class:`RunFolder`); the run
+validates, computes the CSVs and executes every notebook from that copy, and the
+manifest records its hashes and the original folder. An input changed while the
+run goes on changes nothing of this publication (the bundled sample data, part
+of the package, are not copied: their hashes are checked again at the end).
+Everything temporary of the run (the snapshot, the PDF's work folder, the
+kernels' connection files) lies in that folder, removed at the end; a run
+killed with SIGKILL leaves it, and the next run removes it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import secrets
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,7 +50,7 @@ from sikkerby.config.paths import (
     params_dir,
     resolve_data_dir,
 )
-from sikkerby.errors import SikkerByError, error_text
+from sikkerby.errors import InputError, Problem, SikkerByError, error_text, mask_cpr_text
 from sikkerby.publish import cache
 from sikkerby.publish.progress import Progress, RunLog, seconds_da
 from sikkerby.publish.render.chapters import Chapter, discover_chapters
@@ -197,6 +209,145 @@ class _SignalsBlocked:
         return False
 
 
+# --- the run's own temporary folder, and the snapshot of the inputs -----------------------------------
+
+RUN_FOLDER_PREFIX = "sikkerby-run-"
+_STALE_UNLOCKED_SECONDS = 3600  # a run folder without a lock file is left for an hour (being created)
+
+
+def _try_lock(path: Path):
+    """An exclusive, non-blocking advisory lock on ``path``: the open file, or ``None`` when another
+    process holds it (or the lock cannot be taken)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on this platform
+        return None
+    try:
+        handle = open(path, "a+")  # noqa: SIM115 - held while the lock is
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def remove_stale_run_folders(base: Path) -> list[Path]:
+    """Remove the run folders in ``base`` that no running ``sikkerby run`` holds (their lock is free):
+    left by runs killed with SIGKILL. Returns the folders removed."""
+    removed = []
+    try:
+        candidates = sorted(base.glob(RUN_FOLDER_PREFIX + "*"))
+    except OSError:
+        return removed
+    for folder in candidates:
+        lock_path = folder / ".lock"
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            if not lock_path.exists():
+                if time.time() - folder.stat().st_mtime < _STALE_UNLOCKED_SECONDS:
+                    continue
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+                continue
+        except OSError:
+            continue
+        handle = _try_lock(lock_path)
+        if handle is None:
+            continue  # a live run
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        finally:
+            handle.close()
+    return removed
+
+
+class RunFolder:
+    """The run's temporary folder ``<tmp>/sikkerby-run-<random>/``: the snapshot of the inputs
+    (``inputs/``) and every temporary file of the run (``tmp/``: this process's ``tempfile`` folder, and
+    ``TMPDIR`` of the kernels and tools it starts). Held by a lock while the run lives; removed by
+    :meth:`close`, or by the next run's :func:`remove_stale_run_folders` after a SIGKILL."""
+
+    def __init__(self):
+        base = Path(tempfile.gettempdir())
+        self.removed = remove_stale_run_folders(base)
+        self.path = Path(tempfile.mkdtemp(prefix=RUN_FOLDER_PREFIX, dir=base))
+        self._lock = _try_lock(self.path / ".lock")
+        self.tmp = self.path / "tmp"
+        self.tmp.mkdir()
+        self._saved = (tempfile.tempdir, os.environ.get("TMPDIR"))
+        tempfile.tempdir = str(self.tmp)
+        os.environ["TMPDIR"] = str(self.tmp)
+
+    def close(self) -> None:
+        previous_tempdir, previous_env = self._saved
+        tempfile.tempdir = previous_tempdir
+        if previous_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous_env
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+
+def input_candidates(folder: Path) -> list[Path]:
+    """The files of ``folder`` that validation may read or name: every regular file whose base name is
+    one of the contract's inputs, in any case and with any suffix (``Lukninger.CSV``, ``lukninger.xls``)."""
+    from sikkerby.inputs.contract import INPUT_FILES
+
+    names = {f.name for f in INPUT_FILES}
+    return sorted(p for p in folder.iterdir() if p.stem.lower() in names and p.is_file())
+
+
+def snapshot_inputs(folder: Path, target: Path, chunk: int = 1 << 20) -> dict[str, str]:
+    """Copy the inputs of ``folder`` into ``target`` (made here), hashing each as it is copied:
+    ``{file name: SHA-256 of the copy}``. A file that cannot be read is an :class:`InputError`."""
+    target.mkdir()
+    hashes: dict[str, str] = {}
+    problems = []
+    from sikkerby.inputs.readers import read_error_text
+
+    for path in input_candidates(folder):
+        digest = hashlib.sha256()
+        try:
+            source = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            problems.append(Problem(path.name, None, None, f"filen kan ikke åbnes ({read_error_text(exc)})"))
+            continue
+        with source:
+            try:
+                copy = open(target / path.name, "xb")  # noqa: SIM115
+            except OSError as exc:
+                raise SikkerByError(f"Inddata kan ikke kopieres til kørslens mappe {target}: {error_text(exc)}. "
+                                    "Publikationen er ikke ændret.") from None
+            with copy:
+                while True:
+                    try:
+                        block = source.read(chunk)
+                    except OSError as exc:
+                        problems.append(Problem(path.name, None, None,
+                                                f"filen kan ikke læses ({read_error_text(exc)})"))
+                        break
+                    if not block:
+                        hashes[path.name] = digest.hexdigest()
+                        break
+                    digest.update(block)
+                    try:
+                        copy.write(block)
+                    except OSError as exc:
+                        raise SikkerByError(f"Inddata kan ikke kopieres til kørslens mappe {target}: "
+                                            f"{error_text(exc)}. Publikationen er ikke ændret.") from None
+    if problems:
+        raise InputError(problems)
+    return hashes
+
+
 # --- one year's build -----------------------------------------------------------------------------
 
 @dataclass
@@ -239,14 +390,14 @@ class _Run:
     def __init__(self, *, years, data_dir, out_dir, jobs, force, quiet, notebooks_dir, stream,
                  params_dir=None, renderer="auto"):
         self.years = list(dict.fromkeys(int(y) for y in years))
-        self.data_arg = "" if data_dir is None or str(data_dir).strip() == "" else str(Path(data_dir).resolve())
-        self.data_path = resolve_data_dir(self.data_arg).resolve()
-        self.sample = is_sample_data(self.data_arg)
-        self.out_dir = Path(out_dir).resolve()
+        self.data_arg = "" if data_dir is None or str(data_dir).strip() == "" else str(_resolved(Path(data_dir)))
+        self.data_path = _resolved(resolve_data_dir(self.data_arg))
+        self.sample = _is_sample(self.data_arg)
+        self.out_dir = _resolved(Path(out_dir))
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.force = force
-        self.notebooks = _notebooks_dir(notebooks_dir).resolve()
-        self.params_dir = _params_dir(params_dir).resolve()
+        self.notebooks = _resolved(_notebooks_dir(notebooks_dir))
+        self.params_dir = _resolved(_params_dir(params_dir))
         self.renderer_choice = renderer  # --renderer: auto, offline or quarto
         self.stream = stream if stream is not None else sys.stderr
         self.progress = Progress(quiet=quiet, stream=self.stream)
@@ -259,6 +410,9 @@ class _Run:
         self.started = datetime.now().astimezone().isoformat(timespec="seconds")
         self.dataset = None  # the validated inputs, while this process needs them
         self.source_files: dict = {}  # input name -> the file read (for the manifest)
+        self.run_folder: RunFolder | None = None
+        self.work_data = self.data_arg  # the folder validated and given to the notebooks: the snapshot
+        self.snapshot: dict[str, str] | None = None  # file name -> SHA-256 of the copy worked from
         self._early: threading.Thread | None = None  # starts the runner's warm kernels
         self._runner = None  # sikkerby.publish.execute.NotebookRunner
 
@@ -322,7 +476,7 @@ class _Run:
             relative = os.path.relpath(path)
         except ValueError:
             return str(path)
-        return str(Path(path).resolve()) if relative.startswith("..") else relative
+        return str(_resolved(Path(path))) if relative.startswith("..") else relative
 
     # -- phase 1: what needs doing
     def plan(self) -> list[int]:
@@ -335,9 +489,12 @@ class _Run:
         chosen, why = choose_renderer(self.renderer_choice)
         self.renderer_name = RENDERER_QUARTO if chosen == QUARTO else RENDERER_NBCONVERT
         self.say(why)
-        self.fingerprint = cache.fingerprint(
-            data_dir=self.data_path, notebooks=[c.source for c in self.chapters],
-            params_dir=self.params_dir, renderer=self.renderer_name)
+        try:
+            self.fingerprint = cache.fingerprint(
+                data_dir=self.data_path, notebooks=[c.source for c in self.chapters],
+                params_dir=self.params_dir, renderer=self.renderer_name)
+        except OSError as exc:  # an input (or the folder) that cannot be read: say which, as validation would
+            raise self.unreadable(exc) from None
         self.keys = {y: cache.year_key(self.fingerprint, y) for y in self.years}
         todo = []
         for year in self.years:
@@ -349,14 +506,68 @@ class _Run:
                 todo.append(year)
         return todo
 
+    def unreadable(self, exc: OSError) -> SikkerByError:
+        """The error for a file the run cannot read: an input problem when it is an input, else a message."""
+        from sikkerby.inputs.readers import read_error_text
+
+        name = Path(exc.filename) if exc.filename else None
+        if name is not None and (name == self.data_path or name.parent == self.data_path):
+            if name == self.data_path:
+                return InputError([Problem(str(name), None, None,
+                                           f"mappen med inddata kan ikke læses ({read_error_text(exc)})")])
+            return InputError([Problem(name.name, None, None, f"filen kan ikke åbnes ({read_error_text(exc)})")])
+        return SikkerByError(f"{exc.filename or 'En fil'} kan ikke læses ({read_error_text(exc)}). "
+                             "Publikationen er ikke ændret.")
+
+    # -- phase 1b: one snapshot of the inputs
+    def take_snapshot(self) -> None:
+        """Copy the inputs into the run's folder (:func:`snapshot_inputs`); from here on the run works
+        from the copy, and the cache keys describe it. The bundled sample is not copied (its hashes are
+        checked again before a year is published, :meth:`sample_unchanged`)."""
+        self.run_folder = RunFolder()
+        for stale in self.run_folder.removed:
+            self.log(f"Fjernede {stale}, efterladt af en afbrudt kørsel")
+        if self.sample:
+            return
+        try:
+            self.data_path.stat()
+            if not self.data_path.is_dir():
+                return  # validation names the problem
+            input_candidates(self.data_path)
+        except (OSError, RuntimeError):
+            return  # validation names the problem
+        try:
+            self.snapshot = snapshot_inputs(self.data_path, self.run_folder.path / "inputs")
+        except OSError as exc:  # the folder itself could not be listed after all
+            raise self.unreadable(exc) from None
+        self.work_data = str(self.run_folder.path / "inputs")
+        # the key as the next run's plan computes it from the folder (fingerprint.input_files), from the copy
+        read = {name: sha for name, sha in self.snapshot.items() if Path(name).suffix.lower() in (".csv", ".xlsx")}
+        self.fingerprint = {**self.fingerprint, "inputs": read}
+        self.keys = {y: cache.year_key(self.fingerprint, y) for y in self.years}
+        self.log(f"Inddata kopieret til {self.work_data} ({len(self.snapshot)} filer); kørslen bruger kopien.")
+
+    def sample_unchanged(self) -> bool:
+        """For the bundled sample (not copied): are its files still the ones the run started with?"""
+        from sikkerby.inputs.fingerprint import input_files, sha256_file
+
+        try:
+            now = {name: sha256_file(path) for name, path in input_files(self.data_path).items()}
+        except OSError:
+            return False
+        return now == self.fingerprint["inputs"]
+
     # -- phase 2: validate
     def validate(self):
         _skip_slow_optional_imports()
         self.say(f"Validerer inddata i {'de medfølgende eksempeldata' if self.sample else self.rel(self.data_path)} …")
         t0 = time.perf_counter()
-        self.dataset = load_inputs(self.data_arg, self.programme, reuse=not self.force)
+        self.dataset = load_inputs(self.work_data, self.programme, reuse=not self.force)
         self.source_files = dict(self.dataset.source_files)  # for the manifest, also after drop_dataset
         self.log(f"Inddata er i orden ({seconds_da(time.perf_counter() - t0)}).")
+        self.warnings = tuple(self.dataset.warnings)
+        for warning in self.warnings:  # beyond the contract: reported, and in the publication's note
+            self.error(mask_cpr_text(f"Advarsel: {warning}"))
         from sikkerby.report.formatting import reporting_year_warnings
 
         data_years = self.dataset.years()
@@ -374,7 +585,7 @@ class _Run:
     def dataset_for_tables(self):
         """The validated data, read back (:mod:`sikkerby.inputs.dataset_cache`) when :meth:`drop_dataset` let go of them."""
         if self.dataset is None:
-            self.dataset = load_inputs(self.data_arg, self.programme, reuse=True)
+            self.dataset = load_inputs(self.work_data, self.programme, reuse=True)
         return self.dataset
 
     # -- phase 3: build folders and jobs
@@ -404,7 +615,8 @@ class _Run:
             for chapter in self.chapters:
                 yb.pending.add(chapter.name)
                 work.append(NotebookJob(year, chapter, build / "notebooks" / chapter.name,
-                                        self.notebook_parameters(year) | dict(chapter.parameters), self.notebooks))
+                                        self.notebook_parameters(year) | {"data_dir": self.work_data}
+                                        | dict(chapter.parameters), self.notebooks))
         return work
 
     def notebook_parameters(self, year: int) -> dict:
@@ -417,7 +629,7 @@ class _Run:
 
         try:
             for name, frame in output_tables(self.dataset_for_tables(), self.programme, yb.year).items():
-                write_csv(frame, yb.build / name)
+                write_csv(neutralise_formulas(frame), yb.build / name)
             self.log("CSV-filerne er skrevet.", yb.year)
         except SikkerByError as exc:
             yb.problems.append(str(exc))
@@ -510,12 +722,13 @@ class _Run:
         if not hasattr(self, "_versions"):
             self._versions = tool_versions(self.renderer_name)
             self._git = git_commit()
-        sources = self.source_files
-        read = {Path(p).name for p in sources.values()} if sources else set(cache.input_files(self.data_path))
+        # the files validation read, with the hashes of what the run worked from (the snapshot's)
         inputs = {}
-        for name, path in cache.input_files(self.data_path).items():
-            if name in read:
-                inputs[Path(name).stem] = {"file": name, "sha256": self.fingerprint["inputs"][name]}
+        for stem, path in sorted(self.source_files.items()):
+            name = Path(path).name
+            sha = self.fingerprint["inputs"].get(name)
+            if sha is not None:
+                inputs[stem] = {"file": name, "sha256": sha}
         notebooks = []
         for c in self.chapters:
             r = yb.results.get(c.name)
@@ -525,7 +738,8 @@ class _Run:
         outputs = sorted(set(outputs) | {"manifest.json", "run.log"})
         return build_manifest(
             year=yb.year, parameters=self.notebook_parameters(yb.year), data_dir=self.data_path,
-            sample_data=self.sample, inputs=inputs,
+            sample_data=self.sample, inputs=inputs, input_snapshot=self.snapshot is not None,
+            warnings=list(getattr(self, "warnings", ())),
             params={name: sha for name, sha in self.fingerprint["params"].items()},
             notebooks=notebooks, renderer=self.renderer_name, started=yb.started, finished=now_iso(),
             cache_key=yb.key, versions=self._versions, git=self._git, outputs=outputs)
@@ -536,6 +750,9 @@ class _Run:
 
         if not yb.failed:
             self.render_rest(yb)
+        if not yb.failed and self.sample and not self.sample_unchanged():
+            yb.problems.append("De medfølgende eksempeldata blev ændret under kørslen; publikationen ville "
+                               "blande gamle og nye tal. Kør igen.")
         if not yb.failed:
             try:
                 write_manifest(yb.build / "manifest.json", self.manifest(yb))
@@ -619,6 +836,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         todo = run.plan()
         if not todo:
             return 0
+        run.take_snapshot()
         large = run.start_kernels_early(todo)
         if large:
             run.log("Starter notebookkernerne, mens inddata valideres.")
@@ -687,6 +905,8 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
     finally:
         run.close_runner()
         _restore_environment(saved_environment)
+        if run.run_folder is not None:
+            run.run_folder.close()
         for lock in run.locks:
             lock.release()
         for logger, handler in run.log_handlers:
@@ -752,3 +972,50 @@ def _skip_slow_optional_imports() -> None:
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` made absolute with symbolic links resolved; as given (absolute) when that fails (a
+    symlink loop raises RuntimeError before Python 3.13): validation then says what is wrong with it."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def _is_sample(data_dir: str) -> bool:
+    try:
+        return is_sample_data(data_dir)
+    except (OSError, RuntimeError):
+        return False
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
+
+
+def neutralise_formulas(frame):
+    """``frame`` with every text cell that a spreadsheet would take for a formula (it starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return: ``=HYPERLINK(...)``) prefixed with a single
+    quote, so opening the published CSV in Excel shows the text instead of running it (OWASP's advice
+    on CSV injection). Number columns, and text that is a plain number (``-1.5``), are left as they are."""
+    import numpy as np
+    import pandas as pd
+
+    changed = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        text = column.astype("object")
+        is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if not is_text.any():
+            continue
+        cells = text[is_text].astype("str")
+        risky = cells.str.startswith(_FORMULA_START) & ~cells.str.fullmatch(_PLAIN_NUMBER)
+        if risky.any():
+            values = text.to_numpy(dtype=object, copy=True)
+            at = np.flatnonzero(is_text)[risky.to_numpy(dtype=bool)]
+            values[at] = ["'" + v for v in values[at]]
+            changed[name] = pd.Series(values, index=frame.index, dtype=column.dtype, name=name)
+    return frame.assign(**changed) if changed else frame

@@ -3,8 +3,11 @@
 For every unplanned closure: deadline (``frist``) = the N-th working day after
 ``startdato`` (the start day is day 0; N is the målepunkt's ``working_days`` in
 program.yaml). The plan is on time when ``handleplan_dato`` ≤ ``frist``; a
-missing ``handleplan_dato`` counts as late. A closure counts in the year it
-starts. A year without unplanned closures starting in it has no value.
+missing ``handleplan_dato`` counts as late. A plan dated before ``startdato`` (made
+ahead of an announced closure) is on time (DATA.md §1; validation warns of it, as
+it may be a typing error); its ``arbejdsdage`` is negative, the working days it came
+before the start. A closure counts in the year it starts. A year without unplanned
+closures starting in it has no value.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ def handleplan_deadlines(lukninger: pd.DataFrame, working_days: int) -> pd.DataF
     """One row per unplanned closure with ``frist``, ``arbejdsdage`` and ``rettidig``.
 
     ``arbejdsdage``: working days after ``startdato`` up to ``handleplan_dato``
-    (``<NA>`` when no plan); ``aar``: the year the closure starts.
+    (``<NA>`` when no plan; for a plan before the start, minus the working days after
+    the plan up to the start); ``aar``: the year the closure starts.
     """
     lk = unplanned(lukninger)
     start = lk["startdato"].to_numpy().astype("datetime64[D]")
@@ -39,8 +43,12 @@ def handleplan_deadlines(lukninger: pd.DataFrame, working_days: int) -> pd.DataF
     years = start.astype("datetime64[Y]").astype("int64") + 1970
     deadline = add_working_days(start, working_days)
     counted = np.zeros(len(lk), dtype="int64")
-    if has_plan.any():
-        counted[has_plan] = working_days_between(start[has_plan], plan[has_plan])
+    after = has_plan & (plan >= start)
+    before = has_plan & (plan < start)  # a plan made ahead: minus the working days after it up to the start
+    if after.any():
+        counted[after] = working_days_between(start[after], plan[after])
+    if before.any():
+        counted[before] = -working_days_between(plan[before], start[before])
     out = pd.DataFrame({
         "lukning_id": lk["lukning_id"].to_numpy(),
         "institution": lk["institution"].to_numpy(),
