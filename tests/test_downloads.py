@@ -90,7 +90,7 @@ def test_a_chart_caption_carries_the_charts_numbers(programme):
 
     chart = series_chart(pd.DataFrame({"aar": [2013, 2014, 2015], "vaerdi": [17.61, 16.4, 15.249],
                                        "ci_nedre": [16.5, 15.3, 14.1], "ci_oevre": [18.7, 17.5, 16.4]}),
-                         programme.maalepunkt("utryghed_aften"), 2015)
+                         programme.indikator("utryghed_aften"), 2015)
     data, metadata = Caption("Utryghed", data=chart.data)._repr_mimebundle_()
     rows = read_csv_text(data["text/csv"])
     assert rows[0] == ["År", "Målt værdi (%)", "95 %-konfidensinterval, nedre (%)",

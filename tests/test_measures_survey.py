@@ -101,3 +101,20 @@ def test_by_bydel_year_without_valid_answers_has_no_rows(answers):
         out = survey.utryghed_aften_by_bydel(answers, year, bydele=["Indre By", "Nørrebro", "Valby"])
         assert out.empty, out
         assert list(out.columns) == ["bydel", *survey.COLUMNS]
+
+
+def test_extreme_weights_give_the_same_figures_as_their_scaled_copies():
+    """Weights of 1e300 (and 1e-320) must not overflow Σw²: the share and n_eff only depend on the weights' ratios.
+    By hand: weights 1, 1, 2 with answers 4, 1, 2 -> p = 1/4 = 25 %, n_eff = (1+1+2)² / (1+1+4) = 16/6."""
+    import numpy as np
+    import pandas as pd
+
+    from sikkerby.model.calculations.survey import utryghed_aften
+
+    answers = pd.array([4, 1, 2], dtype="Int64")
+    for scale in (1.0, 1e300, 1e-300):
+        frame = pd.DataFrame({"aar": [2017] * 3, "vaegt": np.array([1.0, 1.0, 2.0]) * scale, "tryghed_aften": answers})
+        row = utryghed_aften(frame).loc[2017]
+        assert row["vaerdi"] == pytest.approx(25.0)
+        assert row["n_eff"] == pytest.approx(16 / 6)
+        assert np.isfinite(row["ci_nedre"]) and np.isfinite(row["ci_oevre"])

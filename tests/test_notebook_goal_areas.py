@@ -120,7 +120,7 @@ def test_every_maalepunkt_has_its_section_with_the_right_status(stem, year, exec
             else:
                 assert indikator.title in plain, indikator.id  # the indikator's own heading
             assert any(t.startswith(f"Figur: {indikator.title}") for t in plain), indikator.id
-        assert sum(t.startswith("Udgangspunkt, mål og frist: ") for t in plain) == n, m.nr
+        assert sum(t.startswith("Basisværdi, mål og frist: ") for t in plain) == n, m.nr
         charts = [o for o in outputs if "image/png" in o.get("data", {})
                   and o.metadata["image/png"]["alt"].startswith("Linjediagram")]
         assert len(charts) == n, m.nr

@@ -104,8 +104,9 @@ class Page(HTMLParser):
 
 def html_items(pub: Path) -> list[dict]:
     items = []
-    for chapter in discover_chapters(pub / "notebooks"):
-        items += Page((pub / chapter.html_name).read_text(encoding="utf-8")).items
+    pages = [pub / "index.html", *sorted(p for p in pub.glob("*.html") if p.name != "index.html")]
+    for page in pages:  # the chapters' pages in publication order
+        items += Page(page.read_text(encoding="utf-8")).items
     return items
 
 

@@ -106,9 +106,6 @@ def test_alt_text_without_values(programme):
     assert chart.alt_text.startswith("Linjediagram uden målte værdier til og med 2014; målet er højst 189 i 2017")
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: series_chart draws the target from Indikator.target_value, "
-                   "which is None for a reduction_pct target on a baseline taken from the data "
-                   "(it should use goal_status.effective_target)")
 def test_reduction_target_on_a_baseline_from_the_data_is_drawn(programme):
     import dataclasses
 

@@ -48,8 +48,6 @@ def test_programme_error_is_reported_by_the_cli_without_traceback(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and expected in proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: sikkerby/config/programme.py _error_text keeps pydantic's "
-                                       "English 'or' in the list of allowed values ('sti, retning or krav')")
 def test_allowed_values_are_listed_in_danish(tmp_path):
     params = _params_copy(tmp_path)
     text = (params / "program.yaml").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from sikkerby.cli import main
 from sikkerby.config.paths import notebooks_dir
 from sikkerby.errors import SikkerByError
 from sikkerby.publish.render import quarto
+from sikkerby.config.programme import load_programme
 from sikkerby.publish.render.chapters import discover_chapters
 
 INFO = {"title": "Sikker By – status 2017", "subtitle": "", "secretariat": "Center for Sikker By",
@@ -49,7 +50,7 @@ def _schema_problems(config: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def chapters():
-    return discover_chapters(notebooks_dir())
+    return discover_chapters(notebooks_dir(), load_programme().goal_areas)
 
 
 def test_config_uses_only_documented_keys_and_no_nulls(chapters):
@@ -200,4 +201,4 @@ def test_run_with_renderer_quarto_uses_the_fake_quarto(tmp_path):
     assert len(renders) == 1 and renders[0]["argv"][1].endswith("_quarto")
     assert not any(p.name == "_quarto" for p in year.iterdir())
     assert {p.name for p in (year / "notebooks").glob("*.ipynb")} == {
-        c.name for c in discover_chapters(notebooks_dir())}
+        c.name for c in discover_chapters(notebooks_dir(), load_programme().goal_areas)}

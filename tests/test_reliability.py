@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -84,12 +83,10 @@ def test_template_out_on_a_read_only_file_system(tmp_path):
 
 
 def test_a_year_range_of_a_hundred_million_years_is_refused_not_built(tmp_path):
-    t0 = time.perf_counter()
     code, out, err = run_in_process("run", "--year", "1-100000000", "--out", tmp_path / "out", *P)
-    assert time.perf_counter() - t0 < 5
-    assert code == 2 and no_traceback(out, err)  # argparse's usage error
+    assert code == 1 and no_traceback(out, err)  # a usage error: a Danish message and exit 1
     assert "'1-100000000': et år skal ligge mellem 1900 og 2100" in err
-    assert run_in_process("run", "--year", "2016-2018,2101", "--out", tmp_path / "out", *P)[0] == 2
+    assert run_in_process("run", "--year", "2016-2018,2101", "--out", tmp_path / "out", *P)[0] == 1
 
 
 def test_an_unexpected_error_is_a_danish_message_without_traceback(monkeypatch, tmp_path):

@@ -128,7 +128,7 @@ def test_objects_of_a_survey_indikator(programme):
     measure, target, warning, status, sentence, ci = objects
     assert measure.lead == "Hvad måles" and measure.text.startswith("Andel af borgerne, der føler sig utrygge")
     assert measure.text.endswith("om aftenen og natten.")
-    assert target.lead == "Udgangspunkt, mål og frist"
+    assert target.lead == "Basisværdi, mål og frist"
     assert target.text.startswith(f"Basisværdien er 17,5{NB}% i 2013. Målet er højst 13,0{NB}% med frist i 2017.")
     assert "offentliggjort som 17,5, men data giver 17,60" in warning.text
     assert repr(status) == "Status 2015: → På sporet"

@@ -446,8 +446,8 @@ def _error_text(error: dict) -> str:
     if kind == "missing":
         return "mangler"
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"skal være en af {expected}".replace("'", "")
+        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "").replace(" or ", " eller ")
+        return f"skal være en af {expected}"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     if kind in ("greater_than_equal", "less_than_equal"):

@@ -44,7 +44,7 @@ from sikkerby.inputs.fingerprint import (
     tree_hashes,
 )
 
-FORMAT = 3  # 3: Parquet per table (2 was a pickle)
+FORMAT = 4  # 4: the warnings kept; 3: Parquet per table (2 was a pickle)
 KEEP = 4  # datasets kept (newest used first); a 100x survey takes about 30 MB
 CACHE_ENV = "SIKKERBY_CACHE_DIR"
 RUN_CACHE_DIRNAME = ".sikkerby-cache"
@@ -74,7 +74,6 @@ def dataset_key(data_dir: Path, programme) -> str | None:
         "folder": str(folder),
         "inputs": {name: sha256_file(path) for name, path in input_files(folder).items()},
         "programme": repr(programme),
-        "programme_raw": json.dumps(getattr(programme, "raw", None), sort_keys=True, default=str),
         "package": tree_hashes(PACKAGE_DIR),
         "versions": library_versions(("pandas", "numpy", "pyarrow")),  # the stored format
     }
@@ -112,7 +111,8 @@ def _read_dataset(entry: Path, meta: dict):
     tables = {name: pd.read_parquet(entry / f"{name}{TABLE_SUFFIX}", engine="pyarrow")
               for name in Dataset.table_names()}
     return Dataset(**tables, source_dir=Path(meta["source_dir"]),
-                   source_files={name: Path(path) for name, path in meta["source_files"].items()})
+                   source_files={name: Path(path) for name, path in meta["source_files"].items()},
+                   warnings=tuple(meta.get("warnings", ())))
 
 
 def _private_folder(path: Path) -> None:
@@ -144,7 +144,8 @@ def store(key: str, dataset) -> bool:
             with _private_file(tmp / f"{name}{TABLE_SUFFIX}") as fh:
                 dataset.table(name).to_parquet(fh, engine="pyarrow")
         meta = {"format": FORMAT, "key": key, "source_dir": str(dataset.source_dir),
-                "source_files": {name: str(path) for name, path in dataset.source_files.items()}}
+                "source_files": {name: str(path) for name, path in dataset.source_files.items()},
+                "warnings": list(dataset.warnings)}
         with _private_file(tmp / META) as fh:
             fh.write(json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
         try:

@@ -429,7 +429,8 @@ def check_bydel_years(table: CheckedTable, programme) -> list[Problem]:
         year_of = years.loc[rows]
         outside = rows[((year_of < (bydel.fra or -10**6)) | (year_of > (bydel.til or 10**6))).to_numpy(dtype=bool)]
         if len(outside):
-            span = f"{bydel.fra or ''}-{bydel.til or ''}"
+            span = (f"{bydel.fra}-{bydel.til}" if bydel.fra is not None and bydel.til is not None
+                    else f"fra {bydel.fra}" if bydel.fra is not None else f"til og med {bydel.til}")
             problems += row_problems(table.file, "bydel", f"bydelen {bydel.navn} gælder kun i årene {span} (programfilens bydele)",
                                      outside, [str(int(year_of[r])) for r in outside[:LIST_LIMIT]])
     return problems

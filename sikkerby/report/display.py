@@ -564,7 +564,7 @@ class Callout:
 
 SYNTHETIC_DATA_TEXT = (
     "tallene er syntetiske og beskriver ikke virkelige forhold i København. De viser, hvordan "
-    "publikationen ser ud, og kan ikke bruges som status for Sikker By programmet."
+    "publikationen ser ud, og kan ikke bruges som status for Sikker By-programmet."
 )
 
 

@@ -491,6 +491,19 @@ def baseline_note(baseline_warnings: Iterable[str]) -> str:
             f"offentliggjorte basisværdi:")
 
 
+DATA_QUALITY_HEADING = "Bemærkninger til data"
+
+
+def data_quality_note(warnings: Iterable[str]) -> str:
+    """The sentence above the list of the inputs' warnings (findings beyond the data contract that did not
+    stop the publication), or the sentence saying there were none."""
+    n = len(list(warnings))
+    if n == 0:
+        return "Kontrollen af inddata gav ingen bemærkninger ud over de regler, data skal overholde."
+    return (f"Kontrollen af inddata gav {fmt_count(n, 'bemærkning', 'bemærkninger')}. De har ikke forhindret "
+            "publikationen, men bør undersøges af den, der har leveret data:")
+
+
 def data_sources_caption(year: int) -> str:
     """The caption of the data-sources table: the publication uses data up to and including ``year``."""
     return f"Inddata bag publikationen (data til og med {year})"

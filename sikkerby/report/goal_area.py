@@ -116,7 +116,7 @@ def indikator_objects(ch: ChapterContext, indikator: Indikator, heading_level: i
         objects: list[Any] = [display.Heading(m.title, heading_level)]
     else:
         objects = [display.Paragraph(f"{m.title.rstrip('.')}.", lead="Hvad måles")]
-    objects.append(display.Paragraph(describe_target(m, row), lead="Udgangspunkt, mål og frist"))
+    objects.append(display.Paragraph(describe_target(m, row), lead="Basisværdi, mål og frist"))
     if m.provisional:
         objects.append(display.Callout(PROVISIONAL_LEAD, m.provisional))
     warning = baseline_warning(ch, m)

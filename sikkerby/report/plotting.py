@@ -29,6 +29,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter
 
 from sikkerby.config.programme import Indikator
+from sikkerby.model import goal_status
 from sikkerby.report.formatting import (
     GREY,
     OKABE_ITO,
@@ -162,11 +163,12 @@ def series_chart(series_df: pd.DataFrame, indikator: Indikator, year: int,
     """
     m = indikator
     data = _series_frame(series_df, m, year)
-    b, t, T = m.baseline_year, m.target_year, m.target_value
+    b, t = m.baseline_year, m.target_year
     B = m.baseline_value if m.baseline_value is not None else baseline_value
     if B is None and b is not None:
         at_b = data.loc[data["aar"] == b, "vaerdi"].dropna()
         B = float(at_b.iloc[0]) if len(at_b) else None
+    T = goal_status.effective_target(m, B)
 
     def show(v: float) -> str:
         return fmt_value(v, m.unit, m.decimals)
@@ -236,7 +238,7 @@ def _series_data(m: Maalepunkt, data: pd.DataFrame, B: float | None, has_ci: boo
     if has_ci:
         frame[f"95 %-konfidensinterval, nedre{unit}"] = [rounded(v, m.decimals) for v in data["ci_nedre"]]
         frame[f"95 %-konfidensinterval, øvre{unit}"] = [rounded(v, m.decimals) for v in data["ci_oevre"]]
-    b, t, T = m.baseline_year, m.target_year, m.target_value
+    b, t, T = m.baseline_year, m.target_year, goal_status.effective_target(m, B)
     if m.kind == "sti" and B is not None and b is not None and t is not None and t != b:
         years = sorted(set(frame["År"]) | set(range(b, t + 1)))
         frame = frame.set_index("År").reindex(years).rename_axis("År").reset_index()
@@ -271,7 +273,7 @@ def _series_alt_text(m: Indikator, data: pd.DataFrame, year: int, B: float | Non
         gaps = [y for y in range(int(present["aar"].min()), year + 1) if y not in set(present["aar"])]
         if gaps:
             parts.append(f"der er ingen værdi for {fmt_list(fmt_year(y) for y in gaps)}")
-    b, t, T = m.baseline_year, m.target_year, m.target_value
+    b, t, T = m.baseline_year, m.target_year, goal_status.effective_target(m, B)
     if m.kind == "sti":
         parts.append(f"målet er højst {fmt_threshold(T, m.unit, m.decimals)} i {t}, "
                      f"og målstien fra {b} er en stiplet linje")

@@ -30,6 +30,8 @@ def _weighted_share(survey: pd.DataFrame, keys: list[str], z: float,
     valid = answer.notna().to_numpy()
     valid_rows = survey.loc[valid, keys]
     w = survey["vaegt"].to_numpy(dtype="float64")[valid]
+    if len(w) and np.isfinite(w.max()) and w.max() > 0:
+        w = w / w.max()  # p and n_eff do not change with the weights' scale; Σw² then cannot overflow
     unsafe = answer[valid].isin(list(answers)).to_numpy()
     parts = valid_rows.assign(_w=w, _w2=w * w, _wx=np.where(unsafe, w, 0.0), _n=1)
     sums = parts.groupby(keys, sort=True)[["_w", "_w2", "_wx", "_n"]].sum()
