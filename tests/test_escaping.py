@@ -103,11 +103,13 @@ def html_text(folder: Path) -> str:
 
 
 def pdf_texts(pdf: Path) -> tuple[str, str]:
-    """The PDF's text, and the same with words hyphenated at a line end joined again."""
+    """The PDF's text, and the same with lines joined again where a narrow column wrapped them: after a
+    hyphen inside a word, or after a slash (a line-break opportunity, as in ``</`` + ``script>``)."""
     from pypdf import PdfReader
 
     raw = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    return normalise(raw), normalise(re.sub(r"(?<=[a-zæøå])-\n(?=[a-zæøå])", "", raw))
+    joined = re.sub(r"(?<=[a-zæøå])-\n(?=[a-zæøå])", "", raw)
+    return normalise(raw), normalise(re.sub(r"(?<=/)\n(?=\S)", "", joined))
 
 
 def values_with_tokens(mapping: dict[str, dict[str, str]]) -> dict[str, str]:

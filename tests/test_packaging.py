@@ -133,8 +133,9 @@ def test_installed_command_works_from_an_empty_folder(installed, tmp_path):
     assert (year / "sikkerby-status-2017.pdf").read_bytes().startswith(b"%PDF")
     manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["params_dir"] == str(site / "sikkerby" / "_defaults" / "params")
-    assert sorted(n["file"] for n in manifest["notebooks"]) == sorted(
+    assert sorted({n["source"] for n in manifest["notebooks"]}) == sorted(
         p.name for p in (site / "sikkerby" / "_defaults" / "notebooks").glob("*.ipynb"))
+    assert sorted(n["file"] for n in manifest["notebooks"]) == sorted(p.name for p in (year / "notebooks").iterdir())
     assert manifest["renderer"] == "nbconvert+pandoc+typst"
 
     # the validated survey rows stay in the output folder, and only there

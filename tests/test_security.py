@@ -91,6 +91,8 @@ class Page(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "caption":
             self._caption = False
+            # the caption without its number ("Tabel 1.2: "), so tests can find a table by its words
+            self._table["caption"] = re.sub(r"^\s*Tabel [0-9.]+:\s*", "", self._table["caption"])
         elif tag in ("td", "th") and self._cell is not None:
             self._row.append(" ".join("".join(self._cell).split()))
             self._cell = None

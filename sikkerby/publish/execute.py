@@ -16,6 +16,7 @@ data folder on the other core) and import the notebooks' modules in it, silently
 from __future__ import annotations
 
 import ast
+import json
 import os
 import queue
 import signal
@@ -33,7 +34,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from sikkerby.errors import error_text
 from sikkerby.publish.progress import seconds_da
-from sikkerby.publish.render.chapters import Chapter, cell_source
+from sikkerby.publish.render.chapters import Chapter, cell_source, mark_executed
 from sikkerby.publish.render.notebook import first_source_line
 
 KERNEL_NAME = "python3"
@@ -344,6 +345,7 @@ def _execute_attempts(job: NotebookJob, result: NotebookResult, km=None) -> None
                 on_notebook_start=lambda notebook=None, **_: kernel_ready.set(),
                 **({"km": km} if km is not None and attempt == 1 else {}),
             )
+            _mark_executed(job)
         except PapermillExecutionError as exc:
             result.failure = _failure_from(job, exc)
         except Exception as exc:  # noqa: BLE001 - a kernel that would not start, died, or an I/O error
@@ -356,6 +358,13 @@ def _execute_attempts(job: NotebookJob, result: NotebookResult, km=None) -> None
             else:
                 result.failure = _failure_from(job, exc)
         break
+
+
+def _mark_executed(job: NotebookJob) -> None:
+    """A per-goal-area chapter's executed notebook gets its chapter's title (:func:`mark_executed`)."""
+    nb = json.loads(job.output_path.read_text(encoding="utf-8"))
+    if mark_executed(nb, job.chapter):
+        job.output_path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 _STOP = object()  # tells a worker that no more notebooks come

@@ -732,7 +732,7 @@ class _Run:
         notebooks = []
         for c in self.chapters:
             r = yb.results.get(c.name)
-            notebooks.append({"file": c.name, "title": c.title, "sha256": self.fingerprint["notebooks"][c.source.name],
+            notebooks.append({"file": c.name, "source": c.source.name, "title": c.title, "sha256": self.fingerprint["notebooks"][c.source.name],
                               "seconds": None if r is None else round(r.seconds, 3)})
         outputs = sorted(p.relative_to(yb.build).as_posix() for p in yb.build.rglob("*") if p.is_file())
         outputs = sorted(set(outputs) | {"manifest.json", "run.log"})

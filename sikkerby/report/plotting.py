@@ -718,7 +718,21 @@ def overview_small_multiples(series_df: pd.DataFrame, maalstatus: pd.DataFrame, 
                              handlelength=2.2, borderaxespad=0)
     alt = (f"Små linjediagrammer, ét for hver af programmets {fmt_count(n, 'indikator', 'indikatorer')}, "
            f"med hele den målte serie til og med {year} og målet. " + " ".join(alt_parts))
-    return Chart(fig, alt)
+    return Chart(fig, alt, _overview_data(series_df, indikatorer, codes, year))
+
+
+def _overview_data(series_df: pd.DataFrame, indikatorer: Sequence[Indikator], codes: Sequence[str],
+                   year: int) -> pd.DataFrame:
+    """The small multiples' points as a table (the CSV under the figure): year, panel, indikator and value,
+    rounded as the panels write them."""
+    rows = []
+    for m, code in zip(indikatorer, codes):
+        data = series_df[(series_df["indikator_id"] == m.id) & (series_df["aar"] <= year)].sort_values("aar")
+        for aar, value in zip(data["aar"], data["vaerdi"]):
+            if not is_missing(value):
+                rows.append({"År": int(aar), "Panel": code, "Indikator": m.title,
+                             "Værdi": round(float(value), m.decimals)})
+    return pd.DataFrame(rows, columns=["År", "Panel", "Indikator", "Værdi"])
 
 
 def _draw_panel(ax, series_df: pd.DataFrame, m: Indikator, row: Mapping, year: int, title: str,

@@ -97,6 +97,23 @@ def notebook_paths(notebooks_dir: str | os.PathLike) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.name.startswith((".", "_")))
 
 
+def mark_executed(nb: dict, chapter: Chapter) -> bool:
+    """Make an executed notebook of a per-goal-area chapter stand on its own: its front matter's title is the
+    chapter's (``Øget tryghed``), and its metadata names its goal area instead of asking to be run per goal
+    area (so the executed folder is a list of chapters, one notebook each). True when ``nb`` was changed."""
+    if not chapter.parameters:
+        return False
+    meta = nb.setdefault("metadata", {})
+    meta["sikkerby"] = {"goal_area": dict(chapter.parameters)}
+    index = front_matter_index(nb)
+    if index is not None:
+        cell = nb["cells"][index]
+        text = cell_source(cell)
+        cell["source"] = re.sub(r"(?m)^title:.*$", "title: " + json.dumps(chapter.title, ensure_ascii=False),
+                                text, count=1)
+    return True
+
+
 def _bare_stem(path: Path) -> str:
     """``02_effekt_og_evidens`` -> ``effekt_og_evidens`` (the order prefix off)."""
     head, _, rest = path.stem.partition("_")

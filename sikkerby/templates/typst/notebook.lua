@@ -301,7 +301,7 @@ local function table_block(tbl, note)
     source = source .. '\n\n' .. typst_of(note.content)
   end
   if table_rows(tbl) <= SHORT_TABLE_ROWS then
-    source = '#block(breakable: false)[\n' .. source .. '\n]'
+    source = '#sb-keep-if-short[\n' .. source .. '\n]'
   end
   return pandoc.RawBlock('typst', source)
 end
