@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 YEAR   ?= 2017
 PYTEST_ARGS ?=
 
-.PHONY: setup publication test validate bench lab clean
+.PHONY: setup publication test test-fast validate bench lab clean
 
 setup: $(STAMP)
 
@@ -26,8 +26,13 @@ validate: $(STAMP)
 	$(BIN)/sikkerby validate
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 	$(BIN)/python -m pytest --nbval-lax notebooks/
+
+# the fast loop: unit and contract tests, no notebook or whole-run tests (they use a frozen copy of
+# the 2014-2017 programme, so editing params/ breaks none of them but the back-test)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow" tests/unit tests/contract $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_benchmark

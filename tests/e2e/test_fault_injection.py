@@ -256,7 +256,7 @@ def _run_in_mount_namespace(shell: str, last_good: Path, out: Path, waiting_note
     """:data:`NAMESPACE_SCRIPT` (a run into ``out`` whose notebooks are released at once) after ``shell``."""
     release = tmp_path / "release"
     release.touch()
-    script = NAMESPACE_SCRIPT.format(tests=str(Path(__file__).parent), last_good=str(last_good), out=str(out),
+    script = NAMESPACE_SCRIPT.format(tests=str(Path(__file__).parents[1]), last_good=str(last_good), out=str(out),
                                      prepare=prepare, env=_env(waiting_notebooks, tmp_path / "started", release))
     return _in_mount_namespace(shell, script)
 

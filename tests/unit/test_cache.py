@@ -11,7 +11,7 @@ from factories import copy_programme
 
 from sikkerby.publish import cache
 
-FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
+FIXTURE_NOTEBOOKS = Path(__file__).parents[1] / "notebooks_fixture"
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
+FIXTURE_NOTEBOOKS = Path(__file__).parents[1] / "notebooks_fixture"
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ from sikkerby.publish.render.notebook import (
     prepare_for_publication,
 )
 
-FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
+FIXTURE_NOTEBOOKS = Path(__file__).parents[1] / "notebooks_fixture"
 
 
 def _png(width: int = 8, height: int = 4) -> str:

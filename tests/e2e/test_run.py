@@ -29,7 +29,7 @@ from sikkerby.publish.progress import Progress
 from sikkerby.publish.render.tables import write_csv
 from sikkerby.publish.run import clean_stale, run_years, swap_in
 
-FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
+FIXTURE_NOTEBOOKS = Path(__file__).parents[1] / "notebooks_fixture"
 CHAPTER_PAGES = ["index.html", "01_tryghed.html", "02_kriminalitet.html"]
 MAALSTATUS_COLUMNS = ["maalepunkt_nr", "indikator_id", "maalomraade", "aar", "vaerdi", "ci_nedre", "ci_oevre",
                       "basisaar", "basisvaerdi", "maalaar", "maalvaerdi", "sti_vaerdi", "status", "maal_foreloebigt"]

@@ -15,7 +15,7 @@ import pytest
 
 from sikkerby.publish.render.chapters import discover_chapters
 
-FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
+FIXTURE_NOTEBOOKS = Path(__file__).parents[1] / "notebooks_fixture"
 NUMBERED = re.compile(r"^(Tabel|Figur)\s(\d+\.\d+):\s*(.*)$")
 FOOTER = re.compile(r"^\s*(\d+) / (\d+)\s*$")
 # the footer at the end of a page's text (pypdf may join it to the page's last line of text)

@@ -14,7 +14,7 @@ import pytest
 from sikkerby.publish.render.tables import write_csv
 from sikkerby.publish.run import run_years
 
-FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
+FIXTURE_NOTEBOOKS = Path(__file__).parents[1] / "notebooks_fixture"
 # 2017, age 18, boys in the bundled sigtelser.csv: 123 of 4700 charged
 OLD_ROW, NEW_ROW = "\n2017,18,m,4700,123\n", "\n2017,18,m,4700,400\n"
 PRINTED = "ungdomskriminalitet i notebooken: "

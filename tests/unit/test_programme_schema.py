@@ -11,7 +11,7 @@ from sikkerby.cli import main
 from sikkerby.config.programme import CALCULATIONS, ProgrammeError, load_programme, load_year_params
 from sikkerby.model.calculations import REGISTRY
 
-FROZEN = Path(__file__).parent / "programmes" / "sikker-by-2014-2017"
+FROZEN = Path(__file__).parents[1] / "programmes" / "sikker-by-2014-2017"
 
 
 def _edited(tmp_path: Path, old: str, new: str) -> Path:

@@ -336,8 +336,9 @@ def test_a_data_path_holding_code_is_passed_as_a_value(tmp_path):
 # --- personal data ---------------------------------------------------------------------------------------------
 
 # Files that hold made-up CPR numbers on purpose: the tests of the refusal itself.
-CPR_TEST_FILES = {"tests/test_personal_data.py", "tests/test_fast_paths.py", "tests/test_cli_validate.py", "tests/bad_inputs.py",
-                  "tests/test_cpr_excel_numbers.py", "tests/test_reliability.py",
+CPR_TEST_FILES = {"tests/contract/test_personal_data.py", "tests/unit/test_fast_paths.py",
+                  "tests/contract/test_cli_validate.py", "tests/bad_inputs.py",
+                  "tests/contract/test_cpr_excel_numbers.py", "tests/contract/test_reliability.py",
                   "docs/data-contract.md"}  # the contract's own examples of what is refused
 BINARY = (".png", ".jpg", ".xlsx", ".pdf", ".zip")
 

@@ -22,7 +22,7 @@ from sikkerby.inputs.dataset import load_dataset
 from sikkerby.model.calculations.handleplan import handleplan_rettidig
 from sikkerby.model.goals import maalstatus
 
-FOLLOW_ON = Path(__file__).parent / "programmes" / "sikker-by-2018-2021"
+FOLLOW_ON = Path(__file__).parents[1] / "programmes" / "sikker-by-2018-2021"
 OLD_SPLIT = "Vesterbro/Kongens Enghave"
 
 
