@@ -40,9 +40,16 @@ def test_warm_up_code_without_imports_is_empty():
     assert warm_up_code(["aar = 2017", "print(aar)"]) == ""
 
 
+def _is_running_kernel(process: psutil.Process) -> bool:
+    """A live ipykernel; a process that has exited (a zombie not yet reaped, or gone) is none."""
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE and any("ipykernel" in part for part in process.cmdline())
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return False
+
+
 def _kernels_of_this_process() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True)
-            if any("ipykernel" in part for part in p.cmdline())]
+    return [p for p in psutil.Process().children(recursive=True) if _is_running_kernel(p)]
 
 
 @pytest.mark.slow
