@@ -313,6 +313,21 @@ def _status_markdown(lab: Label, css: str) -> str:
 TEXT_COLUMN_WIDTH = 34  # characters: a longer text column wraps in the PDF
 
 
+def numbers_of(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with columns of numbers and suppression markers (``<5``, ``–``) turned into numbers,
+    the suppressed cells missing; other columns as they are."""
+    out = df.reset_index(drop=True).copy()
+    for name in out.columns:
+        column = out[name]
+        if column.dtype != object:
+            continue
+        numeric = pd.to_numeric(column, errors="coerce")
+        lost = column[numeric.isna() & column.notna()]
+        if numeric.notna().any() and all(isinstance(v, str) and (v.startswith("<") or v == "–") for v in lost):
+            out[name] = numeric
+    return out
+
+
 class Table:
     """A DataFrame as a captioned table, formatted per column (see :class:`ColumnSpec`).
 
@@ -321,7 +336,8 @@ class Table:
     is the one row shown when ``df`` has no rows (e.g. ``Ingen lukninger i 2017``).
 
     Besides HTML and Markdown, the table's MIME bundle holds its data as ``text/csv``
-    (:meth:`download_frame`), which the HTML pages offer for download.
+    (:meth:`download_frame`), which the HTML pages offer for download. ``data`` is the DataFrame
+    the table was made from, numbers as numbers (``table.data["vaerdi"].mean()``).
     """
 
     def __init__(self, df: pd.DataFrame, columns: Sequence[ColumnSpec | str] | None = None,
@@ -335,6 +351,9 @@ class Table:
         self.caption = caption
         self.note = note
         self.empty = empty
+        # the numbers behind the table, with their own dtypes, for an analyst to explore (a cell that
+        # disclosure control suppressed is missing there)
+        self.data = numbers_of(df)
         self.rows = [[spec.cell(row[spec.name], row) for spec in specs] for _, row in df.iterrows()]
         self._download = [[spec.download_value(row[spec.name], row) for spec in specs] for _, row in df.iterrows()]
 

@@ -453,3 +453,10 @@ def breakdown_objects(ch: ChapterContext, indikator: Indikator, name: str, level
 def breakdown_tables(ch: ChapterContext, indikator: Indikator) -> dict[str, Any]:
     """Every breakdown table of ``indikator`` by breakdown name (for an analyst to explore)."""
     return {name: BREAKDOWNS[name][2](ch, indikator) for name in calculation_for(indikator).breakdowns}
+
+
+def breakdown_frames(ch: ChapterContext, goal_area: str) -> dict[str, dict[str, pd.DataFrame]]:
+    """For an analyst: the numbers behind every breakdown table of ``goal_area``, as DataFrames with their
+    own dtypes, by indikator id and breakdown name (``frames["utryghed_aften"]["bydel"]``)."""
+    return {i.id: {name: table.data for name, table in breakdown_tables(ch, i).items()}
+            for i in ch.programme.indikatorer_for(goal_area)}

@@ -486,3 +486,20 @@ def test_cut_note_wording():
     assert display.cut_note(50, 1200, ("aktivitet", "aktiviteter"), "filen x.csv") == (
         "Tabellen viser de første 50 af 1.200 aktiviteter. Alle 1.200 står i filen x.csv.")
     assert display.cut_note(1, 2, ("aktivitet", "aktiviteter"), "filen x.csv").endswith("Begge står i filen x.csv.")
+
+
+def test_an_analyst_gets_the_numbers_behind_the_tables(programme):
+    """Every breakdown table keeps the DataFrame it was made from (real dtypes), and breakdown_frames
+    hands them out by indikator and breakdown name."""
+    import pandas as pd
+
+    from sikkerby.report.chapter import open_chapter
+
+    chapter_context = open_chapter(2017, "", programme=programme)
+
+    frames = goal_area.breakdown_frames(chapter_context, "tryghed")
+    assert set(frames) == {i.id for i in chapter_context.programme.indikatorer_for("tryghed")}
+    bydel = frames["utryghed_aften"]["bydel"]
+    assert pd.api.types.is_float_dtype(bydel["vaerdi"]) and pd.api.types.is_integer_dtype(bydel["n"])
+    table = goal_area.bydel_table(chapter_context, chapter_context.programme.indikator("utryghed_aften"))
+    assert table.data.equals(bydel)
