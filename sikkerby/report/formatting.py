@@ -354,12 +354,13 @@ def _row_year(row: Mapping[str, Any], key: str) -> int | None:
     return None if is_missing(value) else int(value)
 
 
-def fmt_target(indikator: Indikator, row: Mapping[str, Any]) -> str:
+def fmt_target(indikator: Indikator, row: Mapping[str, Any], compact: bool = False) -> str:
     """A målepunkt's target in words, from a ``maalstatus`` row (for tables).
 
     ``sti``: ``højst 13,0 % i 2017``; ``retning``: ``i 2017 lavere end i 2013 (5)``;
     ``krav``: ``100,0 % hvert år``; missing parts → ``–``. Targets at the indikator's precision
-    (:func:`fmt_goal_threshold`: the lukkedage target 189,61 is ``højst 189``).
+    (:func:`fmt_goal_threshold`: the lukkedage target 189,61 is ``højst 189``). ``compact`` (the
+    front page's overview): ``retning`` as ``under 5 (2013) i 2017``.
     """
     m = indikator
     target, baseline = _row_value(row, "maalvaerdi"), _row_value(row, "basisvaerdi")
@@ -370,6 +371,8 @@ def fmt_target(indikator: Indikator, row: Mapping[str, Any]) -> str:
         return MISSING if target is None or t is None else f"højst {fmt_goal_threshold(m, target)} i {t}"
     if baseline is None or b is None or t is None:
         return MISSING
+    if compact:
+        return f"under {fmt_baseline(m, baseline)} ({b}) i {t}"
     return f"i {t} lavere end i {b} ({fmt_baseline(m, baseline)})"
 
 

@@ -33,12 +33,10 @@ from sikkerby.report.formatting import (
     MISSING,
     distinguishing_decimals,
     fmt_change,
-    fmt_baseline,
-    fmt_goal_threshold,
     fmt_list,
     fmt_number,
+    fmt_target,
     fmt_value,
-    is_missing,
     number_word,
     quoted,
     word,
@@ -153,18 +151,7 @@ def overview_label(maalepunkt_title: str, indikator: Indikator | None) -> str:
 def compact_target(indikator: Indikator, row: Mapping[str, Any]) -> str:
     """The target in a few words for the overview: ``højst 189 i 2017``, ``under 5 (2013) i 2017``,
     ``mindst 100,0 % hvert år`` (at the indikator's precision); ``–`` when a part is missing."""
-    m = indikator
-    target = None if is_missing(row.get("maalvaerdi")) else float(row["maalvaerdi"])
-    baseline = None if is_missing(row.get("basisvaerdi")) else float(row["basisvaerdi"])
-    t = None if is_missing(row.get("maalaar")) else int(row["maalaar"])
-    b = None if is_missing(row.get("basisaar")) else int(row["basisaar"])
-    if m.kind == "krav":
-        return MISSING if target is None else f"mindst {fmt_goal_threshold(m, target, at_least=True)} hvert år"
-    if m.kind == "sti":
-        return MISSING if target is None or t is None else f"højst {fmt_goal_threshold(m, target)} i {t}"
-    if baseline is None or b is None or t is None:
-        return MISSING
-    return f"under {fmt_baseline(m, baseline)} ({b}) i {t}"
+    return fmt_target(indikator, row, compact=True)
 
 
 def overview_frame(maalstatus: pd.DataFrame, series: pd.DataFrame, programme: Programme) -> pd.DataFrame:

@@ -225,7 +225,7 @@ def series_chart(series_df: pd.DataFrame, indikator: Indikator, year: int,
     return Chart(fig, _series_alt_text(m, data, year, B, has_ci), _series_data(m, data, B, has_ci))
 
 
-def _series_data(m: Maalepunkt, data: pd.DataFrame, B: float | None, has_ci: bool) -> pd.DataFrame:
+def _series_data(m: Indikator, data: pd.DataFrame, B: float | None, has_ci: bool) -> pd.DataFrame:
     """The chart's numbers: year, measured value (with its confidence interval) and, for kind
     ``sti``, the target path in the years it spans; rounded as the publication writes them."""
     unit = " (%)" if m.unit == "procent" else ""
