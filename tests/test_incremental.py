@@ -202,3 +202,32 @@ def test_chapter_inputs_follow_the_programme(ws):
     tryghed = [i for m in programme.maalepunkter_for("tryghed") for i in m.indikatorer]
     assert "lukninger" in inputs_read(tryghed)
     assert chapters["01_tryghed"].goal_area == "tryghed"
+
+
+def test_pdf_from_chapter_fragments_is_the_single_pandoc_call(ws, tmp_path):
+    """The PDF's Typst source made from per-chapter fragments (cached, as a re-run makes it) is byte for
+    byte what one pandoc call over every chapter gives, and refers to the same charts."""
+    from sikkerby.config.programme import load_programme
+    from sikkerby.publish.render.chapters import discover_chapters
+    from sikkerby.publish.render.pdf import chapter_notebook, pandoc_to_typst, typst_source
+
+    programme = load_programme(ws / "params")
+    chapters = discover_chapters(ws / "notebooks", programme.goal_areas)
+    executed = [(c, nbformat.read(ws / "out" / str(YEAR) / "notebooks" / c.name, as_version=4)) for c in chapters]
+    meta = {"title": "Sikker By – status 2017", "subtitle": "Undertitel", "lang": "da", "aar": "2017",
+            "toc-title": "Indhold", "sample-data": True, "programme": programme.name}
+    single = tmp_path / "single"
+    single.mkdir()
+    paths = []
+    for i, (chapter, nb) in enumerate(executed):
+        path = single / f"{i:02d}-{chapter.stem}.ipynb"
+        path.write_text(json.dumps(chapter_notebook(chapter, nb), ensure_ascii=False), encoding="utf-8")
+        paths.append(path)
+    expected = pandoc_to_typst(paths, meta, single).read_text(encoding="utf-8")
+    cache_dir = tmp_path / "fragments"
+    for attempt in ("made", "from the cache"):
+        work = tmp_path / attempt
+        work.mkdir()
+        assert typst_source(executed, meta, work, cache_dir).read_text(encoding="utf-8") == expected, attempt
+        assert sorted(p.name for p in (work / "media").iterdir()) == sorted(p.name for p in (single / "media").iterdir())
+    assert len(list(cache_dir.iterdir())) == len(chapters)

@@ -363,6 +363,7 @@ class YearBuild:
     reused: set[str] = field(default_factory=set)  # notebooks copied from the published year, not executed
     tables_written: bool = False
     stored_keys: dict[str, str] | None = None  # the chapter keys of the published year's manifest
+    conversions: list = field(default_factory=list)  # threads making chapters' parts of the PDF
     results: dict = field(default_factory=dict)  # notebook name -> NotebookResult
     problems: list[str] = field(default_factory=list)  # Danish, one per problem
     t0: float = field(default_factory=time.perf_counter)
@@ -730,10 +731,36 @@ class _Run:
         self.html.context = self.page_context(yb)
         try:
             nb = nbformat.read(yb.build / "notebooks" / chapter.name, as_version=4)
+            self.convert_for_pdf(yb, chapter, nb)  # pandoc, on another thread, while this one makes the page
             self.html.write(chapter, nb, yb.build)
         except Exception as exc:  # noqa: BLE001 - reported, the year is not published
             yb.problems.append(f"Siden for {chapter.name} kunne ikke laves: {error_text(exc)}")
             self.log(_traceback(exc), yb.year)
+
+    def typst_cache(self) -> Path:
+        """Where the chapters' Typst fragments are kept between runs (:func:`sikkerby.publish.render.pdf.chapter_typst`)."""
+        from sikkerby.inputs.dataset_cache import run_cache_root
+
+        return run_cache_root(self.out_dir) / "typst"
+
+    def convert_for_pdf(self, yb: YearBuild, chapter: Chapter, nb) -> None:
+        """Start making the chapter's part of the PDF (pandoc) on another thread, kept for the PDF step
+        (:meth:`render_rest` waits for it); a failure there is only a lost head start (the PDF step makes
+        it again and reports it)."""
+        from sikkerby.publish.render.pdf import chapter_typst
+
+        metadata, folder = self.pdf_metadata(yb), self.typst_cache()
+
+        def convert() -> None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                chapter_typst(chapter, nb, metadata, folder)
+            except Exception as exc:  # noqa: BLE001
+                self.log(f"{chapter.name}: PDF-delen laves først til sidst ({error_text(exc)})", yb.year)
+
+        thread = threading.Thread(target=convert, name=f"sikkerby-pandoc-{chapter.stem}", daemon=True)
+        thread.start()
+        yb.conversions.append(thread)
 
     def pdf_metadata(self, yb: YearBuild) -> dict:
         return {
@@ -755,6 +782,8 @@ class _Run:
         """The PDF (or the Quarto book) once every notebook of the year is done."""
         import nbformat
 
+        for thread in yb.conversions:
+            thread.join()
         t0 = time.perf_counter()
         try:
             if self.renderer_name == RENDERER_QUARTO:
@@ -770,7 +799,7 @@ class _Run:
                 from sikkerby.publish.render.pdf import render_pdf
 
                 chapters = [(c, nbformat.read(yb.build / "notebooks" / c.name, as_version=4)) for c in self.chapters]
-                render_pdf(chapters, yb.build / pdf_name(yb.year), self.pdf_metadata(yb))
+                render_pdf(chapters, yb.build / pdf_name(yb.year), self.pdf_metadata(yb), cache_dir=self.typst_cache())
             self.log(f"PDF lavet ({seconds_da(time.perf_counter() - t0)}).", yb.year)
         except Exception as exc:  # noqa: BLE001 - reported, the year is not published
             yb.problems.append(f"PDF'en kunne ikke laves: {error_text(exc)}")
@@ -923,6 +952,8 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         runner = run.runner()
         try:
             runner.submit(work)
+            if not large:  # the CSVs while the kernels start; large inputs: after the first notebook (memory)
+                run.write_tables_once()
             published = 0
             for yb in list(run.builds.values()):
                 if not yb.pending:  # every chapter reused: the front matter and the PDF only
