@@ -3,7 +3,10 @@
 The order is the promise of DATA.md §4-5 and DESIGN.md:
 
 1. The cache (:mod:`sikkerby.publish.cache`) is checked first, before anything heavy is
-   imported; an unchanged year is left alone.
+   imported; an unchanged year is left alone. In a changed year, a chapter whose own key
+   (its notebook, the inputs it reads, parameters, package ...) is the one recorded in the
+   published manifest is copied from the published year instead of executed
+   (:meth:`_Run.reuse_chapter`); the CSVs, the PDF and the manifest are always made anew.
 2. Every input is validated before any notebook executes; bad input ends the run
    with exit status 1 and nothing in ``<out>`` changes.
 3. All notebooks of all requested years execute together on ``--jobs`` workers.
