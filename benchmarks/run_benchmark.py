@@ -11,7 +11,14 @@ Measured in one run, side by side, ``--repeat`` times each (medians reported):
     generated once, outside the timing), with its peak memory;
 (e) each notebook's execution time top to bottom on the sample after its kernel has started
     (nbclient: the kernel is started and ready first, then only the cells are timed; one notebook
-    at a time, nothing else running).
+    at a time, nothing else running);
+(f) one chapter's notebook edited (a code cell appended to ``--edit-notebook``, by default the
+    first notebook after the front page that is not one per goal area), then the same
+    ``sikkerby run`` again without ``--force`` into (a)'s folder: only that chapter is executed
+    again (the benchmark checks the manifest's ``reused`` flags), the PDF is made anew.
+
+The runs of (a), (c) and (f) use a copy of the notebooks folder in the work folder, so that (f)
+can edit it; the edit is undone after each repetition.
 
 Every command is a subprocess started from this process; its wall time runs from the start of
 the process until it has been reaped. Memory is measured two ways:
@@ -61,6 +68,7 @@ TARGETS = {  # from the performance issue, for a 2-core machine
     "d/a": 2.0,  # 100x data / sample
     "d_tree_peak_gib": 1.5,  # peak memory of the 100x run
     "notebook_seconds": 5.0,  # each notebook, after kernel start, on the sample
+    "f/a": 0.4,  # one chapter's notebook edited, re-run / cold run
 }
 ACTIVITY_INPUTS = ("aktiviteter.csv", "succeskriterier.csv")  # what (d2) keeps at the sample's size
 EXTRA_PACKAGES = ("sikkerby", "jupyter_client", "nbformat", "psutil", "pyyaml")
@@ -207,6 +215,38 @@ def unchanged_rerun(setup: Setup, out: Path) -> tuple[Measurement, bool]:
     return result, _mtimes(year_dir) == before
 
 
+def notebook_to_edit(notebooks: list[Path], wanted: str | None) -> Path:
+    """(f)'s notebook: ``wanted`` by name, else the first after the front page that is not one per goal area."""
+    if wanted:
+        for nb in notebooks:
+            if nb.name == wanted:
+                return nb
+        raise CommandFailed(f"--edit-notebook {wanted}: no such notebook")
+    for nb in notebooks[1:]:
+        meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("sikkerby") or {}
+        if not meta.get("per_goal_area"):
+            return nb
+    return notebooks[-1]
+
+
+def edited_rerun(setup: Setup, out: Path, notebook: Path, stamp: str) -> tuple[Measurement, list[str]]:
+    """(f): append a code cell to ``notebook`` (in the benchmark's copy of the notebooks), run again
+    without --force into ``out``, undo the edit. Returns the measurement and the chapters the run
+    executed (from the manifest's ``reused`` flags)."""
+    original = notebook.read_bytes()
+    nb = json.loads(original)
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": f"bench-edit-{stamp}",
+                        "metadata": {}, "outputs": [], "source": [f"print('benchmark edit {stamp}')"]})
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        result = setup.run([setup.sikkerby_run(out, force=False)])
+    finally:
+        notebook.write_bytes(original)
+    manifest = json.loads((out / str(setup.year) / "manifest.json").read_text(encoding="utf-8"))
+    executed = [n["file"] for n in manifest["notebooks"] if not n.get("reused")]
+    return result, executed
+
+
 def cell_seconds(executed_notebook: Path) -> float:
     """Sum of papermill's per-cell durations in an executed notebook (execution after kernel start)."""
     nb = json.loads(executed_notebook.read_text(encoding="utf-8"))
@@ -305,6 +345,9 @@ def verdicts(summary: dict, notebook_medians: dict[str, float]) -> dict:
         result["targets"]["d/a <= 2"] = result["ratios"]["d/a"] <= TARGETS["d/a"]
         if d["max_tree_peak_gib"] is not None:
             result["targets"]["d peak memory <= 1.5 GiB"] = d["max_tree_peak_gib"] <= TARGETS["d_tree_peak_gib"]
+    if "f_one_edited" in summary:
+        result["ratios"]["f/a"] = round(summary["f_one_edited"]["median_seconds"] / a, 3)
+        result["targets"]["f/a <= 0.4"] = result["ratios"]["f/a"] <= TARGETS["f/a"]
     if "d2_scaled_rows" in summary:  # for information: not one of the targets
         result["ratios"]["d2/a"] = round(summary["d2_scaled_rows"]["median_seconds"] / a, 3)
     if notebook_medians:
@@ -323,7 +366,8 @@ def markdown(report: dict) -> str:
              "|---|---:|---|---:|---:|---:|"]
     labels = {"a_cold": "(a) sikkerby run, cold", "b_plain": "(b) papermill + nbconvert",
               "c_unchanged": "(c) sikkerby run, unchanged", "d_scaled": f"(d) cold, {report['scale']}x data",
-              "d2_scaled_rows": f"(d2) cold, {report['scale']}x data, sample's activities"}
+              "d2_scaled_rows": f"(d2) cold, {report['scale']}x data, sample's activities",
+              "f_one_edited": f"(f) {report.get('edited_notebook')} edited, re-run"}
     for name, s in report["summary"].items():
         lines.append(f"| {labels.get(name, name)} | {s['median_seconds']:.2f} | "
                      f"{', '.join(f'{x:.2f}' for x in s['seconds'])} | {s['median_cpu_seconds']:.2f} | "
@@ -340,6 +384,8 @@ def markdown(report: dict) -> str:
                                          for k, ok in report["verdicts"]["targets"].items())]
     if "c_did_nothing" in report:
         lines.append(f"\nUnchanged re-run left every file of the publication untouched: {report['c_did_nothing']}")
+    if report.get("f_executed"):
+        lines.append(f"\nChapters the edited re-run (f) executed: {'; '.join(report['f_executed'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -352,6 +398,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="untimed runs of (a) and (b) first, to fill the OS and font caches (default 1)")
     p.add_argument("--skip-scale", action="store_true", help="leave out (d), the run on scaled-up data")
     p.add_argument("--skip-notebooks", action="store_true", help="leave out (e), the per-notebook timing")
+    p.add_argument("--skip-edit", action="store_true", help="leave out (f), the re-run after one notebook is edited")
+    p.add_argument("--edit-notebook", default=None,
+                   help="the notebook (file name) that (f) edits (default: the first after the front page "
+                        "that is not one per goal area)")
     p.add_argument("--with-sample-activities", action="store_true",
                    help="also (d2): the scaled data with the sample's own aktiviteter and succeskriterier, so that "
                         "only the row-level inputs grow and the publication keeps its size")
@@ -378,17 +428,21 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="work-", dir=args.results_dir))
     # validated datasets (sikkerby.inputs.dataset_cache) of the benchmark stay in its work folder, not in ~/.cache
     os.environ["SIKKERBY_CACHE_DIR"] = str(work / "cache")
-    env = {**os.environ, "SIKKERBY_NOTEBOOKS": str(nb_dir), "PYTHONUNBUFFERED": "1"}
+    run_nb_dir = work / "notebooks"  # (a), (c) and (f) run this copy; (f) edits it
+    shutil.copytree(nb_dir, run_nb_dir)
+    env = {**os.environ, "SIKKERBY_NOTEBOOKS": str(run_nb_dir), "PYTHONUNBUFFERED": "1"}
     setup = Setup(args.year, notebooks, nb_dir, work, env, args.jobs, work / "commands.log")
+    edit = None if args.skip_edit else run_nb_dir / notebook_to_edit(notebooks, args.edit_notebook).name
     say = lambda text: print(text, flush=True)  # noqa: E731
     load_before = [round(x, 2) for x in os.getloadavg()]
     machine = machine_description(notebooks)  # the commit and versions measured, taken before the runs
     say(f"Benchmark: {len(notebooks)} notebooks from {nb_dir}, year {args.year}, {args.repeat} repetitions; "
         f"work folder {work}")
     t_start = time.perf_counter()
-    runs: dict[str, list[Measurement]] = {"a_cold": [], "b_plain": [], "c_unchanged": [], "d_scaled": [],
-                                          "d2_scaled_rows": []}
+    runs: dict[str, list[Measurement]] = {"a_cold": [], "b_plain": [], "c_unchanged": [], "f_one_edited": [],
+                                          "d_scaled": [], "d2_scaled_rows": []}
     c_did_nothing = True
+    f_executed: list[str] = []
     try:
         scaled = scaled_rows = None
         if not args.skip_scale:
@@ -415,6 +469,11 @@ def main(argv=None) -> int:
             c_did_nothing &= untouched
             say(f"[{rep}] (c) unchanged re-run:            {m.seconds:7.2f} s"
                 + ("" if untouched else "  (it rewrote the publication!)"))
+            if edit is not None:
+                m, executed = edited_rerun(setup, out, edit, str(i + 1))
+                runs["f_one_edited"].append(m)
+                f_executed.append(", ".join(executed))
+                say(f"[{rep}] (f) {edit.name} edited, re-run: {m.seconds:7.2f} s; executed: {', '.join(executed)}")
             runs["b_plain"].append(m := plain_pipeline(setup, setup.fresh("b")))
             say(f"[{rep}] (b) papermill + nbconvert:       {m.seconds:7.2f} s")
             if scaled is not None:
@@ -458,6 +517,8 @@ def main(argv=None) -> int:
         "summary": summary,
         "notebooks": notebook_results,
         "c_did_nothing": c_did_nothing,
+        "edited_notebook": None if edit is None else edit.name,
+        "f_executed": f_executed,  # per repetition, the chapters (f) executed
         "memory_note": ("tree peak = peak of the summed RSS of the command's process tree, sampled every "
                         f"{SAMPLE_INTERVAL * 1000:.0f} ms with psutil; largest process = ru_maxrss from os.wait4"),
     }

@@ -3,7 +3,10 @@
 The order is the promise of DATA.md §4-5 and DESIGN.md:
 
 1. The cache (:mod:`sikkerby.publish.cache`) is checked first, before anything heavy is
-   imported; an unchanged year is left alone.
+   imported; an unchanged year is left alone. In a changed year, a chapter whose own key
+   (its notebook, the inputs it reads, parameters, package ...) is the one recorded in the
+   published manifest is copied from the published year instead of executed
+   (:meth:`_Run.reuse_chapter`); the CSVs, the PDF and the manifest are always made anew.
 2. Every input is validated before any notebook executes; bad input ends the run
    with exit status 1 and nothing in ``<out>`` changes.
 3. All notebooks of all requested years execute together on ``--jobs`` workers.
@@ -359,6 +362,11 @@ class YearBuild:
     params: dict
     started: str
     pending: set[str] = field(default_factory=set)  # notebooks still executing
+    chapter_keys: dict[str, str] = field(default_factory=dict)  # notebook name -> chapter key
+    reused: set[str] = field(default_factory=set)  # notebooks copied from the published year, not executed
+    tables_written: bool = False
+    stored_keys: dict[str, str] | None = None  # the chapter keys of the published year's manifest
+    conversions: list = field(default_factory=list)  # threads making chapters' parts of the PDF
     results: dict = field(default_factory=dict)  # notebook name -> NotebookResult
     problems: list[str] = field(default_factory=list)  # Danish, one per problem
     t0: float = field(default_factory=time.perf_counter)
@@ -612,18 +620,80 @@ class _Run:
                            load_year_params(year, self.params_dir),
                            datetime.now().astimezone().isoformat(timespec="seconds"))
             self.builds[year] = yb
+            yb.chapter_keys = {c.name: self.chapter_key(year, c) for c in self.chapters}
             for chapter in self.chapters:
+                if self.reuse_chapter(yb, chapter):
+                    continue
                 yb.pending.add(chapter.name)
                 work.append(NotebookJob(year, chapter, build / "notebooks" / chapter.name,
                                         self.notebook_parameters(year) | {"data_dir": self.work_data}
                                         | dict(chapter.parameters), self.notebooks))
+            if yb.reused:
+                self.say(f"{year}: {len(yb.reused)} af {len(self.chapters)} kapitler er uændrede og genbruges; "
+                         f"{len(yb.pending)} køres.")
         return work
+
+    def chapter_reads(self, chapter: Chapter) -> tuple[str, ...] | None:
+        """The input files (base names) ``chapter`` reads; ``None``: every input.
+
+        A goal area's chapter reads the inputs of its indikatorer's calculations; another
+        chapter what its notebook declares (``"sikkerby": {"reads": [...]}``), else everything.
+        """
+        if chapter.goal_area is not None:
+            from sikkerby.model.calculations import inputs_read
+
+            indikatorer = [i for m in self.programme.maalepunkter_for(chapter.goal_area) for i in m.indikatorer]
+            return tuple(inputs_read(indikatorer))
+        return chapter.reads
+
+    def chapter_key(self, year: int, chapter: Chapter) -> str:
+        """:func:`sikkerby.publish.cache.chapter_key` of ``chapter`` in ``year``."""
+        return cache.chapter_key(
+            self.fingerprint, year, stem=chapter.stem, source=chapter.source.name,
+            parameters=self.notebook_parameters(year) | dict(chapter.parameters),
+            reads=self.chapter_reads(chapter), chapters=[(c.stem, c.title) for c in self.chapters])
+
+    def reuse_chapter(self, yb: YearBuild, chapter: Chapter) -> bool:
+        """Copy ``chapter``'s executed notebook and page from the published year into the build when
+        the key recorded for it there is this run's (never with ``--force``). True when copied."""
+        if self.force:
+            return False
+        if yb.stored_keys is None:
+            yb.stored_keys = cache.stored_chapter_keys(yb.final)
+        if yb.stored_keys.get(chapter.name) != yb.chapter_keys[chapter.name]:
+            return False
+        files = [f"notebooks/{chapter.name}"]
+        if self.renderer_name == RENDERER_NBCONVERT:
+            files.append(chapter.html_name)
+        if not all((yb.final / name).is_file() for name in files):
+            return False
+        try:
+            for name in files:
+                shutil.copy2(yb.final / name, yb.build / name)
+        except OSError as exc:
+            self.log(f"{chapter.name} kunne ikke genbruges ({error_text(exc)}); den køres igen.", yb.year)
+            for name in files:
+                (yb.build / name).unlink(missing_ok=True)
+            return False
+        yb.reused.add(chapter.name)
+        self.log(f"{chapter.name}: uændret, genbrugt fra den publicerede udgave.", yb.year)
+        return True
 
     def notebook_parameters(self, year: int) -> dict:
         """What papermill gives every notebook (and the manifest records)."""
         return {"aar": year, "data_dir": self.data_arg, "params_dir": str(self.params_dir)}
 
     # -- phase 4: CSVs (while the notebooks run)
+    def write_tables_once(self) -> None:
+        """The CSVs of every year not written yet; then this process lets go of the data."""
+        written = False
+        for yb in self.builds.values():
+            if not yb.tables_written:
+                self.write_tables(yb)
+                yb.tables_written = written = True
+        if written:
+            self.drop_dataset()
+
     def write_tables(self, yb: YearBuild) -> None:
         from sikkerby.publish.render.tables import write_csv
 
@@ -664,10 +734,36 @@ class _Run:
         self.html.context = self.page_context(yb)
         try:
             nb = nbformat.read(yb.build / "notebooks" / chapter.name, as_version=4)
+            self.convert_for_pdf(yb, chapter, nb)  # pandoc, on another thread, while this one makes the page
             self.html.write(chapter, nb, yb.build)
         except Exception as exc:  # noqa: BLE001 - reported, the year is not published
             yb.problems.append(f"Siden for {chapter.name} kunne ikke laves: {error_text(exc)}")
             self.log(_traceback(exc), yb.year)
+
+    def typst_cache(self) -> Path:
+        """Where the chapters' Typst fragments are kept between runs (:func:`sikkerby.publish.render.pdf.chapter_typst`)."""
+        from sikkerby.inputs.dataset_cache import run_cache_root
+
+        return run_cache_root(self.out_dir) / "typst"
+
+    def convert_for_pdf(self, yb: YearBuild, chapter: Chapter, nb) -> None:
+        """Start making the chapter's part of the PDF (pandoc) on another thread, kept for the PDF step
+        (:meth:`render_rest` waits for it); a failure there is only a lost head start (the PDF step makes
+        it again and reports it)."""
+        from sikkerby.publish.render.pdf import chapter_typst
+
+        metadata, folder = self.pdf_metadata(yb), self.typst_cache()
+
+        def convert() -> None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                chapter_typst(chapter, nb, metadata, folder)
+            except Exception as exc:  # noqa: BLE001
+                self.log(f"{chapter.name}: PDF-delen laves først til sidst ({error_text(exc)})", yb.year)
+
+        thread = threading.Thread(target=convert, name=f"sikkerby-pandoc-{chapter.stem}", daemon=True)
+        thread.start()
+        yb.conversions.append(thread)
 
     def pdf_metadata(self, yb: YearBuild) -> dict:
         return {
@@ -689,6 +785,8 @@ class _Run:
         """The PDF (or the Quarto book) once every notebook of the year is done."""
         import nbformat
 
+        for thread in yb.conversions:
+            thread.join()
         t0 = time.perf_counter()
         try:
             if self.renderer_name == RENDERER_QUARTO:
@@ -704,7 +802,7 @@ class _Run:
                 from sikkerby.publish.render.pdf import render_pdf
 
                 chapters = [(c, nbformat.read(yb.build / "notebooks" / c.name, as_version=4)) for c in self.chapters]
-                render_pdf(chapters, yb.build / pdf_name(yb.year), self.pdf_metadata(yb))
+                render_pdf(chapters, yb.build / pdf_name(yb.year), self.pdf_metadata(yb), cache_dir=self.typst_cache())
             self.log(f"PDF lavet ({seconds_da(time.perf_counter() - t0)}).", yb.year)
         except Exception as exc:  # noqa: BLE001 - reported, the year is not published
             yb.problems.append(f"PDF'en kunne ikke laves: {error_text(exc)}")
@@ -733,7 +831,8 @@ class _Run:
         for c in self.chapters:
             r = yb.results.get(c.name)
             notebooks.append({"file": c.name, "source": c.source.name, "title": c.title, "sha256": self.fingerprint["notebooks"][c.source.name],
-                              "seconds": None if r is None else round(r.seconds, 3)})
+                              "seconds": None if r is None else round(r.seconds, 3),
+                              "key": yb.chapter_keys.get(c.name), "reused": c.name in yb.reused})
         outputs = sorted(p.relative_to(yb.build).as_posix() for p in yb.build.rglob("*") if p.is_file())
         outputs = sorted(set(outputs) | {"manifest.json", "run.log"})
         return build_manifest(
@@ -856,16 +955,18 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         runner = run.runner()
         try:
             runner.submit(work)
+            if not large:  # the CSVs while the kernels start; large inputs: after the first notebook (memory)
+                run.write_tables_once()
             published = 0
-            tables_written = False
+            for yb in list(run.builds.values()):
+                if not yb.pending:  # every chapter reused: the front matter and the PDF only
+                    run.write_tables_once()
+                    published += run.finish(yb)
+                    yb.build = None
             for result in runner.results():
-                if not tables_written:
-                    # The CSVs once the first notebook is done: not while every worker's kernel is
-                    # loading the data (at 100 times the sample the three copies would peak at ~1.6 GiB)
-                    for yb in run.builds.values():
-                        run.write_tables(yb)
-                    run.drop_dataset()
-                    tables_written = True
+                # The CSVs once the first notebook is done: not while every worker's kernel is
+                # loading the data (at 100 times the sample the three copies would peak at ~1.6 GiB)
+                run.write_tables_once()
                 yb = run.builds[result.job.year]
                 name = result.job.chapter.name
                 yb.results[name] = result

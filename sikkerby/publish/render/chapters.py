@@ -33,6 +33,10 @@ class Chapter:
     position: int  # 0 for the front page
     stem: str = ""  # the executed notebook's and page's name: ``01_tryghed``
     parameters: tuple[tuple[str, str], ...] = ()  # papermill parameters beyond the year's
+    goal_area: str | None = None  # the goal area's key, for a chapter of a per-goal-area notebook
+    # the input files (base names) the notebook declares it reads (metadata ``"sikkerby": {"reads": [...]}``);
+    # ``None``: undeclared, every input counts as read
+    reads: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -137,17 +141,22 @@ def discover_chapters(notebooks_dir: str | os.PathLike,
             nb = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SikkerByError(f"Notebooken {path.name} kan ikke læses: {exc}") from None
-        per_goal_area = ((nb.get("metadata") or {}).get("sikkerby") or {}).get("per_goal_area")
+        meta = (nb.get("metadata") or {}).get("sikkerby") or {}
+        per_goal_area = meta.get("per_goal_area")
+        reads = meta.get("reads")
+        reads = tuple(str(r).lower() for r in reads) if isinstance(reads, list) else None
         if per_goal_area:
             if not goal_areas:
                 raise SikkerByError(f"Notebooken {path.name} laves pr. målområde, men programmet har ingen målområder")
             for key, area in goal_areas.items():
                 position = len(chapters)
                 chapters.append(Chapter(source=path.resolve(), title=str(area.get("title") or key), position=position,
-                                        stem=f"{position:02d}_{key}", parameters=((str(per_goal_area), key),)))
+                                        stem=f"{position:02d}_{key}", parameters=((str(per_goal_area), key),),
+                                        goal_area=key))
             continue
         position = len(chapters)
         fallback = _bare_stem(path).replace("_", " ").capitalize()
         chapters.append(Chapter(source=path.resolve(), title=notebook_title(nb, fallback), position=position,
-                                stem=path.stem if position == 0 else f"{position:02d}_{_bare_stem(path)}"))
+                                stem=path.stem if position == 0 else f"{position:02d}_{_bare_stem(path)}",
+                                reads=reads))
     return tuple(chapters)
