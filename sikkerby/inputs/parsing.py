@@ -317,18 +317,24 @@ def ambiguous_numbers(text: pd.Series, decimal_comma: bool) -> pd.Series:
     return pd.Series(result, index=text.index)
 
 
+def _number_cells(text: pd.Series, decimal_comma: bool) -> tuple[pd.Series, PlainNumbers | None, pd.Series]:
+    """What parsing a number column starts from: the cells as number text (an ambiguous one,
+    :func:`ambiguous_numbers`, made invalid), their plain-number reading and the empty cells."""
+    ambiguous = ambiguous_numbers(text, decimal_comma)
+    if ambiguous.any():
+        text = text.where(~ambiguous, "x")
+    text = _numeric_text(text, decimal_comma)
+    plain = plain_numbers(text)
+    return text, plain, _empty(text, plain)
+
+
 def parse_int(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
     """Whole numbers -> ``Int64``; ``17`` and ``17.0`` (Excel) are 17, ``2,5`` is invalid.
 
     More than :data:`MAX_INT_DIGITS` digits is invalid too (see :func:`beyond_limits`), and so is,
     with ``decimal_comma``, a number grouped by points (:func:`ambiguous_numbers`).
     """
-    ambiguous = ambiguous_numbers(text, decimal_comma)
-    if ambiguous.any():
-        text = text.where(~ambiguous, "x")
-    text = _numeric_text(text, decimal_comma)
-    plain = plain_numbers(text)
-    empty = _empty(text, plain)
+    text, plain, empty = _number_cells(text, decimal_comma)
     well_formed, too_big = _int_cells(text, plain)
     ok = well_formed & ~too_big & ~empty
     # every cell converted is a whole number of at most 18 digits, so int64 holds it exactly (no float step)
@@ -363,12 +369,7 @@ def parse_float(text: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series
     ``1e400`` (inf in floating point) is invalid (see :func:`beyond_limits`); so are ``nan`` and ``inf``,
     and, with ``decimal_comma``, a number grouped by points (:func:`ambiguous_numbers`).
     """
-    ambiguous = ambiguous_numbers(text, decimal_comma)
-    if ambiguous.any():
-        text = text.where(~ambiguous, "x")
-    text = _numeric_text(text, decimal_comma)
-    plain = plain_numbers(text)
-    empty = _empty(text, plain)
+    text, plain, empty = _number_cells(text, decimal_comma)
     numbers, well_formed = _float_cells(text, plain)
     ok = well_formed & np.isfinite(numbers) & ~empty
     return numbers.where(ok), ~ok & ~empty
