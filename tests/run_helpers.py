@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -14,6 +15,37 @@ import nbformat
 from sikkerby.config.paths import PROJECT_DIR
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
+
+# Notebook code that holds a cell while a test works on the running publication: it writes its kernel's
+# pid to $SIKKERBY_TEST_STARTED, then waits (at most 300 s) until $SIKKERBY_TEST_RELEASE exists.
+WAIT_FOR_RELEASE = """\
+import os, time
+from pathlib import Path
+_started = os.environ.get("SIKKERBY_TEST_STARTED")
+if _started:  # tests only: say the notebook runs, then wait for the test's go
+    Path(_started + ".tmp").write_text(str(os.getpid()))
+    os.replace(_started + ".tmp", _started)
+    _release = Path(os.environ["SIKKERBY_TEST_RELEASE"])
+    _deadline = time.monotonic() + 300
+    while not _release.exists() and time.monotonic() < _deadline:
+        time.sleep(0.05)
+"""
+
+
+def wait_for_notebook(marker: Path, proc: subprocess.Popen, limit: float = 180.0) -> int:
+    """Wait until a notebook running :data:`WAIT_FOR_RELEASE` has written ``marker``; its kernel's pid."""
+    import pytest
+
+    deadline = time.monotonic() + limit
+    while not marker.exists():
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            pytest.fail(f"the run ended before the notebook started (exit {proc.returncode}):\n{out}{err}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("the notebook never started")
+        time.sleep(0.05)
+    return int(marker.read_text())
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -26,29 +26,19 @@ from pathlib import Path
 import pytest
 from run_helpers import (
     FIXTURE_NOTEBOOKS,
+    WAIT_FOR_RELEASE,
     notebooks_with_cell,
     run_sikkerby,
     sikkerby_command,
     tree_digest,
+    wait_for_notebook,
 )
 
 from sikkerby.config.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
-WAIT_CELL = """\
-#| include: false
-import os, time
-from pathlib import Path
-_started = os.environ.get("SIKKERBY_TEST_STARTED")
-if _started:  # tests only: say the notebook runs, then wait for the test's go
-    Path(_started + ".tmp").write_text(str(os.getpid()))
-    os.replace(_started + ".tmp", _started)
-    _release = Path(os.environ["SIKKERBY_TEST_RELEASE"])
-    _deadline = time.monotonic() + 300
-    while not _release.exists() and time.monotonic() < _deadline:
-        time.sleep(0.05)
-"""
+WAIT_CELL = "#| include: false\n" + WAIT_FOR_RELEASE
 
 
 @pytest.fixture(scope="module")
@@ -79,20 +69,6 @@ def _copy(last_good: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
     out = tmp_path / "out"
     shutil.copytree(last_good, out)
     return out, tree_digest(out / "2017")
-
-
-def _wait_for(marker: Path, proc: subprocess.Popen, limit: float = 180.0) -> int:
-    """Wait until the notebook has written ``marker``; returns the pid of its kernel."""
-    deadline = time.monotonic() + limit
-    while not marker.exists():
-        if proc.poll() is not None:
-            out, err = proc.communicate()
-            pytest.fail(f"the run ended before the notebook started (exit {proc.returncode}):\n{out}{err}")
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("the notebook never started")
-        time.sleep(0.05)
-    return int(marker.read_text())
 
 
 def _gone(pid: int, limit: float = 60.0) -> bool:
@@ -135,7 +111,7 @@ def _interrupted_run(tmp_path: Path, waiting_notebooks: Path, out: Path, send) -
     env = {**os.environ, **_env(waiting_notebooks, started, release)}
     proc = subprocess.Popen(sikkerby_command("run", "--year", "2017", "--out", out, "--force"), cwd=PROJECT_DIR,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
-    kernel = _wait_for(started, proc)
+    kernel = wait_for_notebook(started, proc)
     try:
         send(proc)
         stdout, stderr = proc.communicate(timeout=180)

@@ -15,31 +15,25 @@ import json
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
 from factories import PROGRAMME_2014_2017, D, valid_tables, with_changes, write_folder
-from run_helpers import run_sikkerby, sikkerby_command
+from run_helpers import (
+    WAIT_FOR_RELEASE,
+    run_sikkerby,
+    sikkerby_command,
+    wait_for_notebook,
+)
 
 from sikkerby.config.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
-READING_CELL = """\
-import os, time
-from pathlib import Path
+READING_CELL = WAIT_FOR_RELEASE + """\
 from sikkerby.config.programme import load_programme
 from sikkerby.inputs.dataset import load_dataset
-_started = os.environ.get("SIKKERBY_TEST_STARTED")
-if _started:  # tests only: say the notebook runs, then wait for the test's go
-    Path(_started + ".tmp").write_text(str(os.getpid()))
-    os.replace(_started + ".tmp", _started)
-    _release = Path(os.environ["SIKKERBY_TEST_RELEASE"])
-    _deadline = time.monotonic() + 300
-    while not _release.exists() and time.monotonic() < _deadline:
-        time.sleep(0.05)
 dataset = load_dataset(data_dir, load_programme(params_dir))
 print("Aktiviteter:", "; ".join(dataset.aktiviteter["navn"]))
 """
@@ -72,19 +66,6 @@ def _start(notebooks: Path, root: Path, data: Path, out: Path, **extra) -> subpr
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
 
 
-def _wait_for(marker: Path, proc: subprocess.Popen, limit: float = 240.0) -> int:
-    deadline = time.monotonic() + limit
-    while not marker.exists():
-        if proc.poll() is not None:
-            out, err = proc.communicate()
-            pytest.fail(f"the run ended before the notebook started (exit {proc.returncode}):\n{out}{err}")
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("the notebook never started")
-        time.sleep(0.05)
-    return int(marker.read_text())
-
-
 def _all_text(folder: Path) -> str:
     return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(folder.rglob("*")) if p.is_file())
 
@@ -95,7 +76,7 @@ def test_an_input_changed_during_the_run_changes_nothing_of_the_publication(read
     out = tmp_path / "out"
     proc = _start(reading_notebooks, tmp_path, data, out)
     try:
-        _wait_for(tmp_path / "started", proc)
+        wait_for_notebook(tmp_path / "started", proc, limit=240.0)
         # the deliverer saves a corrected file while the notebook runs (before it reads the data)
         changed = original.replace("Natteravne på Nørrebro".encode(), "NYT NAVN UNDER KØRSLEN".encode())
         assert changed != original
@@ -132,7 +113,7 @@ def test_a_killed_run_leaves_its_temporary_folder_and_the_next_run_removes_it(re
     proc = _start(reading_notebooks, tmp_path, data, tmp_path / "out", TMPDIR=str(temp))
     kernel = None
     try:
-        kernel = _wait_for(tmp_path / "started", proc)
+        kernel = wait_for_notebook(tmp_path / "started", proc, limit=240.0)
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
     finally:

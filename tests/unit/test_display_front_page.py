@@ -6,7 +6,7 @@ import json
 
 import pypandoc
 import pytest
-from summary_factories import scores_frame, status_table
+from front_page_factories import scores_frame, status_table
 
 from sikkerby.model.evidence import model_overview
 from sikkerby.model.goals import maalstatus
