@@ -56,12 +56,9 @@ def pandoc_to_typst(notebooks: list[Path], metadata: dict, work_dir: Path) -> Pa
     there, because ``--file-scope`` builds each chapter's link anchors from the
     path it is given, and a temporary folder's random name would make every
     PDF different. (``pypandoc.convert_file`` always passes absolute paths, so
-    the pandoc binary it ships is called directly.)
+    the pandoc binary it ships is called directly.) The publication's PDF is made chapter by chapter
+    (:func:`typst_source`); this single call is the reference it must equal.
     """
-    import subprocess
-
-    import pypandoc
-
     meta_file = work_dir / "metadata.json"
     meta_file.write_text(json.dumps({**metadata, "sb-media-dir": MEDIA_DIR}, ensure_ascii=False), encoding="utf-8")
     out = work_dir / "publication.typ"
@@ -78,13 +75,7 @@ def pandoc_to_typst(notebooks: list[Path], metadata: dict, work_dir: Path) -> Pa
         f"--metadata-file={meta_file.name}",
         *[p.relative_to(work_dir).as_posix() for p in notebooks],
     ]
-    try:
-        done = subprocess.run([pypandoc.get_pandoc_path(), *args], cwd=work_dir, capture_output=True,
-                              text=True, encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise RenderError(f"pandoc kunne ikke startes: {exc}") from None
-    if done.returncode != 0:
-        raise RenderError(f"pandoc kunne ikke omsætte notebooks til Typst: {done.stderr.strip()}")
+    _run_pandoc(args, work_dir, "notebooks")
     return out
 
 
