@@ -28,9 +28,10 @@ from sikkerby.errors import SikkerByError
 
 KINDS = ("sti", "retning", "krav")
 UNITS = ("procent", "antal")
-# The need levels of the Tryghedsindeks (ascending), as the programme file may name them.
+# The need levels of the Tryghedsindeks (ascending), and their other accepted spellings: the vocabulary
+# of the programme file's ``needs`` and of the tryghedsindeks file's ``indsatsbehov`` column alike.
 NEED_LEVELS = ("minimal", "reduceret", "ordinær", "intensiveret", "markant")
-_NEED_ALIASES = {"ordinaer": "ordinær"}
+NEED_ALIASES = {"ordinaer": "ordinær"}
 # The survey's answer scale (1 meget tryg … 5 meget utryg).
 ANSWER_CODES = (1, 2, 3, 4, 5)
 
@@ -143,7 +144,7 @@ class _IndikatorSpec(_Strict):
         if self.answers is not None and (not self.answers or any(a not in ANSWER_CODES for a in self.answers)):
             raise ValueError(f"answers skal være svarkoder blandt {', '.join(map(str, ANSWER_CODES))}")
         if self.needs is not None:
-            unknown = [n for n in self.needs if _NEED_ALIASES.get(n, n) not in NEED_LEVELS]
+            unknown = [n for n in self.needs if NEED_ALIASES.get(n, n) not in NEED_LEVELS]
             if not self.needs or unknown:
                 raise ValueError(f"needs skal være indsatsbehov blandt {', '.join(NEED_LEVELS)}"
                                  + (f", ikke {', '.join(unknown)}" if unknown else ""))
@@ -489,7 +490,7 @@ def _indikator(spec: _IndikatorSpec, maalepunkt: _MaalepunktSpec) -> Indikator:
     req = spec.yearly_requirement
     parameters = {name: getattr(spec, name) for name in CALCULATIONS[spec.calculation]}
     if "needs" in parameters:
-        parameters["needs"] = [_NEED_ALIASES.get(n, n) for n in parameters["needs"]]
+        parameters["needs"] = [NEED_ALIASES.get(n, n) for n in parameters["needs"]]
     if "ages" in parameters:
         parameters["ages"] = tuple(parameters["ages"])
     target_value = spec.target.value

@@ -15,7 +15,7 @@ type       dtype after loading
 =========  ===================================================================
 
 Vocabulary columns hold the canonical spelling (e.g. ``ordinær`` for ``ordinaer``), and
-``bandelog.omraade`` spells the programme's area as ``programme.bandelog_omraade`` does.
+``bandelog.omraade`` is spelt as the programme's gang-log areas (``programme.gang_log_areas``) are.
 Dates lie in the years 1900-2100 and whole numbers have at most 18 digits
 (:data:`sikkerby.inputs.parsing.LIMIT_RULES`); floats are finite. Year columns (``year=True``)
 lie within the programme period widened (:func:`sikkerby.inputs.validation.year_span`).
@@ -30,6 +30,8 @@ file) refuse the file like the contract's own; plausibility (``plausible`` range
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from sikkerby.config.programme import NEED_ALIASES, NEED_LEVELS
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,6 @@ class InputFile:
         return tuple(c.name for c in self.columns)
 
 
-INDSATSBEHOV = ("minimal", "reduceret", "ordinær", "intensiveret", "markant")
 INDSATSOMRAADER = ("I", "II", "III", "IV", "V")
 EVIDENSNIVEAUER = ("effektiv", "lovende", "utilstraekkelig", "ingen_effekt", "skadelig")
 RESULTATER = ("fritidstilbud", "uddannelse", "beskaeftigelse", "misbrug", "tilbagefald",
@@ -98,7 +99,7 @@ TRYGHEDSINDEKS = InputFile(
         Column("aar", "int", year=True),
         Column("omraade", "text"),
         Column("bydel", "text", bydel=True),
-        Column("indsatsbehov", "text", vocabulary=INDSATSBEHOV, aliases={"ordinaer": "ordinær"}),
+        Column("indsatsbehov", "text", vocabulary=NEED_LEVELS, aliases=NEED_ALIASES),
         Column("indeksvaerdi", "float", required=False, nullable=True),
     ),
     unique=(("aar", "omraade"),),
@@ -115,7 +116,7 @@ LUKNINGER = InputFile(
         Column("slutdato", "date"),  # >= startdato
         Column("planlagt", "bool"),
         Column("aarsag", "text", required=False, nullable=True),
-        Column("handleplan_dato", "date", nullable=True),  # >= startdato
+        Column("handleplan_dato", "date", nullable=True),  # before startdato: a warning (on time)
     ),
     unique=(("lukning_id",),),
 )

@@ -36,8 +36,8 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from sikkerby.config.programme import Indikator, YearlyRequirement
-from sikkerby.inputs.contract import INDSATSBEHOV, KOEN
+from sikkerby.config.programme import NEED_LEVELS, Indikator, YearlyRequirement
+from sikkerby.inputs.contract import KOEN
 from sikkerby.model import evidence, goal_status
 from sikkerby.model.calculations.areas import GAAET_UD, KOMMET_TIL
 from sikkerby.model.calculations.handleplan import FOR_SEN, MANGLER
@@ -298,7 +298,7 @@ VOCABULARIES: dict[str, dict[str, Label]] = {
     # breakdown tables of the goal-area chapters
     "koen": {"k": Label("Kvinder", "", GREY), "m": Label("Mænd", "", GREY),
              KOEN_UOPLYST: Label("Køn ikke oplyst", "", GREY)},
-    "indsatsbehov": {level: Label(level.capitalize(), "", GREY) for level in INDSATSBEHOV},
+    "indsatsbehov": {level: Label(level.capitalize(), "", GREY) for level in NEED_LEVELS},
     "omraade_aendring": {KOMMET_TIL: Label("Kommet til", "▲", _C["orange"]),
                          GAAET_UD: Label("Gået ud", "▼", _C["bluish_green"])},
     "handleplan_problem": {MANGLER: Label("Handleplan mangler", "✗", _C["vermillion"]),

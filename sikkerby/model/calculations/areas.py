@@ -1,4 +1,4 @@
-"""`omraader_indsatsbehov`: local areas of the Tryghedsindeks with a high need (DATA.md §2).
+"""The calculation `omraader_med_indsatsbehov`: local areas of the Tryghedsindeks with a high need (DATA.md §2).
 
 Which levels count (``intensiveret``, ``markant``) is the målepunkt's ``needs``
 in program.yaml, passed in by the caller.

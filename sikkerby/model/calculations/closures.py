@@ -1,4 +1,4 @@
-"""`lukkedage` and `lukkede_institutioner`: unplanned closures of municipal institutions (DATA.md §2).
+"""The calculations `lukkedage` and `lukkede_institutioner`: unplanned closures of municipal institutions (DATA.md §2).
 
 A closure covers every calendar day from ``startdato`` to ``slutdato``
 (inclusive). Planned closures (``planlagt``) never count. One institution

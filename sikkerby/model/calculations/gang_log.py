@@ -1,7 +1,7 @@
-"""`bandelog_indre_noerrebro`: the police gang log for the programme's area (DATA.md §2).
+"""The calculation `bandelog_seneste`: the police gang log of one area (DATA.md §2).
 
 Counts only, never persons. The value for year Y is ``antal_personer`` at the
-latest ``dato`` within Y for the area (``programme.bandelog_omraade``).
+latest ``dato`` within Y for the indikator's area (its ``omraade`` parameter).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`handleplan_3_dage`: a reopening/alternative-offer plan within N working days (DATA.md §2).
+"""The calculation `handleplan_rettidig`: a reopening/alternative-offer plan within N working days (DATA.md §2).
 
 For every unplanned closure: deadline (``frist``) = the N-th working day after
 ``startdato`` (the start day is day 0; N is the målepunkt's ``working_days`` in

@@ -1,4 +1,4 @@
-"""`utryghed_aften`: weighted share of evening/night insecurity (DATA.md §2), with a 95 % CI.
+"""The calculation `andel_utrygge`: weighted share of evening/night insecurity (DATA.md §2), with a 95 % CI.
 
 Valid answers are ``tryghed_aften`` 1-5 (missing = ved ikke/uoplyst, excluded).
 p = Σw·[answer ∈ {4, 5}] / Σw over valid answers; 95 % CI p ± z·√(p(1−p)/n_eff)

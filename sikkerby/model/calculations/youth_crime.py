@@ -1,4 +1,4 @@
-"""`ungdomskriminalitet`: share of the 15-25-year-olds charged with serious crime (DATA.md §2).
+"""The calculation `andel_sigtede`: share of the young people (15-25 by default) charged with serious crime (DATA.md §2).
 
 Value for year Y: 100 · Σ ``sigtede`` / Σ ``befolkning`` over the rows of Y
 (ages 15-25, both sexes). A year with no population has no value.
