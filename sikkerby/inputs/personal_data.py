@@ -23,10 +23,10 @@ import pandas as pd
 
 from sikkerby.errors import (
     CPR_DASHES,
-    CPR_SPACES,
     CPR_MASK,
     CPR_MASK_GLUED,
     CPR_PATTERN,
+    CPR_SPACES,
     LIST_LIMIT,
     Problem,
     cpr_mask_of,

@@ -50,7 +50,13 @@ from sikkerby.inputs.parsing import (
     parse,
 )
 from sikkerby.inputs.personal_data import screen
-from sikkerby.inputs.readers import RawTable, find_input, normalise_name, read_error_text, read_table
+from sikkerby.inputs.readers import (
+    RawTable,
+    find_input,
+    normalise_name,
+    read_error_text,
+    read_table,
+)
 from sikkerby.inputs.tables import Dataset
 
 SHOWN_VALUE_LENGTH = 60  # longer cell values are cut in messages

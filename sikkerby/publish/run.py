@@ -53,7 +53,13 @@ from sikkerby.config.paths import (
     params_dir,
     resolve_data_dir,
 )
-from sikkerby.errors import InputError, Problem, SikkerByError, error_text, mask_cpr_text
+from sikkerby.errors import (
+    InputError,
+    Problem,
+    SikkerByError,
+    error_text,
+    mask_cpr_text,
+)
 from sikkerby.publish import cache
 from sikkerby.publish.progress import Progress, RunLog, seconds_da
 from sikkerby.publish.render.chapters import Chapter, discover_chapters

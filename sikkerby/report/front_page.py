@@ -28,18 +28,18 @@ import pandas as pd
 from sikkerby.config.programme import Indikator, Maalepunkt, Programme
 from sikkerby.inputs.contract import INPUTS_BY_NAME
 from sikkerby.model import goal_status
+from sikkerby.model.calculations.survey import OVER, UNDER, ci_side
 from sikkerby.model.evidence import KATEGORIER, model_overview
 from sikkerby.report import evidence_chapter
-from sikkerby.model.calculations.survey import OVER, UNDER, ci_side
 from sikkerby.report.formatting import (
     NBSP,
     _requirement_text,
     count_words,
     counts_whole_units,
     distinguishing_decimals,
-    fmt_ci,
     fmt_baseline,
     fmt_change,
+    fmt_ci,
     fmt_count,
     fmt_goal_threshold,
     fmt_list,

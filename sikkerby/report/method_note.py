@@ -27,17 +27,17 @@ from sikkerby.report import evidence_chapter, plotting
 from sikkerby.report.display import ColumnSpec, Table
 from sikkerby.report.formatting import (
     NBSP,
+    _requirement_phrase,
+    counts_whole_units,
     fmt_baseline,
+    fmt_exact,
     fmt_goal_threshold,
     fmt_list,
     fmt_number,
-    fmt_exact,
     is_missing,
     quoted,
     threshold_is_rounded,
-    counts_whole_units,
     word,
-    _requirement_phrase,
 )
 
 PROVENANCE = ("Alle tal, tabeller, figurer og statusvurderinger i publikationen er beregnet direkte fra inddata, og "
