@@ -46,8 +46,6 @@ from datetime import datetime
 from pathlib import Path
 
 from sikkerby.config.paths import (
-    NOTEBOOKS_ENV,
-    PARAMS_ENV,
     is_sample_data,
     notebooks_dir,
     params_dir,
@@ -1030,13 +1028,13 @@ _notebooks_dir, _params_dir = notebooks_dir, params_dir  # the _Run's own argume
 
 
 def _set_run_environment(run: _Run) -> dict[str, str | None]:
-    """Point this process and the notebooks' kernels (which inherit the environment) at the run's
-    programme folder and at the dataset cache in the output folder (``<out>/.sikkerby-cache``, never
-    the home folder: :mod:`sikkerby.inputs.dataset_cache`). Returns the values to restore."""
+    """Point this process and the notebooks' kernels (which inherit the environment) at the dataset
+    cache in the output folder (``<out>/.sikkerby-cache``, never the home folder:
+    :mod:`sikkerby.inputs.dataset_cache`). The programme folder reaches the notebooks as their
+    ``params_dir`` parameter. Returns the values to restore."""
     from sikkerby.inputs.dataset_cache import CACHE_ENV, run_cache_root
 
-    wanted = {PARAMS_ENV: str(run.params_dir), NOTEBOOKS_ENV: str(run.notebooks),
-              CACHE_ENV: str(run_cache_root(run.out_dir))}
+    wanted = {CACHE_ENV: str(run_cache_root(run.out_dir))}
     saved = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
     return saved
