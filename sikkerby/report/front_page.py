@@ -536,13 +536,11 @@ def chapter_guide(programme: Programme) -> tuple[str, list[str]]:
     bullets.append(f"{EVIDENCE_CHAPTER[0]} {EVIDENCE_CHAPTER[1]}.")
     bullets.append(f"{ANNEX_CHAPTER[0]} {ANNEX_CHAPTER[1]}.")
     n = len(bullets)
-    words = _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else fmt_number(n)
+    words = number_word(n, neuter=True, stressed=True)
     opening = (f"Denne sammenfatning giver overblikket. Bagefter følger {words} "
                f"{'kapitel' if n == 1 else 'kapitler'}, som kan læses hver for sig:")
     return opening, bullets
 
-
-_COUNT_WORDS = ("nul", "ét", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti")
 
 
 # ---------------------------------------------------------------- data sources

@@ -43,6 +43,7 @@ from sikkerby.report.formatting import (
     fmt_ci,
     forvaltning_name,
     is_missing,
+    number_word,
     unit_noun,
     warning_of,
 )
@@ -161,17 +162,10 @@ def show_maalepunkt(ch: ChapterContext, maalepunkt: Maalepunkt, level: int = 2) 
     several = len(maalepunkt.indikatorer) > 1
     if several:
         display.show(display.Paragraph(
-            f"Målepunktet vurderes på {_count_word(len(maalepunkt.indikatorer))} indikatorer, som hver har sit mål.",
+            f"Målepunktet vurderes på {number_word(len(maalepunkt.indikatorer))} indikatorer, som hver har sit mål.",
             lead="Indikatorer"))
     for indikator in maalepunkt.indikatorer:
         show_indikator(ch, indikator, heading_level=level + 1 if several else None)
-
-
-_COUNT_WORDS = {2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "syv", 8: "otte", 9: "ni", 10: "ti"}
-
-
-def _count_word(n: int) -> str:
-    return _COUNT_WORDS.get(n, str(n))
 
 
 # -------------------------------------------------------------- the goal area
