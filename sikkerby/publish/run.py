@@ -847,6 +847,38 @@ class _Run:
             notebooks=notebooks, renderer=self.renderer_name, started=yb.started, finished=now_iso(),
             cache_key=yb.key, versions=self._versions, git=self._git, outputs=outputs)
 
+    def capture_library_logs(self) -> None:
+        """papermill's, traitlets' and nbclient's log lines go to the run log, not the terminal."""
+        for name in ("papermill", "traitlets", "nbclient"):
+            logger = logging.getLogger(name)
+            handler = _ToRunLog(self.log)
+            logger.addHandler(handler)
+            logger.propagate = False
+            self.log_handlers.append((logger, handler))
+
+    def record(self, result) -> bool:
+        """One executed chapter: log it, render its page, and publish its year when it was the last.
+        True when that published a year."""
+        yb = self.builds[result.job.year]
+        name = result.job.chapter.name
+        yb.results[name] = result
+        yb.pending.discard(name)
+        self.progress.finished(result.job.label, result.ok, result.seconds)
+        for line in result.log:
+            self.log(line, yb.year)
+        self.log(f"{name}: {'færdig' if result.ok else 'FEJL'} ({seconds_da(result.seconds)})", yb.year)
+        if result.failure is not None:
+            yb.problems.append(result.failure.message())
+        else:
+            self.render_page(yb, result.job.chapter)
+        return False if yb.pending else self.publish(yb)
+
+    def publish(self, yb: YearBuild) -> bool:
+        """:meth:`finish` the year; its build folder is no longer ours (published, or kept as failed)."""
+        published = self.finish(yb)
+        yb.build = None
+        return published
+
     def finish(self, yb: YearBuild) -> bool:
         """Publish a finished year, or keep its build for diagnosis. True when published."""
         from sikkerby.publish.manifest import write_manifest
@@ -950,12 +982,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         run.say(f"Kører {len(work)} notebooks for {', '.join(map(str, todo))} med op til {run.jobs} ad gangen …")
         run.progress.set_total(len(work))
 
-        for name in ("papermill", "traitlets", "nbclient"):
-            logger = logging.getLogger(name)
-            handler = _ToRunLog(run.log)
-            logger.addHandler(handler)
-            logger.propagate = False
-            run.log_handlers.append((logger, handler))
+        run.capture_library_logs()
         runner = run.runner()
         try:
             runner.submit(work)
@@ -965,27 +992,12 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
             for yb in list(run.builds.values()):
                 if not yb.pending:  # every chapter reused: the front matter and the PDF only
                     run.write_tables_once()
-                    published += run.finish(yb)
-                    yb.build = None
+                    published += run.publish(yb)
             for result in runner.results():
                 # The CSVs once the first notebook is done: not while every worker's kernel is
                 # loading the data (at 100 times the sample the three copies would peak at ~1.6 GiB)
                 run.write_tables_once()
-                yb = run.builds[result.job.year]
-                name = result.job.chapter.name
-                yb.results[name] = result
-                yb.pending.discard(name)
-                run.progress.finished(result.job.label, result.ok, result.seconds)
-                for line in result.log:
-                    run.log(line, yb.year)
-                run.log(f"{name}: {'færdig' if result.ok else 'FEJL'} ({seconds_da(result.seconds)})", yb.year)
-                if result.failure is not None:
-                    yb.problems.append(result.failure.message())
-                else:
-                    run.render_page(yb, result.job.chapter)
-                if not yb.pending:
-                    published += run.finish(yb)
-                    yb.build = None  # published or kept as failed: no longer ours
+                published += run.record(result)
         except KeyboardInterrupt as exc:
             code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
             runner.abort()
