@@ -6,11 +6,13 @@ compute the CSVs and render finished chapters. Papermill's ``cwd`` argument is
 not used: it changes the working directory of the whole process, which is not
 safe across threads; the kernel is started in the given folder instead.
 
-Warm kernels: :meth:`NotebookRunner.start` can start each worker's first kernel
-before the notebooks are known to be runnable (while the run validates a large
-data folder on the other core) and import the notebooks' modules in it, silently
-(no output, no execution count). Nothing of a notebook runs before
-:meth:`NotebookRunner.submit`; if the run stops instead, the kernels are shut down.
+Kept kernels: each worker starts one kernel, imports the notebooks' modules in it
+silently (no output, no execution count) and runs one notebook after another in
+it, reset between them (:mod:`sikkerby.publish.kernel_reset`), so a run pays for a
+kernel start and the imports once per worker, not once per chapter and year.
+:meth:`NotebookRunner.start` starts the workers' kernels before the notebooks are
+known to be runnable (while the run validates); nothing of a notebook runs before
+:meth:`NotebookRunner.submit`, and if the run stops instead the kernels are shut down.
 """
 
 from __future__ import annotations
@@ -198,14 +200,44 @@ def notebook_code_cells(paths: Iterable[Path]) -> list[str]:
     return sources
 
 
+# Run silently in a kept kernel: note its state after the warm-up's imports, and go back to it after
+# each chapter (sikkerby.publish.kernel_reset), so the next chapter starts as in a new kernel.
+REMEMBER_CODE = "import sikkerby.publish.kernel_reset\nsikkerby.publish.kernel_reset.remember()"
+RESET_CODE = "import sikkerby.publish.kernel_reset\nsikkerby.publish.kernel_reset.reset()"
+RESET_TIMEOUT = 60  # seconds; a kernel that does not reset in time is replaced
+
+
 @dataclass
 class WarmKernel:
-    """A kernel started ahead of its notebook, with the notebooks' modules imported."""
+    """A kernel started ahead of its notebooks, with the notebooks' modules imported; it runs one
+    chapter after another, :meth:`reset` between them."""
 
     km: TrackedKernelManager
     cwd: Path
     sink: object  # the file receiving the kernel's own stdout/stderr
     seconds: float  # time to start and warm it
+    chapters: list[str] = field(default_factory=list)  # the chapters it has run, in order
+    _read: int = 0  # how much of ``sink`` :meth:`messages` has returned
+
+    def messages(self) -> list[str]:
+        """The kernel's own output lines since the last call."""
+        self.sink.seek(self._read)
+        text = self.sink.read().decode("utf-8", "replace")
+        self._read = self.sink.tell()
+        return text.splitlines()
+
+    def reset(self) -> bool:
+        """Back to the state after the warm-up (:func:`sikkerby.publish.kernel_reset.reset`); False
+        when that failed (the kernel is then of no further use)."""
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(_run_silently)(self.km, RESET_CODE, RESET_TIMEOUT)
+        except Exception:  # noqa: BLE001 - the caller replaces the kernel
+            return False
+        finally:
+            self.km.stop_clients()
+        return True
 
     def close(self, now: bool = False) -> None:
         """Shut the kernel down and close the file of its messages."""
@@ -213,23 +245,33 @@ class WarmKernel:
         self.sink.close()
 
 
-async def _warm_up(km: TrackedKernelManager, code: str) -> None:
+async def _run_silently(km: TrackedKernelManager, code: str, timeout: float) -> None:
+    """Run ``code`` in ``km``'s kernel without output or execution count; raises when it fails, when
+    the kernel dies or the run is stopped (checked every quarter second), or after ``timeout`` seconds."""
     kc = km.client()
     kc.start_channels()
     try:
         await kc.wait_for_ready(timeout=START_TIMEOUT)
-        if code:
-            reply = await kc.execute_interactive(code, silent=True, store_history=False, timeout=WARM_UP_TIMEOUT,
-                                                 output_hook=lambda msg: None)
-            if reply["content"].get("status") != "ok":
-                raise RuntimeError(f"imports failed: {reply['content'].get('ename')}")
+        msg_id = kc.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                reply = await kc.get_shell_msg(timeout=0.25)
+            except queue.Empty:
+                if _KERNELS.aborted.is_set() or time.monotonic() > deadline or not await km.is_alive():
+                    raise RuntimeError("the kernel did not answer") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                break
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
     finally:
         kc.stop_channels()
 
 
 def start_warm_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME) -> WarmKernel | None:
-    """Start a kernel in ``cwd`` and run ``code`` (imports) silently; ``None`` when that fails
-    (the notebook then starts its own kernel, as without warm kernels)."""
+    """Start a kernel in ``cwd``, run ``code`` (imports) silently and note its state for
+    :meth:`WarmKernel.reset`; ``None`` when that fails (the notebook then starts its own kernel)."""
     from jupyter_core.utils import run_sync
 
     t0 = time.perf_counter()
@@ -237,11 +279,13 @@ def start_warm_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME) -> W
     km = TrackedKernelManager(kernel_name=kernel_name)
     try:
         run_sync(km.start_kernel)(cwd=str(cwd), stdout=sink, stderr=sink)
-        run_sync(_warm_up)(km, code)
+        run_sync(_run_silently)(km, "\n".join(filter(None, (code, REMEMBER_CODE))), WARM_UP_TIMEOUT)
     except Exception:  # noqa: BLE001 - only a lost head start
         shutdown_kernel(km, now=True)
         sink.close()
         return None
+    finally:
+        km.stop_clients()
     return WarmKernel(km, cwd, sink, time.perf_counter() - t0)
 
 
@@ -291,38 +335,40 @@ def _failure_from(job: NotebookJob, exc: BaseException) -> NotebookFailure:
 
 
 def execute_one(job: NotebookJob, on_start: Callable[[NotebookJob], None] | None = None,
-                warm: WarmKernel | None = None) -> NotebookResult:
-    """Execute one notebook with papermill (in ``warm``'s kernel when given); never raises for a failing notebook."""
+                kernel: WarmKernel | None = None) -> NotebookResult:
+    """Execute one notebook with papermill, in ``kernel`` when given (left running: the caller resets
+    or closes it), else in a kernel of its own; never raises for a failing notebook."""
     job.output_path.parent.mkdir(parents=True, exist_ok=True)
-    if warm is not None and warm.cwd != job.cwd:  # started for another folder: of no use
-        warm.close(now=True)
-        warm = None
     if on_start is not None:
         on_start(job)
     t0 = time.perf_counter()
     result = NotebookResult(job, 0.0)
-    sinks = [warm.sink] if warm is not None else []
-    if warm is not None:
-        result.log.append(f"{job.label}: kører i en kerne, der blev startet under valideringen "
-                          f"(start og import: {seconds_da(warm.seconds)})")
+    if kernel is not None:
+        result.log.append(_kernel_line(job, kernel))
     with tempfile.TemporaryFile(mode="w+b") as sink:
         _THREAD.kernel_output = sink
-        sinks.append(sink)
         try:
-            _execute_attempts(job, result, warm.km if warm is not None else None)
+            _execute_attempts(job, result, kernel.km if kernel is not None else None)
         finally:
             _THREAD.kernel_output = None
-            if warm is not None:  # its messages are read before its file is closed
-                shutdown_kernel(warm.km)
-            for each in sinks:
-                each.seek(0)
-                text = each.read().decode("utf-8", "replace")
-                result.log += [f"{job.label} (kerne): {line}" for line in text.splitlines()
-                               if line.strip() and not any(n in line for n in _NOISE)]
-            if warm is not None:
-                warm.sink.close()
+            if kernel is not None:
+                kernel.km.stop_clients()  # papermill leaves the channels of a kernel it did not start open
+                kernel.chapters.append(job.chapter.name)
+            sink.seek(0)
+            lines = sink.read().decode("utf-8", "replace").splitlines()
+            lines += kernel.messages() if kernel is not None else []
+            result.log += [f"{job.label} (kerne): {line}" for line in lines
+                           if line.strip() and not any(n in line for n in _NOISE)]
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _kernel_line(job: NotebookJob, kernel: WarmKernel) -> str:
+    """The run log's line on the kernel a notebook runs in."""
+    if kernel.chapters:
+        return (f"{job.label}: kører i samme kerne som {', '.join(kernel.chapters)} "
+                "(nulstillet imellem: navne, figurer, indstillinger)")
+    return f"{job.label}: kører i en kerne, der blev startet i forvejen (start og import: {seconds_da(kernel.seconds)})"
 
 
 def _execute_attempts(job: NotebookJob, result: NotebookResult, km=None) -> None:
@@ -373,26 +419,33 @@ _STOP = object()  # tells a worker that no more notebooks come
 class NotebookRunner:
     """Runs :class:`NotebookJob` s on ``jobs`` worker threads and yields results as they finish.
 
-    :meth:`start` starts the workers early, each with a warm kernel
-    (:func:`start_warm_kernel`), so that kernel start and imports happen while
-    the caller still validates; :meth:`submit` alone starts them as needed.
+    Each worker keeps one kernel (:class:`WarmKernel`: started, with the notebooks' modules
+    imported from ``warm_code``) and runs one notebook after another in it, reset between
+    them (:mod:`sikkerby.publish.kernel_reset`). A notebook that fails, or a reset that fails,
+    costs the worker its kernel: the next notebook gets a new one. When a kernel cannot be
+    prepared, the notebook starts a kernel of its own (papermill's way, with retries).
+
+    :meth:`start` starts the workers and their kernels before the notebooks are known to be
+    runnable (while the caller validates); :meth:`submit` alone starts them as needed.
     """
 
-    def __init__(self, jobs: int, on_start: Callable[[NotebookJob], None] | None = None):
+    def __init__(self, jobs: int, on_start: Callable[[NotebookJob], None] | None = None, warm_code: str = ""):
         self.jobs = max(1, jobs)
         self.on_start = on_start
+        self.warm_code = warm_code
         self._todo: queue.SimpleQueue = queue.SimpleQueue()
         self._done: queue.SimpleQueue = queue.SimpleQueue()
         self._workers: list[threading.Thread] = []
         self._expected = 0  # results not yet yielded
+        self._submitted = False
         self._closed = False
 
-    def start(self, workers: int, cwd: Path, warm_code: str = "") -> None:
-        """Start ``workers`` (at most ``jobs``) workers, each starting a kernel in ``cwd`` and running
-        ``warm_code`` (imports) in it at once; they then wait for :meth:`submit`."""
+    def start(self, workers: int, cwd: Path) -> None:
+        """Start ``workers`` (at most ``jobs``) workers, each starting its kernel in ``cwd`` at once;
+        they then wait for :meth:`submit`."""
         _KERNELS.aborted.clear()
         for _ in range(min(self.jobs, max(1, workers)) - len(self._workers)):
-            self._spawn(lambda: start_warm_kernel(cwd, warm_code))
+            self._spawn(cwd)
 
     def submit(self, work: list[NotebookJob]) -> None:
         if not self._workers:
@@ -400,38 +453,47 @@ class NotebookRunner:
         for _ in range(min(self.jobs, max(1, len(work))) - len(self._workers)):
             self._spawn(None)
         self._expected += len(work)
+        self._submitted = True
         for job in work:
             self._todo.put(job)
         for _ in self._workers:
             self._todo.put(_STOP)
 
-    def _spawn(self, warm_up: Callable[[], WarmKernel | None] | None) -> None:
-        worker = threading.Thread(target=self._work, args=(warm_up,), daemon=True,
+    def _spawn(self, cwd: Path | None) -> None:
+        worker = threading.Thread(target=self._work, args=(cwd,), daemon=True,
                                   name=f"sikkerby-notebook-{len(self._workers) + 1}")
         self._workers.append(worker)
         worker.start()
 
-    def _work(self, warm_up: Callable[[], WarmKernel | None] | None) -> None:
-        warm = warm_up() if warm_up is not None else None
+    def _work(self, cwd: Path | None) -> None:
+        """One worker: its kernel (started at once when ``cwd`` is given), then notebook after notebook."""
+        kernel = start_warm_kernel(cwd, self.warm_code) if cwd is not None else None
         try:
             while True:
                 job = self._todo.get()
                 if job is _STOP or self._closed:
                     return
-                try:
-                    if _KERNELS.aborted.is_set():
-                        result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "", "Afbrudt",
-                                                                          "kørslen blev afbrudt"))
-                    else:
-                        result = execute_one(job, self.on_start, warm)
-                except BaseException as exc:  # noqa: BLE001 - a fault in the runner: reported as the notebook's
-                    result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "",
-                                                                      type(exc).__name__, error_text(exc)))
-                warm = None  # used (and shut down) by execute_one
+                if _KERNELS.aborted.is_set():
+                    result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "", "Afbrudt",
+                                                                      "kørslen blev afbrudt"))
+                else:
+                    try:
+                        if kernel is not None and kernel.cwd != job.cwd:  # started for another folder
+                            kernel.close(now=True)
+                            kernel = None
+                        if kernel is None:
+                            kernel = start_warm_kernel(job.cwd, self.warm_code)
+                        result = execute_one(job, self.on_start, kernel)
+                    except BaseException as exc:  # noqa: BLE001 - a fault in the runner: reported as the notebook's
+                        result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "",
+                                                                          type(exc).__name__, error_text(exc)))
                 self._done.put(result)
+                if kernel is not None and not (result.ok and kernel.reset()):
+                    kernel.close(now=True)  # its state after a failure is unknown: the next notebook gets a new one
+                    kernel = None
         finally:
-            if warm is not None:  # never used: the run stopped before its notebooks
-                warm.close(now=True)
+            if kernel is not None:
+                kernel.close(now=True)
 
     def results(self, poll: float = 0.2) -> Iterator[NotebookResult]:
         """Finished notebooks, in the order they finish (waits in short steps so Ctrl-C gets through)."""
@@ -461,16 +523,19 @@ class NotebookRunner:
         self._join(grace)
 
     def close(self, timeout: float | None = None) -> None:
-        """End the workers: after their notebooks when submitted, else at once (shutting down warm kernels)."""
-        if self._expected <= 0:  # nothing submitted, or all done: warm kernels are not needed
+        """End the workers: after their notebooks when some were submitted (each then shuts its kernel
+        down), else at once (the kernels started early are killed, also one still starting)."""
+        if not self._submitted:
             self._closed = True
-            _KERNELS.kill_all()  # also stops a kernel that is still starting
-            # a worker still waiting for its killed kernel's warm-up would wait out WARM_UP_TIMEOUT:
+            _KERNELS.kill_all()
+            # a worker whose kernel was killed while it started notices within a second or so;
             # its thread is a daemon and its kernel is gone, so do not wait long for it
             timeout = STOP_GRACE if timeout is None else min(timeout, STOP_GRACE)
         for _ in self._workers:
             self._todo.put(_STOP)
         self._join(timeout)
+        if not self._submitted:
+            _KERNELS.aborted.clear()  # the next runner in this process may start kernels again
 
     def _join(self, timeout: float | None) -> None:
         end = None if timeout is None else time.monotonic() + timeout

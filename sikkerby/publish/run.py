@@ -65,10 +65,10 @@ from sikkerby.publish.render.chapters import Chapter, discover_chapters
 RENDERER_NBCONVERT = "nbconvert+pandoc+typst"
 RENDERER_QUARTO = "quarto"
 KEEP_FAILED = 3  # failed builds kept per year, newest first
-# Inputs from this size on are validated for long enough (about 1 s per 10 MB on one core) that
-# starting the first kernels meanwhile (about 2.5 s: kernel start and imports) shortens the run.
-# Below it the run validates first, so bad input ends the run without starting a kernel.
-WARM_KERNELS_FROM_BYTES = 16 * 2**20
+# Inputs from this size on are large enough that three copies of them (this process and two
+# kernels) would matter: the run lets go of the data after validating them and writes the CSVs
+# only after the first notebook is done (reading the data back from the dataset cache).
+LARGE_INPUTS_FROM_BYTES = 16 * 2**20
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
@@ -425,47 +425,46 @@ class _Run:
         self.run_folder: RunFolder | None = None
         self.work_data = self.data_arg  # the folder validated and given to the notebooks: the snapshot
         self.snapshot: dict[str, str] | None = None  # file name -> SHA-256 of the copy worked from
-        self._early: threading.Thread | None = None  # starts the runner's warm kernels
         self._runner = None  # sikkerby.publish.execute.NotebookRunner
+        self._early: threading.Thread | None = None  # makes the runner and starts its kernels
 
     # -- the notebook runner (its kernels may start during validation)
     def input_bytes(self) -> int:
-        return sum(path.stat().st_size for path in cache.input_files(self.data_path).values())
+        try:
+            return sum(path.stat().st_size for path in cache.input_files(self.data_path).values())
+        except OSError:  # validation names the problem
+            return 0
 
-    def start_kernels_early(self, years: list[int]) -> bool:
-        """For large inputs, start the first notebooks' kernels (and their imports) on another thread
-        while this one validates; no notebook runs before validation has passed. True when started."""
-        if self.renderer_name != RENDERER_NBCONVERT or self.input_bytes() < WARM_KERNELS_FROM_BYTES:
-            return False
+    def start_kernels_early(self, years: list[int]) -> int:
+        """Start the notebooks' kernels (and their imports) now, from another thread, while this one
+        copies and validates the inputs: one per worker, as many as there are chapters to execute
+        (:meth:`chapters_to_execute`). No notebook runs before validation has passed; bad input
+        shuts them down. Returns how many are started."""
+        count = min(self.jobs, self.chapters_to_execute(years))
+        if count:
+            self._early = threading.Thread(target=lambda: self.runner().start(count, self.notebooks),
+                                           name="sikkerby-kernels", daemon=True)
+            self._early.start()
+        return count
 
-        def start() -> None:
+    def runner(self):
+        """The notebook runner (made on first use; waits for :meth:`start_kernels_early`'s thread)."""
+        if self._early is not None and self._early is not threading.current_thread():
+            self._early.join()
+        if self._runner is None:
             from sikkerby.publish.execute import (
                 NotebookRunner,
                 notebook_code_cells,
                 warm_up_code,
             )
 
-            runner = NotebookRunner(self.jobs, on_start=lambda job: self.progress.started(job.label))
-            self._runner = runner
             code = warm_up_code(notebook_code_cells(c.source for c in self.chapters))
-            runner.start(len(years) * len(self.chapters), self.notebooks, code)
-
-        self._early = threading.Thread(target=start, name="sikkerby-warm-kernels", daemon=True)
-        self._early.start()
-        return True
-
-    def runner(self):
-        """The notebook runner: the one started early, else a new one."""
-        if self._early is not None:
-            self._early.join()
-        if self._runner is None:
-            from sikkerby.publish.execute import NotebookRunner
-
-            self._runner = NotebookRunner(self.jobs, on_start=lambda job: self.progress.started(job.label))
+            self._runner = NotebookRunner(self.jobs, on_start=lambda job: self.progress.started(job.label),
+                                          warm_code=code)
         return self._runner
 
     def close_runner(self) -> None:
-        """End the runner's workers; kernels started for notebooks that never ran are shut down."""
+        """End the runner's workers and shut their kernels down."""
         if self._early is not None:
             self._early.join()
         if self._runner is not None:
@@ -657,20 +656,37 @@ class _Run:
             parameters=self.notebook_parameters(year) | dict(chapter.parameters),
             reads=self.chapter_reads(chapter), chapters=[(c.stem, c.title) for c in self.chapters])
 
+    def chapter_files(self, chapter: Chapter) -> list[str]:
+        """What a chapter leaves in a year's folder: its executed notebook and (offline) its page."""
+        files = [f"notebooks/{chapter.name}"]
+        if self.renderer_name == RENDERER_NBCONVERT:
+            files.append(chapter.html_name)
+        return files
+
+    def reusable(self, year: int, chapter: Chapter, stored_keys: dict) -> bool:
+        """The published ``year`` holds ``chapter`` executed under this run's key (never with ``--force``)."""
+        if self.force or stored_keys.get(chapter.name) != self.chapter_key(year, chapter):
+            return False
+        return all((self.out_dir / str(year) / name).is_file() for name in self.chapter_files(chapter))
+
+    def chapters_to_execute(self, years: list[int]) -> int:
+        """How many chapters of ``years`` cannot be reused (:meth:`reusable`), as far as the plan knows."""
+        count = 0
+        for year in years:
+            stored = {} if self.force else cache.stored_chapter_keys(self.out_dir / str(year))
+            count += sum(not self.reusable(year, c, stored) for c in self.chapters)
+        return count
+
     def reuse_chapter(self, yb: YearBuild, chapter: Chapter) -> bool:
         """Copy ``chapter``'s executed notebook and page from the published year into the build when
-        the key recorded for it there is this run's (never with ``--force``). True when copied."""
+        :meth:`reusable`. True when copied."""
         if self.force:
             return False
         if yb.stored_keys is None:
             yb.stored_keys = cache.stored_chapter_keys(yb.final)
-        if yb.stored_keys.get(chapter.name) != yb.chapter_keys[chapter.name]:
+        if not self.reusable(yb.year, chapter, yb.stored_keys):
             return False
-        files = [f"notebooks/{chapter.name}"]
-        if self.renderer_name == RENDERER_NBCONVERT:
-            files.append(chapter.html_name)
-        if not all((yb.final / name).is_file() for name in files):
-            return False
+        files = self.chapter_files(chapter)
         try:
             for name in files:
                 shutil.copy2(yb.final / name, yb.build / name)
@@ -968,13 +984,15 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
     runner = None
     saved_environment = _set_run_environment(run)
     try:
+        _skip_slow_optional_imports()
         todo = run.plan()
         if not todo:
             return 0
+        started = run.start_kernels_early(todo)
+        if started:
+            run.log(f"Starter {started} notebookkerne{'r' if started > 1 else ''}, mens inddata kopieres og valideres.")
         run.take_snapshot()
-        large = run.start_kernels_early(todo)
-        if large:
-            run.log("Starter notebookkernerne, mens inddata valideres.")
+        large = run.input_bytes() >= LARGE_INPUTS_FROM_BYTES
         run.validate()
         work = run.prepare(todo)
         if large:  # the kernels load the data now; the CSVs read them back later

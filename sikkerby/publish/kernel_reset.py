@@ -1,0 +1,156 @@
+"""Run inside a kernel that executes one chapter after another: back to a fresh kernel's state.
+
+The run keeps one kernel per worker for the whole run (:class:`sikkerby.publish.execute.NotebookRunner`):
+starting a kernel and importing pandas, matplotlib and the package costs more than most
+chapters' own cells. So that a chapter cannot tell whether it is the first in its kernel,
+:func:`remember` notes the kernel's state once, right after the imports, and :func:`reset`
+brings the kernel back to it after each chapter:
+
+* the user namespace, the input/output history and the execution count (IPython's
+  ``reset(new_session=True)``: the next notebook's first cell is ``[1]`` again);
+* open matplotlib figures, and matplotlib's ``rcParams``;
+* pandas' options;
+* the working folder, ``sys.path``, the environment variables and the warning filters
+  (with the registry of warnings already shown, so a warning shows again in the next chapter).
+
+Modules stay imported: that is the point. What a notebook changes inside a module's own
+objects (monkeypatching a library) is not undone; a chapter that does so is published
+correctly only when it runs first in its kernel. The project's notebooks do nothing of the
+kind, and ``tests/e2e/test_kernel_reuse.py`` checks that every chapter's outputs are the same
+in a fresh kernel and in a kernel that ran the other chapters first.
+
+These functions change the process they run in; outside a kernel (in tests) they leave the
+IPython part out.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from dataclasses import dataclass, field
+
+
+@dataclass
+class KernelState:
+    """What :func:`reset` restores."""
+
+    cwd: str
+    path: list[str]
+    environ: dict[str, str]
+    filters: list
+    rc: dict = field(default_factory=dict)  # matplotlib's rcParams (without "backend"), when imported
+    pandas_options: dict = field(default_factory=dict)  # pandas' options, when imported
+
+
+_remembered: KernelState | None = None
+
+
+def _rc_params() -> dict:
+    mpl = sys.modules.get("matplotlib")
+    if mpl is None:
+        return {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # deprecated keys warn when read
+        return {key: mpl.rcParams[key] for key in mpl.rcParams if key != "backend"}
+
+
+def _pandas_option_names() -> list[str]:
+    try:
+        from pandas._config.config import (
+            _registered_options,  # no public list of every option
+        )
+    except ImportError:
+        return []
+    return sorted(_registered_options)
+
+
+def _pandas_options() -> dict:
+    pd = sys.modules.get("pandas")
+    if pd is None:
+        return {}
+    options = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # deprecated options warn when read
+        for name in _pandas_option_names():
+            try:
+                options[name] = pd.get_option(name)
+            except Exception:  # noqa: BLE001 - an option that cannot be read is not restored
+                continue
+    return options
+
+
+def current_state() -> KernelState:
+    """The state of this process that :func:`reset` restores."""
+    return KernelState(os.getcwd(), list(sys.path), dict(os.environ), list(warnings.filters),
+                       _rc_params(), _pandas_options())
+
+
+def remember() -> None:
+    """Note this kernel's state (call once, after the warm-up's imports), then :func:`reset` to it."""
+    global _remembered
+    _remembered = current_state()
+    reset()
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - values that do not compare to one truth value (arrays): set again
+        return False
+
+
+def _restore_rc(saved: dict) -> None:
+    mpl = sys.modules.get("matplotlib")
+    if mpl is None or not saved:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for key, value in saved.items():
+            if not _same(mpl.rcParams[key], value):
+                mpl.rcParams[key] = value
+
+
+def _restore_pandas(saved: dict) -> None:
+    pd = sys.modules.get("pandas")
+    if pd is None or not saved:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, value in saved.items():
+            if not _same(pd.get_option(name), value):
+                pd.set_option(name, value)
+
+
+def reset() -> None:
+    """Back to the state :func:`remember` noted: namespace, history, figures, options, folder, environment."""
+    saved = _remembered
+    shell = _ipython()
+    if shell is not None:
+        shell.reset(new_session=True)  # the namespace and history; execution count back to 1
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+    if saved is None:
+        return
+    _restore_rc(saved.rc)
+    _restore_pandas(saved.pandas_options)
+    os.chdir(saved.cwd)
+    sys.path[:] = saved.path
+    for name in set(os.environ) - set(saved.environ):
+        del os.environ[name]
+    for name, value in saved.environ.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+    warnings.filters[:] = saved.filters
+    mutated = getattr(warnings, "_filters_mutated", None)
+    if mutated is not None:  # forget which warnings were shown already ("default"/"once" filters)
+        mutated()
+
+
+def _ipython():
+    if "IPython" not in sys.modules:
+        return None
+    from IPython import get_ipython
+
+    return get_ipython()
