@@ -31,6 +31,8 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.client import KernelClient
 from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
@@ -133,18 +135,53 @@ _THREAD = threading.local()  # per worker: the file that receives its kernel's o
 _NOISE = ("Kernel is running over TCP without encryption", "KeyboardInterrupt caught in kernel")
 
 
+class KeptKernelClient(AsyncKernelClient):
+    """The one client of a kept kernel, connected for the kernel's whole life.
+
+    jupyter_client's ``wait_for_ready`` asks for the kernel's info and then waits until the
+    kernel has been silent for 0.2 s; a new client per chapter paid that every time. This one
+    checks once: later chapters find it connected and ready.
+    """
+
+    _checked = False
+
+    def start_channels(self, *args, **kw) -> None:  # noqa: D102 - see KernelClient; papermill asks per notebook
+        if not self.channels_running:
+            super().start_channels(*args, **kw)
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:  # noqa: D102 - see KernelClient
+        if not self._checked:
+            await KernelClient._async_wait_for_ready(self, timeout=timeout)
+            self._checked = True
+
+
 class TrackedKernelManager(AsyncKernelManager):
     """nbclient's default kernel manager, registered while its kernel runs."""
 
     def client(self, **kw):  # noqa: D102 - see KernelManager; remembered so their channels can be closed
+        kept = self.__dict__.get("_sikkerby_kept")
+        if kept is not None:  # papermill (nbclient) asks for a client per notebook: the kept one
+            return kept
         kc = super().client(**kw)
         self.__dict__.setdefault("_sikkerby_clients", []).append(kc)
         return kc
 
-    def stop_clients(self) -> None:
+    def keep_client(self) -> KeptKernelClient:
+        """Make the one client (:class:`KeptKernelClient`, channels started) that :meth:`client`
+        returns from now on."""
+        self.client_factory = KeptKernelClient
+        kc = super().client()
+        kc.start_channels()
+        self.__dict__["_sikkerby_kept"] = kc
+        return kc
+
+    def stop_clients(self, kept: bool = False) -> None:
         """Close the channels of every client made for this kernel (nbclient leaves open the
-        channels of a kernel it did not start)."""
-        for kc in self.__dict__.pop("_sikkerby_clients", []):
+        channels of a kernel it did not start); the kept client's too when ``kept``."""
+        clients = self.__dict__.pop("_sikkerby_clients", [])
+        if kept:
+            clients.append(self.__dict__.pop("_sikkerby_kept", None))
+        for kc in filter(None, clients):
             try:
                 if kc.channels_running:
                     kc.stop_channels()
@@ -232,11 +269,9 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         try:
-            run_sync(_run_silently)(self.km, RESET_CODE, RESET_TIMEOUT)
+            run_sync(_run_silently)(self.km.client(), self.km, RESET_CODE, RESET_TIMEOUT)
         except Exception:  # noqa: BLE001 - the caller replaces the kernel
             return False
-        finally:
-            self.km.stop_clients()
         return True
 
     def close(self, now: bool = False) -> None:
@@ -245,28 +280,23 @@ class WarmKernel:
         self.sink.close()
 
 
-async def _run_silently(km: TrackedKernelManager, code: str, timeout: float) -> None:
-    """Run ``code`` in ``km``'s kernel without output or execution count; raises when it fails, when
-    the kernel dies or the run is stopped (checked every quarter second), or after ``timeout`` seconds."""
-    kc = km.client()
-    kc.start_channels()
-    try:
-        await kc.wait_for_ready(timeout=START_TIMEOUT)
-        msg_id = kc.execute(code, silent=True, store_history=False)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                reply = await kc.get_shell_msg(timeout=0.25)
-            except queue.Empty:
-                if _KERNELS.aborted.is_set() or time.monotonic() > deadline or not await km.is_alive():
-                    raise RuntimeError("the kernel did not answer") from None
-                continue
-            if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                break
-        if reply["content"].get("status") != "ok":
-            raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
-    finally:
-        kc.stop_channels()
+async def _run_silently(kc: KeptKernelClient, km: TrackedKernelManager, code: str, timeout: float) -> None:
+    """Run ``code`` in the kernel without output or execution count; raises when it fails, when the
+    kernel dies or the run is stopped (checked every quarter second), or after ``timeout`` seconds."""
+    await kc.wait_for_ready(timeout=START_TIMEOUT)
+    msg_id = kc.execute(code, silent=True, store_history=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            reply = await kc.get_shell_msg(timeout=0.25)
+        except queue.Empty:
+            if _KERNELS.aborted.is_set() or time.monotonic() > deadline or not await km.is_alive():
+                raise RuntimeError("the kernel did not answer") from None
+            continue
+        if reply.get("parent_header", {}).get("msg_id") == msg_id:
+            break
+    if reply["content"].get("status") != "ok":
+        raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
 def start_warm_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME) -> WarmKernel | None:
@@ -279,13 +309,12 @@ def start_warm_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME) -> W
     km = TrackedKernelManager(kernel_name=kernel_name)
     try:
         run_sync(km.start_kernel)(cwd=str(cwd), stdout=sink, stderr=sink)
-        run_sync(_run_silently)(km, "\n".join(filter(None, (code, REMEMBER_CODE))), WARM_UP_TIMEOUT)
+        kc = km.keep_client()
+        run_sync(_run_silently)(kc, km, "\n".join(filter(None, (code, REMEMBER_CODE))), WARM_UP_TIMEOUT)
     except Exception:  # noqa: BLE001 - only a lost head start
         shutdown_kernel(km, now=True)
         sink.close()
         return None
-    finally:
-        km.stop_clients()
     return WarmKernel(km, cwd, sink, time.perf_counter() - t0)
 
 
@@ -300,7 +329,7 @@ def shutdown_kernel(km, now: bool = False) -> None:
         _Kernels.kill(km)
     finally:
         _KERNELS.discard(km)
-        km.stop_clients()
+        km.stop_clients(kept=True)
         try:
             run_sync(km.cleanup_resources)()
         except Exception:  # noqa: BLE001
@@ -385,6 +414,9 @@ def _execute_attempts(job: NotebookJob, result: NotebookResult, km=None) -> None
                 start_timeout=START_TIMEOUT,
                 progress_bar=False,
                 log_output=False,
+                # written when done (or failed), not at every cell's start and end as well: those writes
+                # of the whole notebook cost about a quarter of a second per chapter in this process
+                request_save_on_cell_execute=False,
                 # the kernel's working directory (nbclient passes it to start_kernel)
                 resources={"metadata": {"path": str(job.cwd)}},
                 kernel_manager_class=TrackedKernelManager,
