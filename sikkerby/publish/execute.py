@@ -30,11 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import papermill
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.client import KernelClient
 from jupyter_client.manager import AsyncKernelManager
-from papermill.exceptions import PapermillExecutionError
 
 from sikkerby.errors import error_text
 from sikkerby.publish.progress import seconds_da
@@ -356,6 +354,8 @@ def _source_cell_index(executed_path: Path, source_path: Path, executed_index: i
 
 
 def _failure_from(job: NotebookJob, exc: BaseException) -> NotebookFailure:
+    from papermill.exceptions import PapermillExecutionError
+
     if isinstance(exc, PapermillExecutionError):
         index = _source_cell_index(job.output_path, job.chapter.source, exc.cell_index)
         source = exc.source if isinstance(exc.source, str) else cell_source({"source": exc.source})
@@ -402,6 +402,9 @@ def _kernel_line(job: NotebookJob, kernel: WarmKernel) -> str:
 
 def _execute_attempts(job: NotebookJob, result: NotebookResult, km=None) -> None:
     """Papermill, in ``km``'s running kernel when given (first attempt only), else in a new kernel."""
+    import papermill  # here, not at the top: the kernels start before this process imports it
+    from papermill.exceptions import PapermillExecutionError
+
     for attempt in range(1, START_ATTEMPTS + 1):
         result.attempts = attempt
         kernel_ready = threading.Event()

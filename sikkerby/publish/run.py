@@ -435,17 +435,23 @@ class _Run:
         except OSError:  # validation names the problem
             return 0
 
-    def start_kernels_early(self, years: list[int]) -> int:
-        """Start the notebooks' kernels (and their imports) now, from another thread, while this one
-        copies and validates the inputs: one per worker, as many as there are chapters to execute
-        (:meth:`chapters_to_execute`). No notebook runs before validation has passed; bad input
-        shuts them down. Returns how many are started."""
-        count = min(self.jobs, self.chapters_to_execute(years))
-        if count:
-            self._early = threading.Thread(target=lambda: self.runner().start(count, self.notebooks),
-                                           name="sikkerby-kernels", daemon=True)
-            self._early.start()
-        return count
+    def start_kernels_early(self, years: list[int]) -> None:
+        """Start the notebooks' kernels (and their imports) from another thread, while this one copies
+        and validates the inputs: the first at once, then one per worker up to the number of chapters
+        to execute (:meth:`chapters_to_execute`: finding that out imports the calculations, which
+        takes longer than starting a kernel process). No notebook runs before validation has passed;
+        bad input shuts them down."""
+        fingerprint = dict(self.fingerprint)  # the plan's: take_snapshot replaces it meanwhile
+
+        def start() -> None:
+            runner = self.runner()
+            runner.start(1, self.notebooks)
+            count = min(self.jobs, self.chapters_to_execute(years, fingerprint))
+            runner.start(count, self.notebooks)
+            self.log(f"{count} notebookkerne{'r' if count != 1 else ''} startet, mens inddata kopieres og valideres.")
+
+        self._early = threading.Thread(target=start, name="sikkerby-kernels", daemon=True)
+        self._early.start()
 
     def runner(self):
         """The notebook runner (made on first use; waits for :meth:`start_kernels_early`'s thread)."""
@@ -649,10 +655,11 @@ class _Run:
             return tuple(inputs_read(indikatorer))
         return chapter.reads
 
-    def chapter_key(self, year: int, chapter: Chapter) -> str:
-        """:func:`sikkerby.publish.cache.chapter_key` of ``chapter`` in ``year``."""
+    def chapter_key(self, year: int, chapter: Chapter, fingerprint: dict | None = None) -> str:
+        """:func:`sikkerby.publish.cache.chapter_key` of ``chapter`` in ``year`` (with the run's fingerprint,
+        unless another is given)."""
         return cache.chapter_key(
-            self.fingerprint, year, stem=chapter.stem, source=chapter.source.name,
+            fingerprint or self.fingerprint, year, stem=chapter.stem, source=chapter.source.name,
             parameters=self.notebook_parameters(year) | dict(chapter.parameters),
             reads=self.chapter_reads(chapter), chapters=[(c.stem, c.title) for c in self.chapters])
 
@@ -663,18 +670,18 @@ class _Run:
             files.append(chapter.html_name)
         return files
 
-    def reusable(self, year: int, chapter: Chapter, stored_keys: dict) -> bool:
+    def reusable(self, year: int, chapter: Chapter, stored_keys: dict, fingerprint: dict | None = None) -> bool:
         """The published ``year`` holds ``chapter`` executed under this run's key (never with ``--force``)."""
-        if self.force or stored_keys.get(chapter.name) != self.chapter_key(year, chapter):
+        if self.force or stored_keys.get(chapter.name) != self.chapter_key(year, chapter, fingerprint):
             return False
         return all((self.out_dir / str(year) / name).is_file() for name in self.chapter_files(chapter))
 
-    def chapters_to_execute(self, years: list[int]) -> int:
+    def chapters_to_execute(self, years: list[int], fingerprint: dict | None = None) -> int:
         """How many chapters of ``years`` cannot be reused (:meth:`reusable`), as far as the plan knows."""
         count = 0
         for year in years:
             stored = {} if self.force else cache.stored_chapter_keys(self.out_dir / str(year))
-            count += sum(not self.reusable(year, c, stored) for c in self.chapters)
+            count += sum(not self.reusable(year, c, stored, fingerprint) for c in self.chapters)
         return count
 
     def reuse_chapter(self, yb: YearBuild, chapter: Chapter) -> bool:
@@ -988,9 +995,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         todo = run.plan()
         if not todo:
             return 0
-        started = run.start_kernels_early(todo)
-        if started:
-            run.log(f"Starter {started} notebookkerne{'r' if started > 1 else ''}, mens inddata kopieres og valideres.")
+        run.start_kernels_early(todo)
         run.take_snapshot()
         large = run.input_bytes() >= LARGE_INPUTS_FROM_BYTES
         run.validate()

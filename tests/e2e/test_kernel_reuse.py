@@ -75,7 +75,7 @@ def test_run_keeps_one_kernel_per_worker(tmp_path, monkeypatch, large):
                    jobs=2)
     assert rc == 0, stream.getvalue()
     log = (out / "2017" / "run.log").read_text(encoding="utf-8")
-    assert "Starter 2 notebookkerner, mens inddata kopieres og valideres." in log
+    assert "2 notebookkerner startet, mens inddata kopieres og valideres." in log
     assert "Could not destroy zmq context" not in log
     # two kernels for three chapters: each worker's first chapter in a kernel started early, the third
     # in a kernel that ran another chapter before it
