@@ -11,7 +11,7 @@ from sikkerby.inputs.tables import Dataset
 __all__ = ["Dataset", "load_dataset"]
 
 
-def load_dataset(data_dir=None, programme=None, *, reuse: bool = True) -> Dataset:
+def load_dataset(data_dir=None, programme=None, *, reuse: bool = True, keep: bool = False) -> Dataset:
     """Read and validate every input in ``data_dir`` (empty/None: the bundled sample).
 
     A dataset validated before from byte-identical inputs, under the same
@@ -23,20 +23,33 @@ def load_dataset(data_dir=None, programme=None, *, reuse: bool = True) -> Datase
     Raises :class:`sikkerby.errors.InputError` listing every problem found (and the
     warnings); the warnings of a valid folder are on :attr:`Dataset.warnings`.
     """
+    global _last
     programme = programme or load_programme()
     folder = resolve_data_dir(data_dir)
     key = _key(folder, programme)
     if reuse and key is not None:
+        if keep and _last is not None and _last.key == key:
+            return _last.copy()
         stored = dataset_cache.load(key)
         if isinstance(stored, Dataset):
-            return stored
+            if keep:
+                _last = stored.copy(key)
+            return stored.copy(key)
     dataset, problems = validation.validate_folder(folder, programme)
     if problems:
         raise InputError(problems, getattr(problems, "warnings", ()))
     # stored only if no input changed while it was being read
     if key is not None and _key(folder, programme) == key:
         dataset_cache.store(key, dataset)
+        return dataset.copy(key)
     return dataset
+
+
+# The dataset this process read last from the dataset cache, under its key: the run keeps one kernel
+# per worker for chapter after chapter (sikkerby.publish.execute), and each chapter opens the same
+# inputs. The key is computed from the files every time, so a changed input is never served from here;
+# each caller gets its own copy of the tables (Dataset.copy).
+_last: Dataset | None = None
 
 
 def _key(folder, programme) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,9 @@ class Dataset:
     # Plausibility findings beyond the contract (DATA.md §1), one Danish sentence each, naming file, row and
     # column: for the run log and the publication's note on data quality. Never a reason to refuse.
     warnings: tuple[str, ...] = ()
+    # the dataset cache's key of the inputs it was read from (files, programme, package), when known:
+    # what results computed from it can be kept under in this process
+    key: str | None = field(default=None, compare=False)
 
     @classmethod
     def table_names(cls) -> tuple[str, ...]:
@@ -31,6 +34,12 @@ class Dataset:
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
+
+    def copy(self, key: str | None = None) -> Dataset:
+        """A dataset whose tables are copies of these (pandas' copy-on-write: nothing is copied until
+        one of them is changed), so that a caller changing a table changes nobody else's."""
+        return replace(self, key=key or self.key,
+                       **{name: self.table(name).copy(deep=False) for name in self.table_names()})
 
     def years(self) -> set[int]:
         """The calendar years some input has a row for (an ``aar`` or a date in that year)."""

@@ -27,6 +27,10 @@ from sikkerby.config.programme import (
 from sikkerby.inputs.dataset import Dataset, load_dataset
 
 
+# measure_series of the last dataset this process opened, by the dataset's key (ChapterContext.series)
+_SERIES: dict[str, pd.DataFrame] = {}
+
+
 @dataclass
 class ChapterContext:
     """The inputs and results one reporting year's chapters share."""
@@ -44,10 +48,19 @@ class ChapterContext:
 
     @cached_property
     def series(self) -> pd.DataFrame:
-        """:func:`sikkerby.model.goals.measure_series`: every indikator, every year in the data."""
+        """:func:`sikkerby.model.goals.measure_series`: every indikator, every year in the data (the
+        same for every year's chapters: kept in this process under the dataset's key, which covers
+        the inputs and the programme; each chapter gets its own copy)."""
         from sikkerby.model.goals import measure_series
 
-        return measure_series(self.dataset, self.programme)
+        key = self.dataset.key
+        if key is not None and key in _SERIES:
+            return _SERIES[key].copy()
+        series = measure_series(self.dataset, self.programme)
+        if key is not None:
+            _SERIES.clear()
+            _SERIES[key] = series.copy()
+        return series
 
     @cached_property
     def maalstatus(self) -> pd.DataFrame:
@@ -97,6 +110,6 @@ def open_chapter(aar: int, data_dir: str = "", params_dir: str = "",
     :class:`sikkerby.config.programme.ProgrammeError` when the programme folder is not usable.
     """
     programme = programme or load_programme(params_dir or None)
-    dataset = load_dataset(data_dir, programme)
+    dataset = load_dataset(data_dir, programme, keep=True)
     return ChapterContext(year=int(aar), data_dir=str(data_dir or ""), programme=programme,
                           dataset=dataset, year_params=load_year_params(int(aar), programme.folder))

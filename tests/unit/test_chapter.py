@@ -39,3 +39,36 @@ def test_the_programme_folder_is_a_parameter(tmp_path):
     ch = open_chapter(2016, "", str(folder))
     assert ch.programme.folder == folder
     assert ch.year_params["title"] == "Et andet program – status 2016"
+
+
+def test_the_next_chapter_in_the_process_gets_the_series_without_computing_them(
+        tmp_path, monkeypatch, sample_copy, programme):
+    """In a kept kernel (one chapter after another) the series are computed once per dataset; each
+    chapter gets its own copy, and other inputs get their own series."""
+    from sikkerby.inputs import dataset as dataset_module
+    from sikkerby.inputs import dataset_cache
+    from sikkerby.inputs.dataset import load_dataset
+    from sikkerby.report import chapter as chapter_module
+
+    monkeypatch.setenv(dataset_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(dataset_module, "_last", None)
+    monkeypatch.setattr(chapter_module, "_SERIES", {})
+    calls = []
+    real = goals.measure_series
+    monkeypatch.setattr(goals, "measure_series", lambda *a, **k: calls.append(1) or real(*a, **k))
+    load_dataset(sample_copy, programme)  # the run's validation stores the dataset
+
+    first = open_chapter(2016, str(sample_copy), programme=programme)
+    expected = first.series.copy()
+    first.series.loc[:, "vaerdi"] = -1.0  # a careless chapter
+    second = open_chapter(2017, str(sample_copy), programme=programme)
+    pd.testing.assert_frame_equal(second.series, expected)
+    assert len(calls) == 1
+
+    path = sample_copy / "sigtelser.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n2017,18,m,4700,123\n", "\n2017,18,m,4700,400\n"),
+                    encoding="utf-8")
+    load_dataset(sample_copy, programme)
+    third = open_chapter(2017, str(sample_copy), programme=programme)
+    assert not third.series.equals(expected)
+    assert len(calls) == 2

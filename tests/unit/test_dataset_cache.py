@@ -214,3 +214,61 @@ def test_no_pickle_anywhere_in_the_package():
             if isinstance(node, ast.keyword) and node.arg == "allow_pickle":
                 found.append(f"{path.relative_to(PACKAGE_DIR)}:{node.lineno} allow_pickle")
     assert found == []
+
+
+# --- kept in the process: the next chapter in the same kernel (load_dataset(keep=True)) -------------------
+
+@pytest.fixture
+def cache_reads(validations, monkeypatch):
+    """Counts the reads of the dataset cache; forgets any dataset kept in this process."""
+    from sikkerby.inputs import dataset as dataset_module
+
+    monkeypatch.setattr(dataset_module, "_last", None)
+    calls = []
+    real = dataset_cache.load
+
+    def counting(key):
+        calls.append(key)
+        return real(key)
+
+    monkeypatch.setattr(dataset_cache, "load", counting)
+    return calls
+
+
+def test_a_kept_dataset_serves_the_next_chapter_without_reading_the_cache(cache_reads, sample_copy, programme):
+    load_dataset(sample_copy, programme)  # validated and stored (a run's own validation)
+    first = load_dataset(sample_copy, programme, keep=True)
+    second = load_dataset(sample_copy, programme, keep=True)
+    assert len(cache_reads) == 2  # the first call's (nothing there yet: validated), the second's; not the third
+    _assert_same(first, second)
+    assert first.key is not None and first.key == second.key
+
+
+def test_a_chapter_changing_its_tables_changes_nobody_elses(cache_reads, sample_copy, programme):
+    load_dataset(sample_copy, programme)
+    first = load_dataset(sample_copy, programme, keep=True)
+    before = _charged(first)
+    first.sigtelser.loc[:, "sigtede"] = 0  # in place, as a careless notebook might
+    first.sigtelser["extra"] = 1
+    second = load_dataset(sample_copy, programme, keep=True)
+    assert _charged(second) == before != 0
+    assert "extra" not in second.sigtelser.columns
+
+
+def test_a_changed_input_is_never_served_from_the_kept_dataset(cache_reads, validations, sample_copy, programme):
+    load_dataset(sample_copy, programme)
+    assert _charged(load_dataset(sample_copy, programme, keep=True)) == 123
+    path = sample_copy / "sigtelser.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(OLD_ROW, NEW_ROW), encoding="utf-8")
+    assert _charged(load_dataset(sample_copy, programme, keep=True)) == 400
+    assert len(validations) == 2
+
+
+def test_without_keep_nothing_stays_in_the_process(cache_reads, sample_copy, programme):
+    from sikkerby.inputs import dataset as dataset_module
+
+    load_dataset(sample_copy, programme)
+    load_dataset(sample_copy, programme)
+    load_dataset(sample_copy, programme)
+    assert dataset_module._last is None
+    assert len(cache_reads) == 3
