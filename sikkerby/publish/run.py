@@ -93,14 +93,15 @@ def load_inputs(data_dir: str, programme, reuse: bool = True):
     return load_dataset(data_dir or None, programme, reuse=reuse)
 
 
-def output_tables(dataset, programme, year: int) -> dict:
-    """The CSV outputs of DATA.md §4 for ``year``, by file name, each checked against its schema."""
+def output_tables(dataset, programme, year: int, series=None) -> dict:
+    """The CSV outputs of DATA.md §4 for ``year``, by file name, each checked against its schema
+    (``series``: :func:`sikkerby.model.goals.measure_series` of ``dataset``, when already computed)."""
     from sikkerby.model.evidence import aktivitetsscorer
     from sikkerby.model.goals import maalstatus
     from sikkerby.model.output_schemas import check_output
 
     tables = {
-        "maalstatus.csv": maalstatus(dataset, programme, year),
+        "maalstatus.csv": maalstatus(dataset, programme, year, series=series),
         "aktivitetsscorer.csv": aktivitetsscorer(dataset, programme, year),
     }
     return {name: check_output(name, table) for name, table in tables.items()}
@@ -714,18 +715,24 @@ class _Run:
     def write_tables_once(self) -> None:
         """The CSVs of every year not written yet; then this process lets go of the data."""
         written = False
+        series = None  # every year's maalstatus reads the same series: computed once
         for yb in self.builds.values():
             if not yb.tables_written:
-                self.write_tables(yb)
+                series = self.write_tables(yb, series)
                 yb.tables_written = written = True
         if written:
             self.drop_dataset()
 
-    def write_tables(self, yb: YearBuild) -> None:
+    def write_tables(self, yb: YearBuild, series=None):
+        """The year's CSVs (problems go to the year); returns the series computed for them, for the next year."""
+        from sikkerby.model.goals import measure_series
         from sikkerby.publish.render.tables import write_csv
 
         try:
-            for name, frame in output_tables(self.dataset_for_tables(), self.programme, yb.year).items():
+            dataset = self.dataset_for_tables()
+            if series is None:
+                series = measure_series(dataset, self.programme)
+            for name, frame in output_tables(dataset, self.programme, yb.year, series).items():
                 write_csv(neutralise_formulas(frame), yb.build / name)
             self.log("CSV-filerne er skrevet.", yb.year)
         except SikkerByError as exc:
@@ -736,6 +743,7 @@ class _Run:
         except Exception as exc:  # noqa: BLE001 - reported, the year is not published
             yb.problems.append(f"Beregningen af CSV-filerne fejlede: {type(exc).__name__}: {exc}")
             self.log(_traceback(exc), yb.year)
+        return series
 
     # -- phase 5: pages
     def page_context(self, yb: YearBuild):

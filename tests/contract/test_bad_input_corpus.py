@@ -207,20 +207,22 @@ def test_the_marker_notebook_does_leave_its_mark_on_good_input(tmp_path):
     assert (notebooks / "executed-inputs").read_text() == "2017"
 
 
-def test_validation_fails_before_the_notebook_libraries_are_imported(tmp_path):
-    """The run stops at validation without importing papermill, nbconvert or a kernel client."""
+def test_validation_fails_before_any_notebook_runs(tmp_path):
+    """The run stops at validation: its kernels (started meanwhile) are stopped, no notebook ran, and
+    neither papermill nor nbconvert nor matplotlib was imported in the run's process."""
     case = next(c for c in CORPUS if c.id == "closures-end-before-start")
     case.build(tmp_path / "data")
-    code = ("import sys\n"
+    code = ("import sys, psutil\n"
             "from sikkerby.cli import main\n"
             f"rc = main(['run', '--year', '2017', '--data', {str(tmp_path / 'data')!r}, "
             f"'--out', {str(tmp_path / 'out')!r}, '--params', {str(PROGRAMME_2014_2017)!r}])\n"
-            "heavy = sorted(m for m in ('papermill', 'nbconvert', 'nbclient', 'jupyter_client', 'nbformat', "
-            "'matplotlib') if m in sys.modules)\n"
-            "print(rc, heavy)\n")
+            "heavy = sorted(m for m in ('papermill', 'nbconvert', 'matplotlib') if m in sys.modules)\n"
+            "kernels = [p for p in psutil.Process().children(recursive=True)\n"
+            "           if p.status() != psutil.STATUS_ZOMBIE and 'ipykernel' in ' '.join(p.cmdline())]\n"
+            "print(rc, heavy, len(kernels))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
                           cwd=PROJECT_DIR, timeout=300, env={**os.environ, "TMPDIR": str(tmp_path)})
-    assert done.stdout.strip() == "1 []", done.stdout + done.stderr
+    assert done.stdout.strip() == "1 [] 0", done.stdout + done.stderr
     assert case.expected_line(done.stderr)
     assert not (tmp_path / "out").exists()  # not even the output folder was made
     assert not list(tmp_path.glob("sikkerby-run-*"))  # the run's own temporary folder is gone
