@@ -42,7 +42,7 @@ from sikkerby.publish.render.notebook import first_source_line
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120  # seconds; kernels started together on a busy machine can be slow
 START_ATTEMPTS = 3  # parallel kernel starts can race for ports: retry a start that fails
-WARM_UP_TIMEOUT = 120  # seconds for a warm kernel's imports; beyond it the notebook starts a kernel itself
+WARM_UP_TIMEOUT = 120  # seconds for a kept kernel's imports; beyond it the notebook starts a kernel of its own
 STOP_GRACE = 5.0  # seconds a stopping run waits for workers whose kernels were killed
 
 
@@ -201,7 +201,7 @@ class TrackedKernelManager(AsyncKernelManager):
             _KERNELS.discard(self)
 
 
-# ------------------------------------------------------------------ warm kernels
+# ------------------------------------------------------------------ kept kernels
 
 def warm_up_code(sources: Iterable[str]) -> str:
     """The import statements at the top level of the notebooks' code cells, once each, in order.
@@ -243,7 +243,7 @@ RESET_TIMEOUT = 60  # seconds; a kernel that does not reset in time is replaced
 
 
 @dataclass
-class WarmKernel:
+class KeptKernel:
     """A kernel started ahead of its notebooks, with the notebooks' modules imported; it runs one
     chapter after another, :meth:`reset` between them."""
 
@@ -297,9 +297,9 @@ async def _run_silently(kc: KeptKernelClient, km: TrackedKernelManager, code: st
         raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
-def start_warm_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME) -> WarmKernel | None:
+def start_kept_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME) -> KeptKernel | None:
     """Start a kernel in ``cwd``, run ``code`` (imports) silently and note its state for
-    :meth:`WarmKernel.reset`; ``None`` when that fails (the notebook then starts its own kernel)."""
+    :meth:`KeptKernel.reset`; ``None`` when that fails (the notebook then starts its own kernel)."""
     from jupyter_core.utils import run_sync
 
     t0 = time.perf_counter()
@@ -313,7 +313,7 @@ def start_warm_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME) -> W
         shutdown_kernel(km, now=True)
         sink.close()
         return None
-    return WarmKernel(km, cwd, sink, time.perf_counter() - t0)
+    return KeptKernel(km, cwd, sink, time.perf_counter() - t0)
 
 
 def shutdown_kernel(km, now: bool = False) -> None:
@@ -364,7 +364,7 @@ def _failure_from(job: NotebookJob, exc: BaseException) -> NotebookFailure:
 
 
 def execute_one(job: NotebookJob, on_start: Callable[[NotebookJob], None] | None = None,
-                kernel: WarmKernel | None = None) -> NotebookResult:
+                kernel: KeptKernel | None = None) -> NotebookResult:
     """Execute one notebook with papermill, in ``kernel`` when given (left running: the caller resets
     or closes it), else in a kernel of its own; never raises for a failing notebook."""
     job.output_path.parent.mkdir(parents=True, exist_ok=True)
@@ -392,7 +392,7 @@ def execute_one(job: NotebookJob, on_start: Callable[[NotebookJob], None] | None
     return result
 
 
-def _kernel_line(job: NotebookJob, kernel: WarmKernel) -> str:
+def _kernel_line(job: NotebookJob, kernel: KeptKernel) -> str:
     """The run log's line on the kernel a notebook runs in."""
     if kernel.chapters:
         return (f"{job.label}: kører i samme kerne som {', '.join(kernel.chapters)} "
@@ -454,7 +454,7 @@ _STOP = object()  # tells a worker that no more notebooks come
 class NotebookRunner:
     """Runs :class:`NotebookJob` s on ``jobs`` worker threads and yields results as they finish.
 
-    Each worker keeps one kernel (:class:`WarmKernel`: started, with the notebooks' modules
+    Each worker keeps one kernel (:class:`KeptKernel`: started, with the notebooks' modules
     imported from ``warm_code``) and runs one notebook after another in it, reset between
     them (:mod:`sikkerby.publish.kernel_reset`). A notebook that fails, or a reset that fails,
     costs the worker its kernel: the next notebook gets a new one. When a kernel cannot be
@@ -502,7 +502,7 @@ class NotebookRunner:
 
     def _work(self, cwd: Path | None) -> None:
         """One worker: its kernel (started at once when ``cwd`` is given), then notebook after notebook."""
-        kernel = start_warm_kernel(cwd, self.warm_code) if cwd is not None else None
+        kernel = start_kept_kernel(cwd, self.warm_code) if cwd is not None else None
         try:
             while True:
                 job = self._todo.get()
@@ -517,7 +517,7 @@ class NotebookRunner:
                             kernel.close(now=True)
                             kernel = None
                         if kernel is None:
-                            kernel = start_warm_kernel(job.cwd, self.warm_code)
+                            kernel = start_kept_kernel(job.cwd, self.warm_code)
                         result = execute_one(job, self.on_start, kernel)
                     except BaseException as exc:  # noqa: BLE001 - a fault in the runner: reported as the notebook's
                         result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "",
