@@ -455,9 +455,9 @@ class NotebookRunner:
     """Runs :class:`NotebookJob` s on ``jobs`` worker threads and yields results as they finish.
 
     Each worker keeps one kernel (:class:`KeptKernel`: started, with the notebooks' modules
-    imported from ``warm_code``) and runs one notebook after another in it, reset between
-    them (:mod:`sikkerby.publish.kernel_reset`). A notebook that fails, or a reset that fails,
-    costs the worker its kernel: the next notebook gets a new one. When a kernel cannot be
+    imported from ``warm_code``) and runs one notebook after another in it, reset before each
+    but the first (:mod:`sikkerby.publish.kernel_reset`). A notebook that fails, or a reset that
+    fails, costs the worker its kernel: the next notebook gets a new one. When a kernel cannot be
     prepared, the notebook starts a kernel of its own (papermill's way, with retries).
 
     :meth:`start` starts the workers and their kernels before the notebooks are known to be
@@ -513,7 +513,8 @@ class NotebookRunner:
                                                                       "kørslen blev afbrudt"))
                 else:
                     try:
-                        if kernel is not None and kernel.cwd != job.cwd:  # started for another folder
+                        if kernel is not None and (kernel.cwd != job.cwd  # started for another folder
+                                                   or kernel.chapters and not kernel.reset()):
                             kernel.close(now=True)
                             kernel = None
                         if kernel is None:
@@ -523,7 +524,7 @@ class NotebookRunner:
                         result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "",
                                                                           type(exc).__name__, error_text(exc)))
                 self._done.put(result)
-                if kernel is not None and not (result.ok and kernel.reset()):
+                if kernel is not None and not result.ok:
                     kernel.close(now=True)  # its state after a failure is unknown: the next notebook gets a new one
                     kernel = None
         finally:

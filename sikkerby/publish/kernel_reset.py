@@ -4,7 +4,7 @@ The run keeps one kernel per worker for the whole run (:class:`sikkerby.publish.
 starting a kernel and importing pandas, matplotlib and the package costs more than most
 chapters' own cells. So that a chapter cannot tell whether it is the first in its kernel,
 :func:`remember` notes the kernel's state once, right after the imports, and :func:`reset`
-brings the kernel back to it after each chapter:
+brings the kernel back to it between two chapters:
 
 * the user namespace, the input/output history and the execution count (IPython's
   ``reset(new_session=True)``: the next notebook's first cell is ``[1]`` again);

@@ -372,6 +372,7 @@ class YearBuild:
     tables_written: bool = False
     stored_keys: dict[str, str] | None = None  # the chapter keys of the published year's manifest
     conversions: list = field(default_factory=list)  # threads making chapters' parts of the PDF
+    pdf: threading.Thread | None = None  # making the PDF while the last chapter's page is made
     results: dict = field(default_factory=dict)  # notebook name -> NotebookResult
     problems: list[str] = field(default_factory=list)  # Danish, one per problem
     t0: float = field(default_factory=time.perf_counter)
@@ -770,6 +771,10 @@ class _Run:
         try:
             nb = nbformat.read(yb.build / "notebooks" / chapter.name, as_version=4)
             self.convert_for_pdf(yb, chapter, nb)  # pandoc, on another thread, while this one makes the page
+            if not yb.pending:  # the year's last chapter: the PDF can be made meanwhile too
+                yb.pdf = threading.Thread(target=self.render_rest, args=(yb,), name=f"sikkerby-pdf-{yb.year}",
+                                          daemon=True)
+                yb.pdf.start()
             self.html.write(chapter, nb, yb.build)
         except Exception as exc:  # noqa: BLE001 - reported, the year is not published
             yb.problems.append(f"Siden for {chapter.name} kunne ikke laves: {error_text(exc)}")
@@ -914,7 +919,9 @@ class _Run:
         """Publish a finished year, or keep its build for diagnosis. True when published."""
         from sikkerby.publish.manifest import write_manifest
 
-        if not yb.failed:
+        if yb.pdf is not None:  # started with the last chapter's page
+            yb.pdf.join()
+        elif not yb.failed:
             self.render_rest(yb)
         if not yb.failed and self.sample and not self.sample_unchanged():
             yb.problems.append("De medfølgende eksempeldata blev ændret under kørslen; publikationen ville "
