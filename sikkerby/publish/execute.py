@@ -31,7 +31,6 @@ from pathlib import Path
 
 import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.client import KernelClient
 from jupyter_client.manager import AsyncKernelManager
 
 from sikkerby.errors import error_text
@@ -136,9 +135,11 @@ _NOISE = ("Kernel is running over TCP without encryption", "KeyboardInterrupt ca
 class KeptKernelClient(AsyncKernelClient):
     """The one client of a kept kernel, connected for the kernel's whole life.
 
-    jupyter_client's ``wait_for_ready`` asks for the kernel's info and then waits until the
-    kernel has been silent for 0.2 s; a new client per chapter paid that every time. This one
-    checks once: later chapters find it connected and ready.
+    jupyter_client's ``wait_for_ready`` asks for the kernel's info, checks that the kernel's
+    broadcasts (IOPub) arrive, and then waits until the kernel has been silent for 0.2 s; a new
+    client per chapter paid that every time. This one checks once, in the same way but without
+    the silent wait (nbclient and :func:`_run_silently` pick their own messages by request);
+    later chapters find it connected and ready.
     """
 
     _checked = False
@@ -148,9 +149,21 @@ class KeptKernelClient(AsyncKernelClient):
             super().start_channels(*args, **kw)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:  # noqa: D102 - see KernelClient
-        if not self._checked:
-            await KernelClient._async_wait_for_ready(self, timeout=timeout)
-            self._checked = True
+        deadline = time.monotonic() + (START_TIMEOUT if timeout is None else timeout)
+        while not self._checked:
+            self.kernel_info()
+            try:
+                reply = await self.get_shell_msg(timeout=1)
+                if reply["msg_type"] == "kernel_info_reply":
+                    await self.get_iopub_msg(timeout=0.2)  # the broadcasts arrive: connected
+                    self._checked = True
+                    continue
+            except queue.Empty:
+                pass
+            if not await self.parent.is_alive():
+                raise RuntimeError("the kernel died before it answered")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the kernel did not answer in time")
 
 
 class TrackedKernelManager(AsyncKernelManager):
