@@ -138,9 +138,11 @@ local function has_class(block, class)
 end
 
 local function lone_image(block)
-  if block and (block.t == 'Para' or block.t == 'Plain') and #block.content == 1
-      and block.content[1].t == 'Image' then
-    return block.content[1]
+  if block and (block.t == 'Para' or block.t == 'Plain') then
+    local content = block.content
+    if #content == 1 and content[1].t == 'Image' then
+      return content[1]
+    end
   end
 end
 
@@ -207,18 +209,20 @@ local function table_rows(tbl)
   return n
 end
 
-local function cell_text(blocks)
-  -- the text a cell shows, after pass 3: its Str are escaped raw Typst by then (stringify would
-  -- skip them); a status mark counts as one character, other Typst code as none
+local function raw_text(parts, text)
+  -- what cell_text counts of a RawInline
+  if text:match('^#box%(fill') then
+    parts[#parts + 1] = 'M'
+  elseif not text:match('^#') and text ~= ']' then
+    parts[#parts + 1] = text:gsub('\\(.)', '%1')
+  end
+end
+
+local function cell_text_walked(blocks)
+  -- cell_text by pandoc's walk: any element, in pandoc's order
   local parts = {}
   pandoc.Blocks(blocks):walk({
-    RawInline = function(el)
-      if el.text:match('^#box%(fill') then
-        parts[#parts + 1] = 'M'
-      elseif not el.text:match('^#') and el.text ~= ']' then
-        parts[#parts + 1] = el.text:gsub('\\(.)', '%1')
-      end
-    end,
+    RawInline = function(el) raw_text(parts, el.text) end,
     Str = function(el) parts[#parts + 1] = el.text end,
     Space = function() parts[#parts + 1] = ' ' end,
     SoftBreak = function() parts[#parts + 1] = ' ' end,
@@ -226,13 +230,58 @@ local function cell_text(blocks)
   return table.concat(parts)
 end
 
-local function is_unit(cell)
+-- inlines whose children are just inlines, and inlines without children that add no text
+local INLINE_CONTAINERS = {Emph = true, Strong = true, Span = true, Underline = true, Strikeout = true,
+                           Superscript = true, Subscript = true, SmallCaps = true}
+local SILENT_LEAVES = {LineBreak = true, Code = true, Math = true}
+
+local function inline_text(parts, inlines)
+  -- adds the text of inlines to parts as the walk does (depth first, in order); false for an
+  -- element it does not know
+  for _, el in ipairs(inlines) do
+    local t = el.t
+    if t == 'RawInline' then
+      raw_text(parts, el.text)
+    elseif t == 'Str' then
+      parts[#parts + 1] = el.text
+    elseif t == 'Space' or t == 'SoftBreak' then
+      parts[#parts + 1] = ' '
+    elseif INLINE_CONTAINERS[t] then
+      if not inline_text(parts, el.content) then return false end
+    elseif not SILENT_LEAVES[t] then
+      return false
+    end
+  end
+  return true
+end
+
+local function is_unit(contents, text)
   -- a cell whose content is one unbreakable unit (a status, a date), or a dash / nothing
-  local text = cell_text(cell.contents)
+  -- (contents: the cell's blocks, text: their cell_text)
   if text == '' or text == '–' then return true end
-  local first = cell.contents[1]
+  local first = contents[1]
   local inline = first and first.content and first.content[1]
   return inline ~= nil and inline.t == 'RawInline' and inline.text == '#box['
+end
+
+local function measure_cell(contents)
+  -- The text a cell shows (cell_text), and whether it is a unit (is_unit). After pass 3 its
+  -- Str are escaped raw Typst (stringify would skip them); a status mark counts as one
+  -- character, other Typst code as none. A cell of paragraphs of text and spans is read
+  -- directly (a pandoc walk per cell made the filter slow); any other cell is walked.
+  local parts, first = {}, nil
+  for i, block in ipairs(contents) do
+    local t = block.t
+    local content = (t == 'Plain' or t == 'Para') and block.content
+    if not (content and inline_text(parts, content)) then
+      local text = cell_text_walked(contents)
+      return text, is_unit(contents, text)
+    end
+    if i == 1 then first = content[1] end
+  end
+  local text = table.concat(parts)
+  if text == '' or text == '–' then return text, true end
+  return text, first ~= nil and first.t == 'RawInline' and first.text == '#box['
 end
 
 local function words_max(text)
@@ -254,10 +303,10 @@ local function columns_spec(tbl)
   for c = 1, n do least[c], most[c], unit[c] = 0, 0, true end
   local function measure(row, is_body)
     for c, cell in ipairs(row.cells) do
-      local text = cell_text(cell.contents)
+      local text, cell_unit = measure_cell(cell.contents)
       local length = utf8.len(text) or #text
-      if is_body and not is_unit(cell) then unit[c] = false end
-      least[c] = math.max(least[c], (is_unit(cell) and length or words_max(text)) * WIDE_LETTERS)
+      if is_body and not cell_unit then unit[c] = false end
+      least[c] = math.max(least[c], (cell_unit and length or words_max(text)) * WIDE_LETTERS)
       most[c] = math.max(most[c], length)
     end
   end
@@ -306,8 +355,20 @@ local function table_block(tbl, note)
   return pandoc.RawBlock('typst', source)
 end
 
+local function changes(list)
+  -- whether the Blocks pass below changes the list: it has a chart, a caption or a table
+  for _, block in ipairs(list) do
+    local t = block.t
+    if t == 'Table' or (t == 'Div' and block.classes:includes('sb-figcaption')) or lone_image(block) then
+      return true
+    end
+  end
+  return false
+end
+
 local blocks = {
   Blocks = function(list)
+    if not changes(list) then return nil end -- most lists (a table's cells) stay as they are
     local out = pandoc.Blocks{}
     local i = 1
     while i <= #list do
