@@ -158,6 +158,25 @@ def test_html_refuses_to_load_from_other_hosts(html_renderer):
         html_renderer.page(html_renderer.chapters[1], nb)
 
 
+@pytest.mark.slow
+def test_pages_are_what_nbconvert_itself_makes(sample_publication):
+    """The renderer's exporter (unused preprocessors off, the notebook validated once) makes
+    every page of the sample publication byte for byte as nbconvert's own HTMLExporter does."""
+    from nbconvert import HTMLExporter
+
+    from sikkerby.publish.render.html import TEMPLATE_BASEDIR, TEMPLATE_NAME, HtmlRenderer, PageContext
+
+    chapters = discover_chapters(sample_publication / "notebooks")
+    context = PageContext("Sikker By – status 2017", "Årlig status", "Eksempeldata", "0.0", "sikkerby-status-2017.pdf")
+    ours, stock = HtmlRenderer(chapters, context), HtmlRenderer(chapters, context)
+    stock.exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_BASEDIR)],
+                                  exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                                  language_code="da")
+    for chapter in chapters:
+        nb = nbformat.read(sample_publication / "notebooks" / chapter.name, as_version=4)
+        assert ours.page(chapter, nb) == stock.page(chapter, nb), chapter.name
+
+
 # --- PDF ----------------------------------------------------------------------------------------------
 
 def test_pdf_has_title_page_toc_chapters_and_real_tables(tmp_path):

@@ -156,12 +156,36 @@ class _ExternalReferences(HTMLParser):
             self.found.append("<style> @import/url() fra en anden vært")
 
 
+# _ExternalReferences can only find something where the page, lowercased, contains one of these: a
+# loading attribute's value starts after "=", blanks and a quote; srcset and @import are spelled out;
+# url( is followed by http or //. The parser decodes character references in attribute values and in
+# text (not in <style>), so the page is searched as written and decoded. A page with none of them is
+# not parsed (parsing costs per tag: most of the check's time).
+_MAY_LOAD = re.compile(r"""srcset|@import|url\((?:http|//)|=\s*['"]?\s*(?:https?:)?//""")
+
+
 def external_references(html: str) -> list[str]:
-    """Scripts, stylesheets, fonts and images the page would load from another host."""
+    """Scripts, stylesheets, fonts and images the page would load from another host (as found by parsing
+    the page with :class:`_ExternalReferences`, which is skipped where it cannot find anything)."""
+    texts = (html, html_lib.unescape(html)) if "&" in html else (html,)
+    if not any(_MAY_LOAD.search(text.lower()) for text in texts):
+        return []
     parser = _ExternalReferences()
     parser.feed(html)
     parser.close()
     return parser.found
+
+
+def _exporter_config():
+    """Preprocessors that do nothing for these pages, switched off (each also cost a validation)."""
+    from traitlets.config import Config
+
+    return Config({name: {"enabled": False} for name in (
+        "TagRemovePreprocessor",  # no tags given to it: prepare_for_publication removes cells
+        "RegexRemovePreprocessor",  # no patterns given to it
+        "HighlightMagicsPreprocessor",  # marks %%magic cells for highlighting code, which is never shown
+        "CSSHTMLHeaderPreprocessor",  # Pygments CSS for the lab template's index.html.j2, which is not used
+    )})
 
 
 class HtmlRenderer:
@@ -181,6 +205,8 @@ class HtmlRenderer:
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             language_code="da",
+            config=_exporter_config(),
+            optimistic_validation=True,  # the notebook is validated once, not after every preprocessor
         )
 
     def _link(self, chapter: Chapter | None) -> dict | None:
