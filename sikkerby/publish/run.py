@@ -892,9 +892,8 @@ class _Run:
             logger.propagate = False
             self.log_handlers.append((logger, handler))
 
-    def record(self, result) -> bool:
-        """One executed chapter: log it, render its page, and publish its year when it was the last.
-        True when that published a year."""
+    def record(self, result) -> None:
+        """One executed chapter: log it and render its page (the year's last also starts its PDF)."""
         yb = self.builds[result.job.year]
         name = result.job.chapter.name
         yb.results[name] = result
@@ -907,7 +906,17 @@ class _Run:
             yb.problems.append(result.failure.message())
         else:
             self.render_page(yb, result.job.chapter)
-        return False if yb.pending else self.publish(yb)
+
+    def publish_done(self, wait: bool = False) -> int:
+        """Publish (:meth:`publish`) each year whose chapters are all done and whose PDF is made, waiting
+        for the PDFs when ``wait``; a year's PDF does not hold up the next year's pages. How many were
+        published."""
+        published = 0
+        for yb in self.builds.values():
+            if yb.build is None or yb.pending or (not wait and yb.pdf is not None and yb.pdf.is_alive()):
+                continue
+            published += self.publish(yb)
+        return published
 
     def publish(self, yb: YearBuild) -> bool:
         """:meth:`finish` the year; its build folder is no longer ours (published, or kept as failed)."""
@@ -1035,7 +1044,9 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                 # The CSVs once the first notebook is done: not while every worker's kernel is
                 # loading the data (at 100 times the sample the three copies would peak at ~1.6 GiB)
                 run.write_tables_once()
-                published += run.record(result)
+                run.record(result)
+                published += run.publish_done()
+            published += run.publish_done(wait=True)
         except KeyboardInterrupt as exc:
             code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
             runner.abort()
