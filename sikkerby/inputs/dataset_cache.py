@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -110,9 +111,23 @@ def _read_dataset(entry: Path, meta: dict):
 
     tables = {name: pd.read_parquet(entry / f"{name}{TABLE_SUFFIX}", engine="pyarrow")
               for name in Dataset.table_names()}
+    release_arrow_memory()  # the Arrow tables the frames were made from are gone: hand their memory back
     return Dataset(**tables, source_dir=Path(meta["source_dir"]),
                    source_files={name: Path(path) for name, path in meta["source_files"].items()},
                    warnings=tuple(meta.get("warnings", ())))
+
+
+def release_arrow_memory() -> None:
+    """Hand back what pyarrow's own memory pool keeps after the tables in it are gone (neither Python's
+    garbage collection nor ``malloc_trim`` does); nothing when pyarrow was not imported."""
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is None:
+        return
+
+    try:
+        pyarrow.default_memory_pool().release_unused()
+    except AttributeError:  # an older pyarrow
+        pass
 
 
 def _private_folder(path: Path) -> None:

@@ -11,7 +11,8 @@ brings the kernel back to it between two chapters:
 * open matplotlib figures, and matplotlib's ``rcParams``;
 * pandas' options;
 * the working folder, ``sys.path``, the environment variables and the warning filters
-  (with the registry of warnings already shown, so a warning shows again in the next chapter).
+  (with the registry of warnings already shown, so a warning shows again in the next chapter);
+* and the memory the last chapter freed goes back to the system (:func:`release_memory`).
 
 Modules stay imported: that is the point. What a notebook changes inside a module's own
 objects (monkeypatching a library) is not undone; a chapter that does so is published
@@ -29,6 +30,8 @@ import os
 import sys
 import warnings
 from dataclasses import dataclass, field
+
+from sikkerby.publish.memory import release_memory
 
 
 @dataclass
@@ -131,6 +134,7 @@ def reset() -> None:
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         pyplot.close("all")
+    release_memory()  # what the last chapter held, back to the system before the next one
     if saved is None:
         return
     _restore_rc(saved.rc)

@@ -59,6 +59,7 @@ from sikkerby.errors import (
     mask_cpr_text,
 )
 from sikkerby.publish import cache
+from sikkerby.publish.memory import release_memory
 from sikkerby.publish.progress import Progress, RunLog, seconds_da
 from sikkerby.publish.render.chapters import Chapter, discover_chapters
 
@@ -66,8 +67,8 @@ RENDERER_NBCONVERT = "nbconvert+pandoc+typst"
 RENDERER_QUARTO = "quarto"
 KEEP_FAILED = 3  # failed builds kept per year, newest first
 # Inputs from this size on are large enough that three copies of them (this process and two
-# kernels) would matter: the run lets go of the data after validating them and writes the CSVs
-# only after the first notebook is done (reading the data back from the dataset cache).
+# kernels) would matter: the run writes the CSVs right after validating and lets go of the data
+# before the notebooks start (smaller inputs: the CSVs are written while the notebooks run).
 LARGE_INPUTS_FROM_BYTES = 16 * 2**20
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -429,6 +430,7 @@ class _Run:
         self.snapshot: dict[str, str] | None = None  # file name -> SHA-256 of the copy worked from
         self._runner = None  # sikkerby.publish.execute.NotebookRunner
         self._early: threading.Thread | None = None  # makes the runner and starts its kernels
+        self._pandoc = threading.Lock()  # held by the chapter conversion running (convert_for_pdf)
 
     # -- the notebook runner (its kernels may start during validation)
     def input_bytes(self) -> int:
@@ -797,7 +799,8 @@ class _Run:
         def convert() -> None:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                chapter_typst(chapter, nb, metadata, folder)
+                with self._pandoc:  # one at a time: a chapter's pandoc holds its charts (~0.2 GiB at 100x)
+                    chapter_typst(chapter, nb, metadata, folder)
             except Exception as exc:  # noqa: BLE001
                 self.log(f"{chapter.name}: PDF-delen laves først til sidst ({error_text(exc)})", yb.year)
 
@@ -1024,8 +1027,8 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         large = run.input_bytes() >= LARGE_INPUTS_FROM_BYTES
         run.validate()
         work = run.prepare(todo)
-        if large:  # the kernels load the data now; the CSVs read them back later
-            run.drop_dataset()
+        if large:  # the CSVs now, from the data just validated, then this process lets go of them: not
+            run.write_tables_once()  # while two kernels hold the data too (memory; nothing is read twice)
         run.say(f"Kører {len(work)} notebooks for {', '.join(map(str, todo))} med op til {run.jobs} ad gangen …")
         run.progress.set_total(len(work))
 
@@ -1033,7 +1036,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         runner = run.runner()
         try:
             runner.submit(work)
-            if not large:  # the CSVs while the kernels start; large inputs: after the first notebook (memory)
+            if not large:  # the CSVs while the kernels start
                 run.write_tables_once()
             published = 0
             for yb in list(run.builds.values()):
@@ -1041,9 +1044,6 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                     run.write_tables_once()
                     published += run.publish(yb)
             for result in runner.results():
-                # The CSVs once the first notebook is done: not while every worker's kernel is
-                # loading the data (at 100 times the sample the three copies would peak at ~1.6 GiB)
-                run.write_tables_once()
                 run.record(result)
                 published += run.publish_done()
             published += run.publish_done(wait=True)
@@ -1107,24 +1107,6 @@ def _restore_environment(saved: dict[str, str | None]) -> None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
-
-
-def release_memory() -> None:
-    """Collect garbage and hand freed heap memory back to the system (glibc's ``malloc_trim``).
-
-    After validating a large folder the run process would otherwise keep about 0.2 GiB
-    per million survey rows it no longer uses, while the kernels load the data again.
-    """
-    import gc
-
-    gc.collect()
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc (musl, ...): nothing to hand back this way
-            pass
 
 
 def _skip_slow_optional_imports() -> None:

@@ -26,7 +26,6 @@ from sikkerby.config.programme import (
 )
 from sikkerby.inputs.dataset import Dataset, load_dataset
 
-
 # measure_series of the last dataset this process opened, by the dataset's key (ChapterContext.series)
 _SERIES: dict[str, pd.DataFrame] = {}
 
