@@ -42,7 +42,7 @@ KERNEL_NAME = "python3"
 START_TIMEOUT = 120  # seconds; kernels started together on a busy machine can be slow
 START_ATTEMPTS = 3  # parallel kernel starts can race for ports: retry a start that fails
 WARM_UP_TIMEOUT = 120  # seconds for a kept kernel's imports; beyond it the notebook starts a kernel of its own
-STOP_GRACE = 5.0  # seconds a stopping run waits for workers whose kernels were killed
+STOP_GRACE = 0.5  # seconds a run stopped before its notebooks waits for workers whose kernels were killed
 
 
 @dataclass(frozen=True)
@@ -577,14 +577,13 @@ class NotebookRunner:
         if not self._submitted:
             self._closed = True
             _KERNELS.kill_all()
-            # a worker whose kernel was killed while it started notices within a second or so;
-            # its thread is a daemon and its kernel is gone, so do not wait long for it
+            # a worker whose kernel was killed while it started notices within a second or so; its
+            # thread is a daemon and its kernel is gone (one that registers later is killed then:
+            # the run stays aborted until a runner starts again), so do not wait long for it
             timeout = STOP_GRACE if timeout is None else min(timeout, STOP_GRACE)
         for _ in self._workers:
             self._todo.put(_STOP)
         self._join(timeout)
-        if not self._submitted:
-            _KERNELS.aborted.clear()  # the next runner in this process may start kernels again
 
     def _join(self, timeout: float | None) -> None:
         end = None if timeout is None else time.monotonic() + timeout
