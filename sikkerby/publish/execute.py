@@ -515,7 +515,7 @@ class NotebookRunner:
 
     def _work(self, cwd: Path | None) -> None:
         """One worker: its kernel (started at once when ``cwd`` is given), then notebook after notebook."""
-        kernel = start_kept_kernel(cwd, self.warm_code) if cwd is not None else None
+        kernel = start_kept_kernel(cwd, self.warm_code) if cwd is not None and not self._closed else None
         try:
             while True:
                 job = self._todo.get()
@@ -578,12 +578,14 @@ class NotebookRunner:
             self._closed = True
             _KERNELS.kill_all()
             # a worker whose kernel was killed while it started notices within a second or so; its
-            # thread is a daemon and its kernel is gone (one that registers later is killed then:
-            # the run stays aborted until a runner starts again), so do not wait long for it
+            # thread is a daemon and its kernel is gone, so do not wait long for it (a worker that
+            # had not begun to start its kernel does not begin: the runner is closed)
             timeout = STOP_GRACE if timeout is None else min(timeout, STOP_GRACE)
         for _ in self._workers:
             self._todo.put(_STOP)
         self._join(timeout)
+        if not self._submitted:
+            _KERNELS.aborted.clear()  # the next runner (or notebook) in this process may start kernels again
 
     def _join(self, timeout: float | None) -> None:
         end = None if timeout is None else time.monotonic() + timeout
