@@ -413,6 +413,14 @@ def _kernel_line(job: NotebookJob, kernel: KeptKernel) -> str:
     return f"{job.label}: kører i en kerne, der blev startet i forvejen (start og import: {seconds_da(kernel.seconds)})"
 
 
+def prepare_execution() -> None:
+    """Import what executing a notebook imports (papermill, nbclient), once, in the calling thread:
+    the workers then find it imported instead of importing it side by side."""
+    import nbclient  # noqa: F401
+    import papermill  # noqa: F401
+    import papermill.translators  # noqa: F401
+
+
 def _execute_attempts(job: NotebookJob, result: NotebookResult, km=None) -> None:
     """Papermill, in ``km``'s running kernel when given (first attempt only), else in a new kernel."""
     import papermill  # here, not at the top: the kernels start before this process imports it

@@ -452,6 +452,9 @@ class _Run:
             runner.start(1, self.notebooks)
             count = min(self.jobs, self.chapters_to_execute(years, fingerprint))
             runner.start(count, self.notebooks)
+            from sikkerby.publish.execute import prepare_execution
+
+            prepare_execution()  # here, while the kernels start, not in two workers at once
             self.log(f"{count} notebookkerne{'r' if count != 1 else ''} startet, mens inddata kopieres og valideres.")
 
         self._early = threading.Thread(target=start, name="sikkerby-kernels", daemon=True)
@@ -1120,6 +1123,12 @@ def _skip_slow_optional_imports() -> None:
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
+    # papermill tries to import black (to format the parameters cell) for every notebook, in the
+    # worker threads; when it is not installed, it is marked absent once, so those tries fail at once
+    import importlib.util
+
+    if "black" not in sys.modules and importlib.util.find_spec("black") is None:
+        sys.modules["black"] = None
 
 
 def _resolved(path: Path) -> Path:
