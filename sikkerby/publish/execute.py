@@ -42,6 +42,7 @@ KERNEL_NAME = "python3"
 START_TIMEOUT = 120  # seconds; kernels started together on a busy machine can be slow
 START_ATTEMPTS = 3  # parallel kernel starts can race for ports: retry a start that fails
 WARM_UP_TIMEOUT = 120  # seconds for a kept kernel's imports; beyond it the notebook starts a kernel of its own
+ABORT_GRACE = 5.0  # seconds the end of an interrupted run waits for its workers once more
 STOP_GRACE = 0.5  # seconds a run stopped before its notebooks waits for workers whose kernels were killed
 
 
@@ -582,6 +583,8 @@ class NotebookRunner:
     def close(self, timeout: float | None = None) -> None:
         """End the workers: after their notebooks when some were submitted (each then shuts its kernel
         down), else at once (the kernels started early are killed, also one still starting)."""
+        if self._closed:  # after abort(): its kernels are gone; a worker stuck anyway must not hold up the end
+            timeout = ABORT_GRACE if timeout is None else min(timeout, ABORT_GRACE)
         if not self._submitted:
             self._closed = True
             _KERNELS.kill_all()

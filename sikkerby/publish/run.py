@@ -452,9 +452,6 @@ class _Run:
             runner.start(1, self.notebooks)
             count = min(self.jobs, self.chapters_to_execute(years, fingerprint))
             runner.start(count, self.notebooks)
-            from sikkerby.publish.execute import prepare_execution
-
-            prepare_execution()  # here, while the kernels start, not in two workers at once
             self.log(f"{count} notebookkerne{'r' if count != 1 else ''} startet, mens inddata kopieres og valideres.")
 
         self._early = threading.Thread(target=start, name="sikkerby-kernels", daemon=True)
@@ -1030,6 +1027,9 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         large = run.input_bytes() >= LARGE_INPUTS_FROM_BYTES
         run.validate()
         work = run.prepare(todo)
+        from sikkerby.publish.execute import prepare_execution
+
+        prepare_execution()  # once, here, while the kernels start: not in two workers side by side
         if large:  # the CSVs now, from the data just validated, then this process lets go of them: not
             run.write_tables_once()  # while two kernels hold the data too (memory; nothing is read twice)
         run.say(f"Kører {len(work)} notebooks for {', '.join(map(str, todo))} med op til {run.jobs} ad gangen …")
