@@ -553,9 +553,13 @@ class NotebookRunner:
             if kernel is not None:
                 kernel.close(now=True)
 
-    def results(self, poll: float = 0.2) -> Iterator[NotebookResult]:
-        """Finished notebooks, in the order they finish (waits in short steps so Ctrl-C gets through)."""
+    def results(self, poll: float = 0.2, stop: Callable[[], bool] | None = None) -> Iterator[NotebookResult]:
+        """Finished notebooks, in the order they finish (waits in short steps so Ctrl-C gets through);
+        raises KeyboardInterrupt when ``stop()`` says the run was interrupted (an interrupt that a
+        library swallowed)."""
         while self._expected > 0:
+            if stop is not None and stop():
+                raise KeyboardInterrupt()
             try:
                 result = self._done.get(timeout=poll)
             except queue.Empty:

@@ -1001,6 +1001,16 @@ def _on_sigterm(signum, frame):
     raise Terminated()
 
 
+# Set by Ctrl-C as well as raised: a KeyboardInterrupt that lands in a library which
+# swallows it (while a page is rendered, say) must still stop the run; the results loop checks it.
+_INTERRUPTED = threading.Event()
+
+
+def _on_sigint(signum, frame):
+    _INTERRUPTED.set()
+    raise KeyboardInterrupt()
+
+
 def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.PathLike = "outputs",
               jobs: int | None = None, force: bool = False, quiet: bool = False,
               notebooks_dir: str | os.PathLike | None = None, stream=None,
@@ -1014,7 +1024,9 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
     run = _Run(years=years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, force=force, quiet=quiet,
                notebooks_dir=notebooks_dir, stream=stream, params_dir=params_dir, renderer=renderer)
     in_main = threading.current_thread() is threading.main_thread()
+    _INTERRUPTED.clear()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    previous_int = signal.signal(signal.SIGINT, _on_sigint) if in_main else None
     runner = None
     saved_environment = _set_run_environment(run)
     try:
@@ -1046,7 +1058,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                 if not yb.pending:  # every chapter reused: the front matter and the PDF only
                     run.write_tables_once()
                     published += run.publish(yb)
-            for result in runner.results():
+            for result in runner.results(stop=_INTERRUPTED.is_set):
                 run.record(result)
                 published += run.publish_done()
             published += run.publish_done(wait=True)
@@ -1084,6 +1096,8 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         run.progress.close()
         if in_main and previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if in_main and previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 # --- the run's environment: where its notebooks (own kernels) find the programme and the dataset cache ---
