@@ -103,26 +103,13 @@ def _same(a, b) -> bool:
         return False
 
 
-def _restore_rc(saved: dict) -> None:
-    mpl = sys.modules.get("matplotlib")
-    if mpl is None or not saved:
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for key, value in saved.items():
-            if not _same(mpl.rcParams[key], value):
-                mpl.rcParams[key] = value
-
-
-def _restore_pandas(saved: dict) -> None:
-    pd = sys.modules.get("pandas")
-    if pd is None or not saved:
-        return
+def _restore(saved: dict, get, put) -> None:
+    """Set back each ``saved`` setting whose value ``get(name)`` now differs (quietly: deprecated ones warn)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, value in saved.items():
-            if not _same(pd.get_option(name), value):
-                pd.set_option(name, value)
+            if not _same(get(name), value):
+                put(name, value)
 
 
 def reset() -> None:
@@ -137,8 +124,12 @@ def reset() -> None:
     release_memory()  # what the last chapter held, back to the system before the next one
     if saved is None:
         return
-    _restore_rc(saved.rc)
-    _restore_pandas(saved.pandas_options)
+    if saved.rc:  # matplotlib was imported when the state was noted
+        rc = sys.modules["matplotlib"].rcParams
+        _restore(saved.rc, rc.__getitem__, rc.__setitem__)
+    if saved.pandas_options:
+        pd = sys.modules["pandas"]
+        _restore(saved.pandas_options, pd.get_option, pd.set_option)
     os.chdir(saved.cwd)
     sys.path[:] = saved.path
     for name in set(os.environ) - set(saved.environ):
