@@ -580,7 +580,6 @@ class _Run:
 
     # -- phase 2: validate
     def validate(self):
-        _skip_slow_optional_imports()
         self.say(f"Validerer inddata i {'de medfølgende eksempeldata' if self.sample else self.rel(self.data_path)} …")
         t0 = time.perf_counter()
         self.dataset = load_inputs(self.work_data, self.programme, reuse=not self.force)
@@ -598,16 +597,10 @@ class _Run:
         release_memory()  # validation's intermediate frames, before the kernels load the data
 
     def drop_dataset(self) -> None:
-        """Let go of the validated data; this process keeps only which files were read (for the
-        manifest). :meth:`write_tables` reads the data back from the dataset cache if it still needs them."""
+        """Let go of the validated data once the CSVs are written; this process keeps only which files
+        were read (for the manifest)."""
         self.dataset = None
         release_memory()
-
-    def dataset_for_tables(self):
-        """The validated data, read back (:mod:`sikkerby.inputs.dataset_cache`) when :meth:`drop_dataset` let go of them."""
-        if self.dataset is None:
-            self.dataset = load_inputs(self.work_data, self.programme, reuse=True)
-        return self.dataset
 
     # -- phase 3: build folders and jobs
     def prepare(self, years: list[int]) -> list:
@@ -674,9 +667,10 @@ class _Run:
             files.append(chapter.html_name)
         return files
 
-    def reusable(self, year: int, chapter: Chapter, stored_keys: dict, fingerprint: dict | None = None) -> bool:
-        """The published ``year`` holds ``chapter`` executed under this run's key (never with ``--force``)."""
-        if self.force or stored_keys.get(chapter.name) != self.chapter_key(year, chapter, fingerprint):
+    def reusable(self, year: int, chapter: Chapter, stored_keys: dict, key: str) -> bool:
+        """The published ``year`` holds ``chapter`` executed under ``key``, its key in this run (never
+        with ``--force``)."""
+        if self.force or stored_keys.get(chapter.name) != key:
             return False
         return all((self.out_dir / str(year) / name).is_file() for name in self.chapter_files(chapter))
 
@@ -685,7 +679,8 @@ class _Run:
         count = 0
         for year in years:
             stored = {} if self.force else cache.stored_chapter_keys(self.out_dir / str(year))
-            count += sum(not self.reusable(year, c, stored, fingerprint) for c in self.chapters)
+            count += sum(not self.reusable(year, c, stored, self.chapter_key(year, c, fingerprint))
+                         for c in self.chapters)
         return count
 
     def reuse_chapter(self, yb: YearBuild, chapter: Chapter) -> bool:
@@ -695,7 +690,7 @@ class _Run:
             return False
         if yb.stored_keys is None:
             yb.stored_keys = cache.stored_chapter_keys(yb.final)
-        if not self.reusable(yb.year, chapter, yb.stored_keys):
+        if not self.reusable(yb.year, chapter, yb.stored_keys, yb.chapter_keys[chapter.name]):
             return False
         files = self.chapter_files(chapter)
         try:
@@ -732,7 +727,7 @@ class _Run:
         from sikkerby.publish.render.tables import write_csv
 
         try:
-            dataset = self.dataset_for_tables()
+            dataset = self.dataset
             if series is None:
                 series = measure_series(dataset, self.programme)
             for name, frame in output_tables(dataset, self.programme, yb.year, series).items():
@@ -1127,7 +1122,7 @@ def _restore_environment(saved: dict[str, str | None]) -> None:
 
 
 def _skip_slow_optional_imports() -> None:
-    """Keep one slow, unused optional import out of the run.
+    """Keep slow, unused optional imports out of the run.
 
     nbformat (under papermill and nbconvert) imports jsonschema, which imports the
     optional ``rfc3987_syntax`` package when it is installed; that package compiles
