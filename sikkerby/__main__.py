@@ -1,3 +1,3 @@
-from sikkerby.cli import main
+from sikkerby.cli import command
 
-raise SystemExit(main())
+command()

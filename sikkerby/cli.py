@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import gettext
 import os
 import sys
+from typing import NoReturn
 
 from sikkerby import __version__
 from sikkerby.errors import SikkerByError, error_text, mask_cpr_text, warning_lines
@@ -310,5 +312,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def command() -> NoReturn:
+    """The ``sikkerby`` console script: :func:`main`, then the process ends with its exit status.
+
+    Before it ends, every object is frozen for the garbage collector (``gc.freeze``): the
+    interpreter's last collections would otherwise walk all of pandas', matplotlib's and the
+    run's objects only to free memory the ending process gives back anyway (about 0.25 s of a
+    run on the sample). Files and the terminal are flushed and closed as usual.
+    """
+    status = main()
+    gc.freeze()
+    sys.exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    command()

@@ -265,7 +265,7 @@ class KeptKernel:
     cwd: Path
     sink: object  # the file receiving the kernel's own stdout/stderr
     seconds: float  # time to start and warm it
-    chapters: list[str] = field(default_factory=list)  # the chapters it has run, in order
+    chapters: list[str] = field(default_factory=list)  # the chapters it has run, in order (year/name)
     _read: int = 0  # how much of ``sink`` :meth:`messages` has returned
 
     def messages(self) -> list[str]:
@@ -396,7 +396,7 @@ def execute_one(job: NotebookJob, on_start: Callable[[NotebookJob], None] | None
             _THREAD.kernel_output = None
             if kernel is not None:
                 kernel.km.stop_clients()  # papermill leaves the channels of a kernel it did not start open
-                kernel.chapters.append(job.chapter.name)
+                kernel.chapters.append(job.label)
             sink.seek(0)
             lines = sink.read().decode("utf-8", "replace").splitlines()
             lines += kernel.messages() if kernel is not None else []
@@ -409,8 +409,8 @@ def execute_one(job: NotebookJob, on_start: Callable[[NotebookJob], None] | None
 def _kernel_line(job: NotebookJob, kernel: KeptKernel) -> str:
     """The run log's line on the kernel a notebook runs in."""
     if kernel.chapters:
-        return (f"{job.label}: kører i samme kerne som {', '.join(kernel.chapters)} "
-                "(nulstillet imellem: navne, figurer, indstillinger)")
+        return (f"{job.label}: kører i samme kerne som {kernel.chapters[-1]}, som dens kapitel nr. "
+                f"{len(kernel.chapters) + 1} (nulstillet imellem: navne, figurer, indstillinger)")
     return f"{job.label}: kører i en kerne, der blev startet i forvejen (start og import: {seconds_da(kernel.seconds)})"
 
 

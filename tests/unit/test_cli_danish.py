@@ -80,3 +80,18 @@ def test_the_real_command_speaks_danish():
     assert done.returncode == 1
     assert "sikkerby run: fejl: argument --renderer: ugyldigt valg: 'nope'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_console_script_exits_with_mains_status_after_freezing_the_collector(monkeypatch):
+    """``sikkerby`` (``cli.command``) ends with main's exit status; everything made until then is frozen
+    for the garbage collector, so the interpreter's last collections have nothing large to walk."""
+    import gc
+
+    monkeypatch.setattr(cli, "main", lambda argv=None: 7)
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            cli.command()
+        assert exit_.value.code == 7
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import warnings
@@ -26,6 +27,17 @@ def remembered(tmp_path, monkeypatch):
     kernel_reset.remember()
     yield before
     kernel_reset._remembered = None
+    gc.unfreeze()
+
+
+def test_remember_freezes_what_the_warm_up_made(remembered):
+    """The imports' objects are out of the collector's sight, so resets and cells do not walk them."""
+    assert gc.get_freeze_count() > 0
+    frozen = gc.get_freeze_count()
+    made_by_a_chapter = [[i] for i in range(1000)]
+    kernel_reset.reset()
+    assert gc.get_freeze_count() == frozen  # only the warm-up's objects are frozen
+    assert made_by_a_chapter
 
 
 def test_reset_restores_what_a_chapter_changed(remembered, tmp_path):
