@@ -20,6 +20,9 @@ Measured in one run, side by side, ``--repeat`` times each (medians reported):
     first notebook after the front page that is not one per goal area), then the same
     ``sikkerby run`` again without ``--force`` into (a)'s folder: only that chapter is executed
     again (the benchmark checks the manifest's ``reused`` flags), the PDF is made anew;
+(f2) the same edit while ``sikkerby preview`` runs on (a)'s folder: from writing the notebook until
+    the preview says the publication is ready again (its kernels are kept between builds; the
+    preview notices a change within 0.1 s and waits 0.1 s for the file to be still);
 (g) many years: ``sikkerby run --year 2014-2017 --force`` (``--years``, the CLI's syntax) into a
     fresh output folder, measured like (a); the target is on g/a;
 (h) the floor, what no run can go below: (h1) starting a ``python3`` kernel until it answers
@@ -59,9 +62,11 @@ import argparse
 import json
 import os
 import platform
+import queue
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -310,6 +315,85 @@ def edited_rerun(setup: Setup, out: Path, notebook: Path, stamp: str) -> tuple[M
     return result, published_chapters(out, setup.year, executed_only=True)
 
 
+def _tree_cpu_seconds(proc) -> float:
+    """CPU seconds of ``proc`` (a psutil.Process), its living descendants and the children it waited for."""
+    import psutil
+
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+        except psutil.Error:
+            continue
+        total += t.user + t.system + (t.children_user + t.children_system if p is proc else 0.0)
+    return total
+
+
+def edited_in_preview(setup: Setup, out: Path, notebook: Path, stamp: str,
+                      timeout: float = 300) -> tuple[Measurement, list[str]]:
+    """(f2): ``sikkerby preview`` on (a)'s folder; once its first build is ready (nothing changed: a
+    quick one), ``notebook`` is edited as in (f) and the time runs until the preview says the
+    publication is ready again. Then the preview is stopped (Ctrl-C) and the edit undone. CPU
+    seconds are those of the preview's process tree over the same stretch; its memory figures are the
+    tree's resident set size when the publication is ready again."""
+    import psutil
+
+    cmd = [str(BIN / "sikkerby"), "preview", "--year", str(setup.year), "--out", str(out), "--quiet"]
+    if setup.jobs:
+        cmd += ["--jobs", str(setup.jobs)]
+    original = notebook.read_bytes()
+    lines: queue.SimpleQueue = queue.SimpleQueue()
+    with open(setup.log, "a", encoding="utf-8") as log:
+        log.write(f"\n$ {shlex.join(cmd)}\n")
+        proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=setup.env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, encoding="utf-8")
+
+        def read() -> None:
+            for line in proc.stderr:
+                log.write(line)
+                lines.put(line)
+            lines.put(None)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+
+        def ready() -> float:
+            end = time.monotonic() + timeout
+            while True:
+                line = lines.get(timeout=max(0.01, end - time.monotonic()))
+                if line is None:
+                    raise CommandFailed(f"sikkerby preview ended early; see {setup.log}")
+                if line.startswith("Klar: "):
+                    return time.perf_counter()
+                if line.startswith("Publikationen er ikke opdateret"):
+                    raise CommandFailed(f"sikkerby preview could not build; see {setup.log}")
+
+        try:
+            ready()
+            tree = psutil.Process(proc.pid)
+            cpu0 = _tree_cpu_seconds(tree)
+            nb = json.loads(original)
+            nb["cells"].append({"cell_type": "code", "execution_count": None, "id": f"bench-preview-{stamp}",
+                                "metadata": {}, "outputs": [], "source": [f"print('benchmark preview {stamp}')"]})
+            t0 = time.perf_counter()
+            notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            seconds = ready() - t0
+            cpu = _tree_cpu_seconds(tree) - cpu0
+            rss = sum(p.memory_info().rss for p in [tree, *tree.children(recursive=True)])
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            reader.join(5)
+            notebook.write_bytes(original)
+    if proc.returncode != 0:
+        raise CommandFailed(f"sikkerby preview ended with exit status {proc.returncode}; see {setup.log}")
+    return Measurement(seconds, rss, rss, cpu, 0), published_chapters(out, setup.year, executed_only=True)
+
+
 def years_run(setup: Setup, out: Path, years: str) -> tuple[Measurement, list[str]]:
     """(g): one cold run of ``years`` into ``out``. Returns the measurement and the years it published."""
     result = setup.run([setup.sikkerby_run(out, years=years)])
@@ -482,6 +566,8 @@ def verdicts(summary: dict, notebook_medians: dict[str, float]) -> dict:
         result["targets"]["c <= 1 s"] = summary["c_unchanged"]["median_seconds"] <= TARGETS["c_seconds"]
     if "f_one_edited" in summary:
         result["targets"]["f/a <= 0.4"] = ratio("f/a", "f_one_edited") <= TARGETS["f/a"]
+    if "f2_preview" in summary:  # the same edit while sikkerby preview runs (kernels kept)
+        result["targets"]["f2/a <= 0.4 (preview)"] = ratio("f2/a", "f2_preview") <= TARGETS["f/a"]
     if "g_years" in summary:
         result["targets"]["g/a <= 2"] = ratio("g/a", "g_years") <= TARGETS["g/a"]
     if "d_scaled" in summary:
@@ -505,6 +591,7 @@ def _scenario_lines(report: dict) -> list[str]:
               "b_plain": "(b) papermill + nbconvert, per chapter",
               "c_unchanged": "(c) sikkerby run, unchanged",
               "f_one_edited": f"(f) {report.get('edited_notebook')} edited, re-run",
+              "f2_preview": f"(f2) {report.get('edited_notebook')} edited, sikkerby preview running",
               "g_years": f"(g) sikkerby run --year {report.get('years')}, cold",
               "d_scaled": f"(d) cold, {report['scale']}x data",
               "d2_scaled_rows": f"(d2) cold, {report['scale']}x data, sample's activities"}
@@ -573,6 +660,8 @@ def markdown(report: dict) -> str:
         lines.append(f"\nUnchanged re-run left every file of the publication untouched: {report['c_did_nothing']}")
     if report.get("f_executed"):
         lines.append(f"\nChapters the edited re-run (f) executed: {'; '.join(report['f_executed'])}")
+    if report.get("f2_executed"):
+        lines.append(f"\nChapters the preview's build after the edit (f2) executed: {'; '.join(report['f2_executed'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -617,9 +706,11 @@ class Findings:
     """What the benchmark measured and found, as it goes."""
 
     runs: dict[str, list[Measurement]] = field(default_factory=lambda: {
-        name: [] for name in ("a_cold", "b_plain", "c_unchanged", "f_one_edited", "g_years", *SCALED)})
+        name: [] for name in ("a_cold", "b_plain", "c_unchanged", "f_one_edited", "f2_preview", "g_years",
+                              *SCALED)})
     c_did_nothing: bool = True
     f_executed: list[str] = field(default_factory=list)  # per repetition, the chapters (f) executed
+    f2_executed: list[str] = field(default_factory=list)  # the same for (f2)
     a_chapters: list[str] = field(default_factory=list)
     b_chapters: list[str] = field(default_factory=list)
     g_years_made: list[str] = field(default_factory=list)
@@ -665,6 +756,11 @@ def one_repetition(setup: Setup, args: argparse.Namespace, index: int, edit: Pat
         runs["f_one_edited"].append(m)
         found.f_executed.append(", ".join(executed))
         say(f"[{rep}] (f) {edit.name} edited, re-run: {m.seconds:7.2f} s; executed: {', '.join(executed)}")
+        m, executed = edited_in_preview(setup, out, edit, str(index))
+        runs["f2_preview"].append(m)
+        found.f2_executed.append(", ".join(executed))
+        say(f"[{rep}] (f2) the same edit, sikkerby preview running: {m.seconds:7.2f} s; "
+            f"executed: {', '.join(executed)}")
     m, found.b_chapters = plain_pipeline(setup, setup.fresh("b"))
     runs["b_plain"].append(m)
     say(f"[{rep}] (b) papermill + nbconvert:       {m.seconds:7.2f} s; {len(found.b_chapters)} chapters")
@@ -728,6 +824,7 @@ def build_report(args: argparse.Namespace, setup: Setup, found: Findings, *, mac
         "c_did_nothing": found.c_did_nothing,
         "edited_notebook": None if edit is None else edit.name,
         "f_executed": found.f_executed,
+        "f2_executed": found.f2_executed,
         "a_chapters": found.a_chapters,  # from (a)'s manifest
         "b_chapters": found.b_chapters,  # the executed notebooks, each with its page, that (b) made
         "b_same_chapters_as_a": found.b_chapters == found.a_chapters,

@@ -151,6 +151,11 @@ def _positive(text: str) -> int:
 PARAMS_HELP = ("programmappe med program.yaml og <år>.yaml (standard: projektets params/ i en "
                "kildekode-udgave, ellers den medfølgende; kan også sættes med SIKKERBY_PARAMS)")
 DATA_HELP = "inddatamappe (standard: de medfølgende eksempeldata)"
+NOTEBOOKS_HELP = ("notebookmappe (standard: projektets notebooks/ i en kildekode-udgave, ellers de "
+                  "medfølgende; kan også sættes med SIKKERBY_NOTEBOOKS)")
+RENDERER_HELP = ("hvordan publikationen laves: auto (Quarto, hvis en ny nok quarto findes på PATH, "
+                 "ellers offline), offline (nbconvert, pandoc og typst) eller quarto (standard: auto)")
+JOBS_HELP = "antal notebooks, der køres på én gang (standard: antal CPU'er)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,17 +186,27 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default="", metavar="MAPPE", help=DATA_HELP)
     p.add_argument("--out", default="outputs", metavar="MAPPE", help="outputmappe (standard: outputs/)")
     p.add_argument("--params", default=None, metavar="MAPPE", help=PARAMS_HELP)
-    p.add_argument("--notebooks", default=None, metavar="MAPPE",
-                   help="notebookmappe (standard: projektets notebooks/ i en kildekode-udgave, ellers de "
-                        "medfølgende; kan også sættes med SIKKERBY_NOTEBOOKS)")
-    p.add_argument("--renderer", choices=("auto", "offline", "quarto"), default="auto",
-                   help="hvordan publikationen laves: auto (Quarto, hvis en ny nok quarto findes på PATH, "
-                        "ellers offline), offline (nbconvert, pandoc og typst) eller quarto (standard: auto)")
-    p.add_argument("--jobs", type=_positive, default=None, metavar="N",
-                   help="antal notebooks, der køres på én gang (standard: antal CPU'er)")
+    p.add_argument("--notebooks", default=None, metavar="MAPPE", help=NOTEBOOKS_HELP)
+    p.add_argument("--renderer", choices=("auto", "offline", "quarto"), default="auto", help=RENDERER_HELP)
+    p.add_argument("--jobs", type=_positive, default=None, metavar="N", help=JOBS_HELP)
     p.add_argument("--force", action="store_true", help="byg alt igen, også det uændrede")
     p.add_argument("--quiet", action="store_true", help="ingen fremdriftsvisning")
     p.set_defaults(handler=_run)
+
+    p = sub.add_parser("preview", help="lav publikationen, og lav den igen, hver gang noget ændres",
+                       description="Laver publikationen som 'run' og venter så: hver gang en notebook, en "
+                                   "inddatafil eller programfilen gemmes, laves det ændrede igen, i kerner der "
+                                   "holdes klar imellem. Ctrl-C stopper.")
+    p.add_argument("--year", required=True, type=_years, metavar="ÅR",
+                   help="rapporteringsår: 2017, 2014-2017 eller 2015,2017")
+    p.add_argument("--data", default="", metavar="MAPPE", help=DATA_HELP)
+    p.add_argument("--out", default="outputs", metavar="MAPPE", help="outputmappe (standard: outputs/)")
+    p.add_argument("--params", default=None, metavar="MAPPE", help=PARAMS_HELP)
+    p.add_argument("--notebooks", default=None, metavar="MAPPE", help=NOTEBOOKS_HELP)
+    p.add_argument("--renderer", choices=("auto", "offline", "quarto"), default="auto", help=RENDERER_HELP)
+    p.add_argument("--jobs", type=_positive, default=None, metavar="N", help=JOBS_HELP)
+    p.add_argument("--quiet", action="store_true", help="kun beskeden, når publikationen er klar")
+    p.set_defaults(handler=_preview)
 
     p = sub.add_parser("template", help="skriv de Excel-skabeloner, forvaltningerne udfylder",
                        description="Skriver aktiviteter.xlsx og succeskriterier.xlsx til MAPPE.")
@@ -247,6 +262,13 @@ def _run(args) -> int:
     return run_years(args.year, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
                      force=args.force, quiet=args.quiet, notebooks_dir=args.notebooks,
                      params_dir=args.params, renderer=args.renderer)
+
+
+def _preview(args) -> int:
+    from sikkerby.publish.preview import preview
+
+    return preview(args.year, data_dir=args.data, out_dir=args.out, jobs=args.jobs, quiet=args.quiet,
+                   notebooks_dir=args.notebooks, params_dir=args.params, renderer=args.renderer)
 
 
 def _template(args) -> int:

@@ -311,16 +311,18 @@ async def _run_silently(kc: KeptKernelClient, km: TrackedKernelManager, code: st
         raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
-def start_kept_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME) -> KeptKernel | None:
+def start_kept_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME,
+                      env: dict[str, str] | None = None) -> KeptKernel | None:
     """Start a kernel in ``cwd``, run ``code`` (imports) silently and note its state for
-    :meth:`KeptKernel.reset`; ``None`` when that fails (the notebook then starts its own kernel)."""
+    :meth:`KeptKernel.reset`; ``None`` when that fails (the notebook then starts its own kernel).
+    ``env``: environment variables set for the kernel on top of this process's."""
     from jupyter_core.utils import run_sync
 
     t0 = time.perf_counter()
     sink = tempfile.TemporaryFile(mode="w+b")
     km = TrackedKernelManager(kernel_name=kernel_name)
     try:
-        run_sync(km.start_kernel)(cwd=str(cwd), stdout=sink, stderr=sink)
+        run_sync(km.start_kernel)(cwd=str(cwd), stdout=sink, stderr=sink, env=os.environ | (env or {}))
         kc = km.keep_client()
         run_sync(_run_silently)(kc, km, "\n".join(filter(None, (code, REMEMBER_CODE))), WARM_UP_TIMEOUT)
     except Exception:  # noqa: BLE001 - only a lost head start
@@ -484,12 +486,20 @@ class NotebookRunner:
 
     :meth:`start` starts the workers and their kernels before the notebooks are known to be
     runnable (while the caller validates); :meth:`submit` alone starts them as needed.
+
+    ``persistent``: the workers and their kernels outlive a :meth:`submit`'s notebooks and wait for
+    the next (``sikkerby preview``, which rebuilds on every change); :meth:`close` ends them.
+    ``kernel_env``: environment variables for the kept kernels (a persistent runner's kernels get a
+    temporary folder that lives as long as they do, not one run's).
     """
 
-    def __init__(self, jobs: int, on_start: Callable[[NotebookJob], None] | None = None, warm_code: str = ""):
+    def __init__(self, jobs: int, on_start: Callable[[NotebookJob], None] | None = None, warm_code: str = "",
+                 persistent: bool = False, kernel_env: dict[str, str] | None = None):
         self.jobs = max(1, jobs)
         self.on_start = on_start
         self.warm_code = warm_code
+        self.persistent = persistent
+        self.kernel_env = dict(kernel_env or {})
         self._todo: queue.SimpleQueue = queue.SimpleQueue()
         self._done: queue.SimpleQueue = queue.SimpleQueue()
         self._workers: list[threading.Thread] = []
@@ -497,12 +507,14 @@ class NotebookRunner:
         self._submitted = False
         self._closed = False
 
-    def start(self, workers: int, cwd: Path) -> None:
-        """Start ``workers`` (at most ``jobs``) workers, each starting its kernel in ``cwd`` at once;
-        they then wait for :meth:`submit`."""
+    def start(self, workers: int, cwd: Path) -> int:
+        """Have ``workers`` (at most ``jobs``) workers, each new one starting its kernel in ``cwd`` at
+        once; they then wait for :meth:`submit`. Returns how many were started now."""
         _KERNELS.aborted.clear()
-        for _ in range(min(self.jobs, max(1, workers)) - len(self._workers)):
+        new = max(0, min(self.jobs, max(1, workers)) - len(self._workers))
+        for _ in range(new):
             self._spawn(cwd)
+        return new
 
     def submit(self, work: list[NotebookJob]) -> None:
         if not self._workers:
@@ -513,8 +525,9 @@ class NotebookRunner:
         self._submitted = True
         for job in work:
             self._todo.put(job)
-        for _ in self._workers:
-            self._todo.put(_STOP)
+        if not self.persistent:
+            for _ in self._workers:
+                self._todo.put(_STOP)
 
     def _spawn(self, cwd: Path | None) -> None:
         worker = threading.Thread(target=self._work, args=(cwd,), daemon=True,
@@ -524,7 +537,8 @@ class NotebookRunner:
 
     def _work(self, cwd: Path | None) -> None:
         """One worker: its kernel (started at once when ``cwd`` is given), then notebook after notebook."""
-        kernel = start_kept_kernel(cwd, self.warm_code) if cwd is not None and not self._closed else None
+        kernel = (start_kept_kernel(cwd, self.warm_code, env=self.kernel_env)
+                  if cwd is not None and not self._closed else None)
         try:
             while True:
                 job = self._todo.get()
@@ -540,7 +554,7 @@ class NotebookRunner:
                             kernel.close(now=True)
                             kernel = None
                         if kernel is None:
-                            kernel = start_kept_kernel(job.cwd, self.warm_code)
+                            kernel = start_kept_kernel(job.cwd, self.warm_code, env=self.kernel_env)
                         result = execute_one(job, self.on_start, kernel)
                     except BaseException as exc:  # noqa: BLE001 - a fault in the runner: reported as the notebook's
                         result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "",

@@ -403,7 +403,7 @@ class _Run:
     """The state of one ``sikkerby run`` invocation (several years)."""
 
     def __init__(self, *, years, data_dir, out_dir, jobs, force, quiet, notebooks_dir, stream,
-                 params_dir=None, renderer="auto"):
+                 params_dir=None, renderer="auto", runner=None):
         self.years = list(dict.fromkeys(int(y) for y in years))
         self.data_arg = "" if data_dir is None or str(data_dir).strip() == "" else str(_resolved(Path(data_dir)))
         self.data_path = _resolved(resolve_data_dir(self.data_arg))
@@ -428,7 +428,8 @@ class _Run:
         self.run_folder: RunFolder | None = None
         self.work_data = self.data_arg  # the folder validated and given to the notebooks: the snapshot
         self.snapshot: dict[str, str] | None = None  # file name -> SHA-256 of the copy worked from
-        self._runner = None  # sikkerby.publish.execute.NotebookRunner
+        self._runner = runner  # sikkerby.publish.execute.NotebookRunner; a given one is kept (preview)
+        self._own_runner = runner is None
         self._early: threading.Thread | None = None  # makes the runner and starts its kernels
         self._pandoc = threading.Lock()  # held by the chapter conversion running (convert_for_pdf)
 
@@ -449,10 +450,14 @@ class _Run:
 
         def start() -> None:
             runner = self.runner()
-            runner.start(1, self.notebooks)
+            started = runner.start(1, self.notebooks)
             count = min(self.jobs, self.chapters_to_execute(years, fingerprint))
-            runner.start(count, self.notebooks)
-            self.log(f"{count} notebookkerne{'r' if count != 1 else ''} startet, mens inddata kopieres og valideres.")
+            started += runner.start(count, self.notebooks)
+            if started:
+                self.log(f"{started} notebookkerne{'r' if started != 1 else ''} startet, mens inddata kopieres "
+                         "og valideres.")
+            else:
+                self.log("Notebookkernerne fra forrige kørsel bruges igen.")
 
         self._early = threading.Thread(target=start, name="sikkerby-kernels", daemon=True)
         self._early.start()
@@ -461,7 +466,7 @@ class _Run:
         """The notebook runner (made on first use; waits for :meth:`start_kernels_early`'s thread)."""
         if self._early is not None and self._early is not threading.current_thread():
             self._early.join()
-        if self._runner is None:
+        if self._runner is None or self._runner.on_start is None:
             from sikkerby.publish.execute import (
                 NotebookRunner,
                 notebook_code_cells,
@@ -469,16 +474,22 @@ class _Run:
             )
 
             code = warm_up_code(notebook_code_cells(c.source for c in self.chapters))
-            self._runner = NotebookRunner(self.jobs, on_start=lambda job: self.progress.started(job.label),
-                                          warm_code=code)
+            if self._runner is None:
+                self._runner = NotebookRunner(self.jobs, warm_code=code)
+            elif not self._runner.warm_code:  # a kept runner's first run: its kernels import what the notebooks do
+                self._runner.warm_code = code
+            self._runner.on_start = lambda job: self.progress.started(job.label)
         return self._runner
 
     def close_runner(self) -> None:
-        """End the runner's workers and shut their kernels down."""
+        """End the runner's workers and shut their kernels down (a kept runner's only after an interruption)."""
         if self._early is not None:
             self._early.join()
         if self._runner is not None:
-            self._runner.close()
+            if self._own_runner:
+                self._runner.close()
+            else:
+                self._runner.on_start = None  # the next run's progress display takes over
 
     # -- messages
     def say(self, text: str) -> None:
@@ -1009,15 +1020,19 @@ def _on_sigint(signum, frame):
 def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.PathLike = "outputs",
               jobs: int | None = None, force: bool = False, quiet: bool = False,
               notebooks_dir: str | os.PathLike | None = None, stream=None,
-              params_dir: str | os.PathLike | None = None, renderer: str = "auto") -> int:
+              params_dir: str | os.PathLike | None = None, renderer: str = "auto", runner=None) -> int:
     """Build the publication for each year in ``years``; returns the exit status.
 
     0: every year published or already up to date; 1: some year failed (its old
     publication is untouched); 130/143: interrupted by Ctrl-C/SIGTERM. Bad input
     raises :class:`sikkerby.errors.InputError` before anything is executed.
+
+    ``runner``: a persistent :class:`sikkerby.publish.execute.NotebookRunner` whose kernels this run
+    uses and leaves running for the next (``sikkerby preview``); by default the run has its own.
     """
     run = _Run(years=years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, force=force, quiet=quiet,
-               notebooks_dir=notebooks_dir, stream=stream, params_dir=params_dir, renderer=renderer)
+               notebooks_dir=notebooks_dir, stream=stream, params_dir=params_dir, renderer=renderer,
+               runner=runner)
     in_main = threading.current_thread() is threading.main_thread()
     _INTERRUPTED.clear()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None

@@ -68,7 +68,8 @@ def test_benchmark_runs_and_writes_results(tmp_path, project_dir):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "a/b = " in done.stdout and "c/a = " in done.stdout and "g/a = " in done.stdout
     report = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
-    assert set(report["summary"]) == {"a_cold", "b_plain", "c_unchanged", "f_one_edited", "g_years"}
+    assert set(report["summary"]) == {"a_cold", "b_plain", "c_unchanged", "f_one_edited", "f2_preview", "g_years"}
+    assert report["f_executed"] == report["f2_executed"] != [""]  # (f2) made the same edit, in the preview
     for scenario in report["summary"].values():
         assert len(scenario["seconds"]) == 1 and scenario["median_seconds"] > 0
         assert scenario["max_largest_process_gib"] > 0
@@ -81,7 +82,7 @@ def test_benchmark_runs_and_writes_results(tmp_path, project_dir):
     assert report["tests"] == {}
     machine = report["machine"]
     assert machine["nproc"] >= 1 and machine["python"] and machine["versions"]["papermill"]
-    assert set(report["verdicts"]["ratios"]) == {"a/b", "c/a", "f/a", "g/a"}
+    assert set(report["verdicts"]["ratios"]) == {"a/b", "c/a", "f/a", "f2/a", "g/a"}
     markdown = (tmp_path / "latest.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Benchmark") and "(g) sikkerby run --year 2016-2017" in markdown
     assert "floor (h)" in markdown

@@ -13,7 +13,7 @@ from sikkerby import cli
 
 ENGLISH = ("usage:", "positional arguments", "options:", "show this help", "error:", "required",
            "invalid choice", "unrecognized arguments", "expected one argument", "default:")
-SUBCOMMANDS = ("validate", "run", "template", "init", "clean", "sample-data")
+SUBCOMMANDS = ("validate", "run", "preview", "template", "init", "clean", "sample-data")
 
 
 def _argparse_msgids() -> set[str]:

@@ -1,0 +1,129 @@
+"""``sikkerby preview``: it builds, waits, and after a change builds again in the kernels it kept.
+
+The preview runs in a thread of the test process (:func:`sikkerby.publish.preview.preview` with a
+number of ``builds``), on copies of the sample data, the frozen programme and the project's
+notebooks; the test changes a file once the first build is ready and reads what the second did.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pytest
+
+from sikkerby.config.paths import PROJECT_DIR, SAMPLE_DATA_DIR
+from sikkerby.publish.preview import preview
+
+pytestmark = pytest.mark.slow
+
+PROGRAMME = Path(__file__).parents[1] / "programmes" / "sikker-by-2014-2017"
+YEAR = 2017
+
+
+class Screen:
+    """What the preview prints, with a wait for the n-th line that starts a certain way."""
+
+    def __init__(self):
+        self.text = ""
+        self._changed = threading.Condition()
+
+    def write(self, text: str) -> None:
+        with self._changed:
+            self.text += text
+            self._changed.notify_all()
+
+    def flush(self) -> None:
+        pass
+
+    def count(self, start: str) -> int:
+        return sum(line.startswith(start) for line in self.text.splitlines())
+
+    def wait_for(self, start: str, n: int, timeout: float = 180) -> None:
+        with self._changed:
+            assert self._changed.wait_for(lambda: self.count(start) >= n, timeout), self.text
+
+
+@pytest.fixture
+def ws(tmp_path) -> Path:
+    shutil.copytree(SAMPLE_DATA_DIR, tmp_path / "data")
+    shutil.copytree(PROJECT_DIR / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(PROGRAMME, tmp_path / "params")
+    return tmp_path
+
+
+def _start(ws: Path, screen: Screen, builds: int) -> tuple[threading.Thread, list[int]]:
+    status: list[int] = []
+
+    def target() -> None:
+        status.append(preview([YEAR], data_dir=str(ws / "data"), out_dir=str(ws / "out"), jobs=2, quiet=True,
+                              notebooks_dir=str(ws / "notebooks"), params_dir=str(ws / "params"),
+                              renderer="offline", stream=screen, builds=builds, poll=0.05))
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread, status
+
+
+def _kernels() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children(recursive=True)
+            if p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline())]
+
+
+def _manifest(ws: Path) -> dict:
+    return json.loads((ws / "out" / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_an_edited_notebook_is_built_again_in_the_kept_kernels_and_nothing_is_left(ws):
+    screen = Screen()
+    thread, status = _start(ws, screen, builds=2)
+    screen.wait_for("Klar: ", 1)
+    kernels = {p.pid for p in _kernels()}
+    assert kernels  # kept, waiting for the next build
+    first = _manifest(ws)
+    assert not any(n["reused"] for n in first["notebooks"])
+
+    notebook = ws / "notebooks" / "02_effekt_og_evidens.ipynb"
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "preview-edit", "metadata": {},
+                        "outputs": [], "source": ["print('redigeret i forhåndsvisningen')"]})
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+    thread.join(300)
+    assert status == [0], screen.text
+
+    assert "Ændret: 02_effekt_og_evidens.ipynb; bygger igen …" in screen.text
+    second = _manifest(ws)
+    executed = [n["file"] for n in second["notebooks"] if not n["reused"]]
+    assert executed == ["03_effekt_og_evidens.ipynb"]
+    published = (ws / "out" / str(YEAR) / "notebooks" / "03_effekt_og_evidens.ipynb").read_text(encoding="utf-8")
+    assert "redigeret i forhåndsvisningen" in published
+    log = (ws / "out" / str(YEAR) / "run.log").read_text(encoding="utf-8")
+    assert "Notebookkernerne fra forrige kørsel bruges igen." in log
+    assert "kører i samme kerne som" in log  # a kernel of the first build, reset, not a new one
+    assert _kernels() == []  # the preview ended: its kernels are gone
+    assert not any(p.pid in kernels and p.is_running() for p in psutil.Process().children(recursive=True))
+
+
+def test_bad_input_is_shown_and_the_next_save_builds_again(ws):
+    closures = ws / "data" / "lukninger.csv"
+    good = closures.read_bytes()
+    frame = pd.read_csv(closures, dtype=str, keep_default_na=False)
+    frame.loc[0, "handleplan_dato"] = "i morgen"
+    frame.to_csv(closures, index=False)
+
+    screen = Screen()
+    thread, status = _start(ws, screen, builds=2)
+    screen.wait_for("Publikationen er ikke opdateret", 1)
+    assert "handleplan_dato" in screen.text and "lukninger.csv" in screen.text
+    assert not (ws / "out" / str(YEAR)).exists()
+
+    closures.write_bytes(good)
+    thread.join(300)
+    assert status == [0], screen.text
+    assert screen.count("Klar: ") == 1
+    assert (ws / "out" / str(YEAR) / "index.html").is_file()
+    assert _kernels() == []
