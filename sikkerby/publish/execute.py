@@ -596,6 +596,8 @@ class NotebookRunner:
         """Stop: drop notebooks not started, kill running kernels, let the workers write and end."""
         self._closed = True
         _KERNELS.kill_all()
+        for _ in self._workers:  # a persistent runner's idle workers wait for work: they end now
+            self._todo.put(_STOP)
         self._join(grace)
 
     def close(self, timeout: float | None = None) -> None:

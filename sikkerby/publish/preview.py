@@ -17,15 +17,17 @@ package's own code ends the preview: its modules are imported in this process an
 kernels, so only a new start uses the new code.
 
 Bad input does not end the preview: the message is shown, and the next save builds again.
-Ctrl-C between builds ends it (exit status 0); during a build the build is stopped as in
-``sikkerby run`` (exit status 130). Everything temporary, the kernels included, is gone
+Ctrl-C between builds ends it (exit status 0; SIGTERM: 143); during a build the build is
+stopped as in ``sikkerby run`` (exit status 130 or 143). Everything temporary, the kernels included, is gone
 when it ends.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -105,7 +107,7 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
     preview rebuilds only what changed).
     """
     from sikkerby.publish.execute import NotebookRunner
-    from sikkerby.publish.run import EXIT_INTERRUPTED, EXIT_TERMINATED, RunFolder, run_years
+    from sikkerby.publish.run import EXIT_INTERRUPTED, EXIT_TERMINATED, RunFolder, Terminated, run_years
 
     stream = stream if stream is not None else sys.stderr
 
@@ -118,10 +120,14 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
                             kernel_env={"TMPDIR": str(folder.tmp)})
     code = watched.code()
     done = 0
+    building = False
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None  # ends it as Ctrl-C does
     try:
         while True:
             files = watched.files()
             t0 = time.perf_counter()
+            building = True
             try:
                 status = run_years(years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, quiet=quiet,
                                    notebooks_dir=notebooks_dir, stream=stream, params_dir=params_dir,
@@ -129,7 +135,9 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
             except SikkerByError as exc:  # bad input or programme: shown, and the next save builds again
                 say(str(exc))
                 status = 1
+            building = False
             if status in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+                say("Forhåndsvisningen er stoppet.")
                 return status
             done += 1
             where = ", ".join(str(Path(out_dir) / str(y) / "index.html") for y in years)
@@ -145,12 +153,22 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
                 say("Programmets egen kode er ændret; start 'sikkerby preview' igen for at bruge den.")
                 return 0
             say(f"Ændret: {', '.join(changes)}; bygger igen …")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         say("Forhåndsvisningen er stoppet.")
-        return 0
+        if isinstance(exc, Terminated):
+            return EXIT_TERMINATED
+        return EXIT_INTERRUPTED if building else 0
     finally:
         runner.close()
         folder.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm(signum, frame):
+    from sikkerby.publish.run import Terminated
+
+    raise Terminated()
 
 
 def _wait_for_change(watched: Watched, files: Snapshot, code: Snapshot, poll: float) -> list[str] | None:

@@ -1093,6 +1093,11 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
             return EXIT_FAILED
         failed = len(run.builds) - published
         return EXIT_FAILED if failed else 0
+    except KeyboardInterrupt:  # before any notebook ran (validation, say): the builds made so far are empty
+        for yb in run.builds.values():
+            if yb.build is not None:
+                shutil.rmtree(yb.build, ignore_errors=True)
+        raise
     finally:
         run.close_runner()
         _restore_environment(saved_environment)
