@@ -36,6 +36,15 @@ from sikkerby.config.paths import notebooks_dir as default_notebooks, params_dir
 from sikkerby.config.paths import resolve_data_dir
 from sikkerby.errors import SikkerByError, mask_cpr_text
 from sikkerby.publish.progress import seconds_da
+from sikkerby.publish.run import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    RunFolder,
+    Terminated,
+    input_candidates,
+    on_sigterm,
+    run_years,
+)
 
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.1
@@ -68,18 +77,15 @@ class Watched:
     """The files a build reads: the inputs, the programme, the notebooks; and the package's code."""
 
     def __init__(self, data_dir: str | os.PathLike | None, notebooks_dir, params_dir):
-        from sikkerby.publish.run import input_candidates
-
         self.data = resolve_data_dir(data_dir)
         self.notebooks = default_notebooks(notebooks_dir)
         self.params = default_params(params_dir)
-        self._inputs = input_candidates
         self.package = Path(__file__).resolve().parents[1]
 
     def files(self) -> Snapshot:
         """The inputs, the programme's YAML files and the notebooks, as they are now."""
         try:
-            inputs = self._inputs(self.data)
+            inputs = input_candidates(self.data)
         except OSError:
             inputs = []
         return _stat_files([*inputs,
@@ -106,8 +112,7 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
     The arguments are those of :func:`sikkerby.publish.run.run_years` (no ``force``: the
     preview rebuilds only what changed).
     """
-    from sikkerby.publish.execute import NotebookRunner
-    from sikkerby.publish.run import EXIT_INTERRUPTED, EXIT_TERMINATED, RunFolder, Terminated, run_years
+    from sikkerby.publish.execute import NotebookRunner  # papermill and nbclient: not before a preview starts
 
     stream = stream if stream is not None else sys.stderr
 
@@ -122,7 +127,7 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
     done = 0
     building = False
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None  # ends it as Ctrl-C does
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None  # ends it as Ctrl-C does
     try:
         while True:
             files = watched.files()
@@ -163,12 +168,6 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
         folder.close()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-
-
-def _on_sigterm(signum, frame):
-    from sikkerby.publish.run import Terminated
-
-    raise Terminated()
 
 
 def _wait_for_change(watched: Watched, files: Snapshot, code: Snapshot, poll: float) -> list[str] | None:

@@ -1003,7 +1003,8 @@ def _traceback(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
-def _on_sigterm(signum, frame):
+def on_sigterm(signum, frame):
+    """SIGTERM's handler while a run (or a preview) goes on: stop as Ctrl-C does, with exit status 143."""
     raise Terminated()
 
 
@@ -1035,7 +1036,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                runner=runner)
     in_main = threading.current_thread() is threading.main_thread()
     _INTERRUPTED.clear()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None
     previous_int = signal.signal(signal.SIGINT, _on_sigint) if in_main else None
     runner = None
     saved_environment = _set_run_environment(run)
