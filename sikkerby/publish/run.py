@@ -1055,7 +1055,8 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         prepare_execution()  # once, here, while the kernels start: not in two workers side by side
         if large:  # the CSVs now, from the data just validated, then this process lets go of them: not
             run.write_tables_once()  # while two kernels hold the data too (memory; nothing is read twice)
-        run.say(f"Kører {len(work)} notebooks for {', '.join(map(str, todo))} med op til {run.jobs} ad gangen …")
+        run.say(f"Kører {len(work)} notebook{'s' if len(work) != 1 else ''} for {', '.join(map(str, todo))}"
+                + (f" med op til {run.jobs} ad gangen …" if len(work) > 1 else " …"))
         run.progress.set_total(len(work))
 
         run.capture_library_logs()
