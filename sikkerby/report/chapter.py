@@ -12,7 +12,8 @@ on first use, the effect-and-evidence model's result. Each is computed once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+import copy
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -36,11 +37,8 @@ _RESULTS_KEPT = 8
 
 
 def _copied(value):
-    """A copy a chapter may change: a DataFrame's own copy, a dataclass of DataFrames with each copied."""
-    if isinstance(value, pd.DataFrame):
-        return value.copy()
-    return replace(value, **{f.name: getattr(value, f.name).copy() for f in fields(value)
-                             if isinstance(getattr(value, f.name), pd.DataFrame)})
+    """A copy a chapter may change (tables, and the evidence model's parameters, a dict among them)."""
+    return value.copy() if isinstance(value, pd.DataFrame) else copy.deepcopy(value)
 
 
 def _year_result(ch: "ChapterContext", what: str, compute):

@@ -105,10 +105,12 @@ def test_the_next_chapter_of_the_year_gets_the_evidence_model_and_status_without
     expected_scores, expected_status = first.evidence.scores.copy(), first.maalstatus.copy()
     first.evidence.scores.loc[:, "samlet_score"] = -1.0  # a careless chapter
     first.maalstatus.loc[:, "status"] = "x"
+    points = dict(first.evidence.params.evidence_points)
+    first.evidence.params.evidence_points.clear()
     second = open_chapter(2016, str(sample_copy), programme=programme)
     pd.testing.assert_frame_equal(second.evidence.scores, expected_scores)
     pd.testing.assert_frame_equal(second.maalstatus, expected_status)
-    assert second.evidence.year == 2016
+    assert second.evidence.year == 2016 and second.evidence.params.evidence_points == points
     assert calls == {"evaluate": 1, "maalstatus": 1}
 
     other_year = open_chapter(2017, str(sample_copy), programme=programme)
