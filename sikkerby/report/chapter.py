@@ -12,6 +12,7 @@ on first use, the effect-and-evidence model's result. Each is computed once.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -28,6 +29,32 @@ from sikkerby.inputs.dataset import Dataset, load_dataset
 
 # measure_series of the last dataset this process opened, by the dataset's key (ChapterContext.series)
 _SERIES: dict[str, pd.DataFrame] = {}
+# the year's results of the last datasets this process opened, by (the dataset's key, year, what): a kept
+# kernel runs several chapters of one year (the front page, the evidence chapter and the annex all read
+# the evidence model), and a run of several years goes on to the next year
+_RESULTS: dict[tuple[str, int, str], object] = {}
+_RESULTS_KEPT = 8
+
+
+def _copied(value):
+    """A copy a chapter may change (tables, and the evidence model's parameters, a dict among them)."""
+    return value.copy() if isinstance(value, pd.DataFrame) else copy.deepcopy(value)
+
+
+def _year_result(ch: "ChapterContext", what: str, compute):
+    """``compute()``, or a copy of what it gave for the same dataset and year before in this process
+    (``ch.dataset.key`` covers the inputs, the programme and the package code)."""
+    key = getattr(ch.dataset, "key", None)
+    if key is None:
+        return compute()
+    entry = (key, ch.year, what)
+    if entry not in _RESULTS:
+        value = compute()
+        for stale in [k for k in _RESULTS if k[0] != key] + list(_RESULTS)[:-(_RESULTS_KEPT - 1)]:
+            _RESULTS.pop(stale, None)
+        _RESULTS[entry] = _copied(value)
+        return value
+    return _copied(_RESULTS[entry])
 
 
 @dataclass
@@ -66,7 +93,8 @@ class ChapterContext:
         """:func:`sikkerby.model.goals.maalstatus` for the reporting year (the ``maalstatus.csv`` table)."""
         from sikkerby.model.goals import maalstatus
 
-        return maalstatus(self.dataset, self.programme, self.year, series=self.series)
+        return _year_result(self, "maalstatus",
+                            lambda: maalstatus(self.dataset, self.programme, self.year, series=self.series))
 
     @cached_property
     def baseline_warnings(self) -> list[str]:
@@ -77,10 +105,11 @@ class ChapterContext:
 
     @cached_property
     def evidence(self):
-        """:func:`sikkerby.model.evidence.evaluate` for the reporting year."""
+        """:func:`sikkerby.model.evidence.evaluate` for the reporting year (computed once per dataset and year
+        in this process; each chapter gets its own copy of the tables)."""
         from sikkerby.model.evidence import evaluate
 
-        return evaluate(self.dataset, self.programme, self.year)
+        return _year_result(self, "evidence", lambda: evaluate(self.dataset, self.programme, self.year))
 
     def indikator(self, indikator_id: str) -> Indikator:
         return self.programme.indikator(indikator_id)

@@ -354,8 +354,9 @@ class Table:
         # the numbers behind the table, with their own dtypes, for an analyst to explore (a cell that
         # disclosure control suppressed is missing there)
         self.data = numbers_of(df)
-        self.rows = [[spec.cell(row[spec.name], row) for spec in specs] for _, row in df.iterrows()]
-        self._download = [[spec.download_value(row[spec.name], row) for spec in specs] for _, row in df.iterrows()]
+        rows = [row for _, row in df.iterrows()]  # once: each row is a new Series
+        self.rows = [[spec.cell(row[spec.name], row) for spec in specs] for row in rows]
+        self._download = [[spec.download_value(row[spec.name], row) for spec in specs] for row in rows]
 
     def to_frame(self) -> pd.DataFrame:
         """The table as shown, as plain strings (status cells as ``✓ Nået``)."""
@@ -410,7 +411,7 @@ class Table:
         # pandoc sizes wrapped columns by the dashes under the header (the PDF's relative widths): a
         # column gets its longest cell, a long text column at most TEXT_COLUMN_WIDTH (it wraps), and
         # never less than its header's longest word, so headers neither wrap mid-word nor run together
-        shown = [[s.title for s in self.columns], *self.to_frame().itertuples(index=False)]
+        shown = [[s.title for s in self.columns], *([cell.shown for cell in row] for row in self.rows)]
         longest_word = [max((len(w) for w in str(s.title).split()), default=0) for s in self.columns]
         widths = [max(min(max(len(str(c)) for c in column), TEXT_COLUMN_WIDTH), 6, word + 2) + 2  # +2: padding
                   for column, word in zip(zip(*shown), longest_word)]

@@ -63,6 +63,12 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+# babel's formatting of a number, by (type, repr, decimals): tables and tick labels format the same
+# numbers again and again (babel takes 50 µs a number)
+_FORMATTED: dict[tuple[type, str, int], str] = {}
+_FORMATTED_KEPT = 20_000
+
+
 def fmt_number(value: Any, decimals: int = 0, *, signed: bool = False) -> str:
     """A number in Danish format, rounded half up: ``1.234``, ``17,5``; missing → ``–``.
 
@@ -75,10 +81,16 @@ def fmt_number(value: Any, decimals: int = 0, *, signed: bool = False) -> str:
     number = float(value) if not isinstance(value, (int, decimal.Decimal)) else value
     if isinstance(number, float) and not math.isfinite(number):
         raise ValueError(f"cannot format {value!r} as a number")
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    with decimal.localcontext() as context:
-        context.rounding = decimal.ROUND_HALF_UP
-        text = format_decimal(number, format=pattern, locale=LOCALE)
+    key = (type(number), repr(number), decimals)
+    text = _FORMATTED.get(key)
+    if text is None:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        with decimal.localcontext() as context:
+            context.rounding = decimal.ROUND_HALF_UP
+            text = format_decimal(number, format=pattern, locale=LOCALE)
+        if len(_FORMATTED) >= _FORMATTED_KEPT:
+            _FORMATTED.clear()
+        _FORMATTED[key] = text
     if text.startswith("-") and not any(ch in "123456789" for ch in text):
         text = text[1:]  # -0,0 → 0,0
     if signed and not text.startswith("-") and any(ch in "123456789" for ch in text):

@@ -72,3 +72,54 @@ def test_the_next_chapter_in_the_process_gets_the_series_without_computing_them(
     third = open_chapter(2017, str(sample_copy), programme=programme)
     assert not third.series.equals(expected)
     assert len(calls) == 2
+
+
+def test_the_next_chapter_of_the_year_gets_the_evidence_model_and_status_without_computing_them(
+        tmp_path, monkeypatch, sample_copy, programme):
+    """The front page, the evidence chapter and the annex of a year read the evidence model: a kept kernel
+    computes it (and maalstatus) once per dataset and year; each chapter gets its own copy of the tables."""
+    from sikkerby.inputs import dataset as dataset_module
+    from sikkerby.inputs import dataset_cache
+    from sikkerby.inputs.dataset import load_dataset
+    from sikkerby.model import evidence
+    from sikkerby.report import chapter as chapter_module
+
+    monkeypatch.setenv(dataset_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(dataset_module, "_last", None)
+    monkeypatch.setattr(chapter_module, "_SERIES", {})
+    monkeypatch.setattr(chapter_module, "_RESULTS", {})
+    calls = {"evaluate": 0, "maalstatus": 0}
+    real_evaluate, real_maalstatus = evidence.evaluate, goals.maalstatus
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(evidence, "evaluate", counted("evaluate", real_evaluate))
+    monkeypatch.setattr(goals, "maalstatus", counted("maalstatus", real_maalstatus))
+    load_dataset(sample_copy, programme)
+
+    first = open_chapter(2016, str(sample_copy), programme=programme)
+    expected_scores, expected_status = first.evidence.scores.copy(), first.maalstatus.copy()
+    first.evidence.scores.loc[:, "samlet_score"] = -1.0  # a careless chapter
+    first.maalstatus.loc[:, "status"] = "x"
+    points = dict(first.evidence.params.evidence_points)
+    first.evidence.params.evidence_points.clear()
+    second = open_chapter(2016, str(sample_copy), programme=programme)
+    pd.testing.assert_frame_equal(second.evidence.scores, expected_scores)
+    pd.testing.assert_frame_equal(second.maalstatus, expected_status)
+    assert second.evidence.year == 2016 and second.evidence.params.evidence_points == points
+    assert calls == {"evaluate": 1, "maalstatus": 1}
+
+    other_year = open_chapter(2017, str(sample_copy), programme=programme)
+    assert other_year.evidence.year == 2017 and set(other_year.maalstatus["aar"]) == {2017}
+    assert calls == {"evaluate": 2, "maalstatus": 2}
+
+    path = sample_copy / "sigtelser.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n2017,18,m,4700,123\n", "\n2017,18,m,4700,400\n"),
+                    encoding="utf-8")
+    load_dataset(sample_copy, programme)
+    open_chapter(2016, str(sample_copy), programme=programme).evidence
+    assert calls["evaluate"] == 3

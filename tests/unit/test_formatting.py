@@ -451,3 +451,33 @@ def test_every_sample_row_is_described(programme, sample_maalstatus):
         assert endings[r["status"]] in text, text
         seen.add((m.kind, r["status"]))
     assert len({status for _, status in seen}) >= 4 and {kind for kind, _ in seen} == {"sti", "retning", "krav"}
+
+
+def test_fmt_number_gives_the_same_text_from_its_cache():
+    """fmt_number keeps babel's text by type, repr and decimals: -0.0 and 0.0, 1 and 1.0,
+    a float and a Decimal never share an entry, and a full cache starts again."""
+    import decimal
+
+    from sikkerby.report import formatting
+
+    values = [0.0, -0.0, -0.04, 1, 1.0, 2.5, -2.5, decimal.Decimal("2.50"), decimal.Decimal("2.5"),
+              np.float64(1234.5), np.int64(1234), 1e9, 0.05, 17.45]
+    fresh = {}
+    for value in values:
+        for decimals in (0, 1, 2):
+            formatting._FORMATTED.clear()
+            fresh[repr(value), decimals] = formatting.fmt_number(value, decimals)
+    for _ in range(2):
+        for value in values:
+            for decimals in (0, 1, 2):
+                assert formatting.fmt_number(value, decimals) == fresh[repr(value), decimals], (value, decimals)
+    assert fresh["-0.0", 1] == fresh["0.0", 1] == "0,0"
+    assert formatting.fmt_number(-0.04, 1) == "0,0" and formatting.fmt_number(-0.05, 1) == "-0,1"
+    old = formatting._FORMATTED_KEPT
+    try:
+        formatting._FORMATTED_KEPT = 3
+        for value in range(10):
+            assert formatting.fmt_number(value + 0.5) == formatting.fmt_number(value + 0.5, 0)
+            assert len(formatting._FORMATTED) <= 3
+    finally:
+        formatting._FORMATTED_KEPT = old

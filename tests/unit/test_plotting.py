@@ -207,3 +207,30 @@ def test_every_sample_indikator_is_charted(programme, sample_dataset):
         assert f"til {fmt_value(last['vaerdi'], m.unit, m.decimals)} i {last['aar']}" in chart.alt_text
         assert list(lines_by_gid(chart.figure)["maalt"].get_xdata()) == list(
             series[(series["indikator_id"] == m.id) & (series["aar"] <= 2017)].sort_values("aar")["aar"])
+def test_png_has_the_pixels_of_a_plain_savefig_and_keeps_the_layout_engine(programme, utryghed_series):
+    """figure_png runs constrained layout itself (once) and draws the figure with it switched off: the
+    pixels are those of matplotlib's own savefig, which lays the figure out in a first drawing."""
+    import io
+
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from PIL import Image
+
+    from sikkerby.report.plotting import DPI, chart_style
+
+    def pixels(png: bytes):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+    m = programme.indikator("utryghed_aften")
+    charts = [series_chart(utryghed_series, m, 2017),
+              bar_chart(pd.DataFrame({"bydel": ["Amager Øst", "Vesterbro/Kongens Enghave", "Indre By"],
+                                      "andel": [12.5, 30.25, 7.0]}), "bydel", "andel", unit="procent",
+                        decimals=1),
+              score_scatter(SCORES, programme.weights, programme.categories)]
+    for chart in charts:
+        ours = figure_png(chart.figure)
+        assert isinstance(chart.figure.get_layout_engine(), ConstrainedLayoutEngine)
+        plain = io.BytesIO()
+        with chart_style():
+            chart.figure.savefig(plain, format="png", dpi=DPI, metadata={"Software": None})
+        np.testing.assert_array_equal(pixels(ours), pixels(plain.getvalue()))
+        assert figure_png(chart.figure) == ours
