@@ -89,7 +89,7 @@ GIB = 1 << 30
 SAMPLE_INTERVAL = 0.05  # seconds between two memory samples of a process tree
 KERNEL_TIMEOUT = 120  # seconds a floor kernel (h1, h2) may take to answer, and to run the imports
 TARGETS = {  # from the performance issue, for a 2-core machine
-    "a/b": 0.4,  # cold run / plain papermill + nbconvert
+    "a/b": 0.25,  # cold run / plain papermill + nbconvert, on an idle machine (issue 15; issue 7 had 0.4)
     "c_seconds": 1.0,  # unchanged re-run
     "d/a": 2.0,  # 100x data / sample
     "d_tree_peak_gib": 1.5,  # peak memory of the 100x run
@@ -560,7 +560,7 @@ def verdicts(summary: dict, notebook_medians: dict[str, float]) -> dict:
 
     if "b_plain" in summary:
         result["ratios"]["a/b"] = round(a / summary["b_plain"]["median_seconds"], 3)
-        result["targets"]["a/b <= 0.4"] = result["ratios"]["a/b"] <= TARGETS["a/b"]
+        result["targets"][f"a/b <= {TARGETS['a/b']}"] = result["ratios"]["a/b"] <= TARGETS["a/b"]
     if "c_unchanged" in summary:
         ratio("c/a", "c_unchanged", 4)
         result["targets"]["c <= 1 s"] = summary["c_unchanged"]["median_seconds"] <= TARGETS["c_seconds"]
