@@ -181,14 +181,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="valider, kør notebooks og lav publikationen",
                        description="Validerer inddata, kører notebooks for året og laver publikationen "
                                    "(HTML og PDF) i OUT/<år>/.")
-    p.add_argument("--year", required=True, type=_years, metavar="ÅR",
-                   help="rapporteringsår: 2017, 2014-2017 eller 2015,2017")
-    p.add_argument("--data", default="", metavar="MAPPE", help=DATA_HELP)
-    p.add_argument("--out", default="outputs", metavar="MAPPE", help="outputmappe (standard: outputs/)")
-    p.add_argument("--params", default=None, metavar="MAPPE", help=PARAMS_HELP)
-    p.add_argument("--notebooks", default=None, metavar="MAPPE", help=NOTEBOOKS_HELP)
-    p.add_argument("--renderer", choices=("auto", "offline", "quarto"), default="auto", help=RENDERER_HELP)
-    p.add_argument("--jobs", type=_positive, default=None, metavar="N", help=JOBS_HELP)
+    _add_build_options(p)
     p.add_argument("--force", action="store_true", help="byg alt igen, også det uændrede")
     p.add_argument("--quiet", action="store_true", help="ingen fremdriftsvisning")
     p.set_defaults(handler=_run)
@@ -197,14 +190,7 @@ def _build_parser() -> argparse.ArgumentParser:
                        description="Laver publikationen som 'run' og venter så: hver gang en notebook, en "
                                    "inddatafil eller programfilen gemmes, laves det ændrede igen, i kerner der "
                                    "holdes klar imellem. Ctrl-C stopper.")
-    p.add_argument("--year", required=True, type=_years, metavar="ÅR",
-                   help="rapporteringsår: 2017, 2014-2017 eller 2015,2017")
-    p.add_argument("--data", default="", metavar="MAPPE", help=DATA_HELP)
-    p.add_argument("--out", default="outputs", metavar="MAPPE", help="outputmappe (standard: outputs/)")
-    p.add_argument("--params", default=None, metavar="MAPPE", help=PARAMS_HELP)
-    p.add_argument("--notebooks", default=None, metavar="MAPPE", help=NOTEBOOKS_HELP)
-    p.add_argument("--renderer", choices=("auto", "offline", "quarto"), default="auto", help=RENDERER_HELP)
-    p.add_argument("--jobs", type=_positive, default=None, metavar="N", help=JOBS_HELP)
+    _add_build_options(p)
     p.add_argument("--quiet", action="store_true", help="kun beskeden, når publikationen er klar")
     p.set_defaults(handler=_preview)
 
@@ -236,6 +222,18 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, metavar="N", help="tilfældigt frø (standard: projektets faste)")
     p.set_defaults(handler=_sample_data)
     return parser
+
+
+def _add_build_options(p: argparse.ArgumentParser) -> None:
+    """The options ``run`` and ``preview`` share: the years, the folders, the renderer, the workers."""
+    p.add_argument("--year", required=True, type=_years, metavar="ÅR",
+                   help="rapporteringsår: 2017, 2014-2017 eller 2015,2017")
+    p.add_argument("--data", default="", metavar="MAPPE", help=DATA_HELP)
+    p.add_argument("--out", default="outputs", metavar="MAPPE", help="outputmappe (standard: outputs/)")
+    p.add_argument("--params", default=None, metavar="MAPPE", help=PARAMS_HELP)
+    p.add_argument("--notebooks", default=None, metavar="MAPPE", help=NOTEBOOKS_HELP)
+    p.add_argument("--renderer", choices=("auto", "offline", "quarto"), default="auto", help=RENDERER_HELP)
+    p.add_argument("--jobs", type=_positive, default=None, metavar="N", help=JOBS_HELP)
 
 
 def _programme(params):

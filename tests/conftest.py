@@ -144,3 +144,13 @@ def sample_publication(tmp_path_factory) -> Path:
     done = run_sikkerby("run", "--year", "2017", "--out", out, "--quiet")
     assert done.returncode == 0, done.stderr[-3000:]
     return out / "2017"
+
+
+@pytest.fixture
+def run_workspace(tmp_path, sample_data_dir, project_dir) -> Path:
+    """``tmp_path`` with writable copies of what a run reads: ``data/`` (the sample), ``notebooks/``
+    (the project's) and ``params/`` (the frozen 2014-2017 programme)."""
+    shutil.copytree(sample_data_dir, tmp_path / "data")
+    shutil.copytree(project_dir / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(PROGRAMMES_DIR / "sikker-by-2014-2017", tmp_path / "params")
+    return tmp_path

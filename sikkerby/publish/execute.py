@@ -21,6 +21,7 @@ import ast
 import json
 import os
 import queue
+import secrets
 import signal
 import tempfile
 import threading
@@ -312,17 +313,22 @@ async def _run_silently(kc: KeptKernelClient, km: TrackedKernelManager, code: st
 
 
 def start_kept_kernel(cwd: Path, code: str, kernel_name: str = KERNEL_NAME,
-                      env: dict[str, str] | None = None) -> KeptKernel | None:
+                      folder: Path | None = None) -> KeptKernel | None:
     """Start a kernel in ``cwd``, run ``code`` (imports) silently and note its state for
     :meth:`KeptKernel.reset`; ``None`` when that fails (the notebook then starts its own kernel).
-    ``env``: environment variables set for the kernel on top of this process's."""
+
+    ``folder``: where the kernel's connection file and temporary files go (its ``TMPDIR``), for a
+    kernel that outlives the run that started it; by default this process's temporary folder (the
+    run's)."""
     from jupyter_core.utils import run_sync
 
     t0 = time.perf_counter()
     sink = tempfile.TemporaryFile(mode="w+b")
-    km = TrackedKernelManager(kernel_name=kernel_name)
+    own = {} if folder is None else {"connection_file": str(folder / f"kernel-{secrets.token_hex(8)}.json")}
+    km = TrackedKernelManager(kernel_name=kernel_name, **own)
+    env = os.environ if folder is None else os.environ | {"TMPDIR": str(folder)}
     try:
-        run_sync(km.start_kernel)(cwd=str(cwd), stdout=sink, stderr=sink, env=os.environ | (env or {}))
+        run_sync(km.start_kernel)(cwd=str(cwd), stdout=sink, stderr=sink, env=env)
         kc = km.keep_client()
         run_sync(_run_silently)(kc, km, "\n".join(filter(None, (code, REMEMBER_CODE))), WARM_UP_TIMEOUT)
     except Exception:  # noqa: BLE001 - only a lost head start
@@ -489,17 +495,17 @@ class NotebookRunner:
 
     ``persistent``: the workers and their kernels outlive a :meth:`submit`'s notebooks and wait for
     the next (``sikkerby preview``, which rebuilds on every change); :meth:`close` ends them.
-    ``kernel_env``: environment variables for the kept kernels (a persistent runner's kernels get a
-    temporary folder that lives as long as they do, not one run's).
+    ``kernel_folder``: the kept kernels' connection files and temporary files (a persistent runner's
+    kernels need a folder that lives as long as they do, not the first run's, which goes with it).
     """
 
     def __init__(self, jobs: int, on_start: Callable[[NotebookJob], None] | None = None, warm_code: str = "",
-                 persistent: bool = False, kernel_env: dict[str, str] | None = None):
+                 persistent: bool = False, kernel_folder: Path | None = None):
         self.jobs = max(1, jobs)
         self.on_start = on_start
         self.warm_code = warm_code
         self.persistent = persistent
-        self.kernel_env = dict(kernel_env or {})
+        self.kernel_folder = kernel_folder
         self._todo: queue.SimpleQueue = queue.SimpleQueue()
         self._done: queue.SimpleQueue = queue.SimpleQueue()
         self._workers: list[threading.Thread] = []
@@ -537,7 +543,7 @@ class NotebookRunner:
 
     def _work(self, cwd: Path | None) -> None:
         """One worker: its kernel (started at once when ``cwd`` is given), then notebook after notebook."""
-        kernel = (start_kept_kernel(cwd, self.warm_code, env=self.kernel_env)
+        kernel = (start_kept_kernel(cwd, self.warm_code, folder=self.kernel_folder)
                   if cwd is not None and not self._closed else None)
         try:
             while True:
@@ -554,7 +560,7 @@ class NotebookRunner:
                             kernel.close(now=True)
                             kernel = None
                         if kernel is None:
-                            kernel = start_kept_kernel(job.cwd, self.warm_code, env=self.kernel_env)
+                            kernel = start_kept_kernel(job.cwd, self.warm_code, folder=self.kernel_folder)
                         result = execute_one(job, self.on_start, kernel)
                     except BaseException as exc:  # noqa: BLE001 - a fault in the runner: reported as the notebook's
                         result = NotebookResult(job, 0.0, NotebookFailure(job.chapter.name, None, "",

@@ -120,9 +120,8 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
         print(mask_cpr_text(text), file=stream, flush=True)
 
     watched = Watched(data_dir, notebooks_dir, params_dir)
-    folder = RunFolder()  # the kernels' temporary folder, for as long as they live
-    runner = NotebookRunner(max(1, jobs or os.cpu_count() or 1), persistent=True,
-                            kernel_env={"TMPDIR": str(folder.tmp)})
+    folder = RunFolder()  # the kernels' connection files and temporary files, for as long as they live
+    runner = NotebookRunner(max(1, jobs or os.cpu_count() or 1), persistent=True, kernel_folder=folder.tmp)
     code = watched.code()
     done = 0
     building = False

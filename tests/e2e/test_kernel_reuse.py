@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import psutil
@@ -216,3 +217,25 @@ def test_a_failed_chapter_costs_its_kernel(tmp_path):
     assert not any("samme kerne" in line for line in results["b.ipynb"].log)
     assert any("startet i forvejen" in line for line in results["b.ipynb"].log)
     assert _kernels_of_this_process() == []
+
+
+def test_a_kernel_kept_beyond_its_run_has_its_files_in_its_own_folder(tmp_path):
+    """A preview's kernels outlive the run that started them, and that run's temporary folder: their
+    connection files and TMPDIR are in the folder the runner was given (a connection file removed
+    before the kernel read it would leave a kernel listening where no client talks to it)."""
+    from jupyter_core.utils import run_sync
+
+    from sikkerby.publish.execute import _run_silently, start_kept_kernel
+
+    folder = tmp_path / "kernels"
+    folder.mkdir()
+    kernel = start_kept_kernel(tmp_path, "import tempfile", folder=folder)
+    assert kernel is not None
+    try:
+        assert Path(kernel.km.connection_file).parent == folder
+        run_sync(_run_silently)(kernel.km.client(), kernel.km,
+                                "import tempfile\n"
+                                f"assert tempfile.gettempdir() == {str(folder)!r}, tempfile.gettempdir()", 60)
+    finally:
+        kernel.close(now=True)
+    assert not Path(kernel.km.connection_file).exists()  # removed with the kernel

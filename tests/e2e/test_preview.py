@@ -8,7 +8,6 @@ notebooks; the test changes a file once the first build is ready and reads what 
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from pathlib import Path
 
@@ -16,12 +15,10 @@ import pandas as pd
 import psutil
 import pytest
 
-from sikkerby.config.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 from sikkerby.publish.preview import preview
 
 pytestmark = pytest.mark.slow
 
-PROGRAMME = Path(__file__).parents[1] / "programmes" / "sikker-by-2014-2017"
 YEAR = 2017
 
 
@@ -49,11 +46,9 @@ class Screen:
 
 
 @pytest.fixture
-def ws(tmp_path) -> Path:
-    shutil.copytree(SAMPLE_DATA_DIR, tmp_path / "data")
-    shutil.copytree(PROJECT_DIR / "notebooks", tmp_path / "notebooks")
-    shutil.copytree(PROGRAMME, tmp_path / "params")
-    return tmp_path
+def ws(run_workspace) -> Path:
+    """Copies of the sample data, the project's notebooks and the frozen programme (conftest)."""
+    return run_workspace
 
 
 def _start(ws: Path, screen: Screen, builds: int) -> tuple[threading.Thread, list[int]]:

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from sikkerby.config.paths import PROJECT_DIR, SAMPLE_DATA_DIR
 from sikkerby.publish import preview as preview_module
 from sikkerby.publish.preview import Watched, changed_names
 
-PROGRAMME = Path(__file__).parents[1] / "programmes" / "sikker-by-2014-2017"
 
 
 @pytest.fixture
-def ws(tmp_path) -> Path:
-    shutil.copytree(SAMPLE_DATA_DIR, tmp_path / "data")
-    shutil.copytree(PROJECT_DIR / "notebooks", tmp_path / "notebooks")
-    shutil.copytree(PROGRAMME, tmp_path / "params")
-    return tmp_path
+def ws(run_workspace) -> Path:
+    """Copies of the sample data, the project's notebooks and the frozen programme (conftest)."""
+    return run_workspace
 
 
 class _Files:
