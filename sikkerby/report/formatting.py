@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -63,10 +64,18 @@ def is_missing(value: Any) -> bool:
         return False
 
 
-# babel's formatting of a number, by (type, repr, decimals): tables and tick labels format the same
-# numbers again and again (babel takes 50 µs a number)
-_FORMATTED: dict[tuple[type, str, int], str] = {}
-_FORMATTED_KEPT = 20_000
+@functools.lru_cache(maxsize=20_000)
+def _babel_number(kind: type, text: str, decimals: int) -> str:
+    """babel's Danish text of the number ``kind(text)``, rounded half up to ``decimals``.
+
+    Kept (tables and tick labels format the same numbers again and again, and babel takes about
+    50 µs a number) by type and exact text, so -0.0 and 0.0, 1 and 1.0, a float and a Decimal
+    never share an entry: ``str`` of a float, an int or a Decimal gives the same number back.
+    """
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        return format_decimal(kind(text), format=pattern, locale=LOCALE)
 
 
 def fmt_number(value: Any, decimals: int = 0, *, signed: bool = False) -> str:
@@ -81,16 +90,9 @@ def fmt_number(value: Any, decimals: int = 0, *, signed: bool = False) -> str:
     number = float(value) if not isinstance(value, (int, decimal.Decimal)) else value
     if isinstance(number, float) and not math.isfinite(number):
         raise ValueError(f"cannot format {value!r} as a number")
-    key = (type(number), repr(number), decimals)
-    text = _FORMATTED.get(key)
-    if text is None:
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        with decimal.localcontext() as context:
-            context.rounding = decimal.ROUND_HALF_UP
-            text = format_decimal(number, format=pattern, locale=LOCALE)
-        if len(_FORMATTED) >= _FORMATTED_KEPT:
-            _FORMATTED.clear()
-        _FORMATTED[key] = text
+    if isinstance(number, bool):  # str(False) would not give False back
+        number = int(number)
+    text = _babel_number(type(number), str(number), decimals)
     if text.startswith("-") and not any(ch in "123456789" for ch in text):
         text = text[1:]  # -0,0 → 0,0
     if signed and not text.startswith("-") and any(ch in "123456789" for ch in text):

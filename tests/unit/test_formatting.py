@@ -465,7 +465,7 @@ def test_fmt_number_gives_the_same_text_from_its_cache():
     fresh = {}
     for value in values:
         for decimals in (0, 1, 2):
-            formatting._FORMATTED.clear()
+            formatting._babel_number.cache_clear()
             fresh[repr(value), decimals] = formatting.fmt_number(value, decimals)
     for _ in range(2):
         for value in values:
@@ -473,11 +473,7 @@ def test_fmt_number_gives_the_same_text_from_its_cache():
                 assert formatting.fmt_number(value, decimals) == fresh[repr(value), decimals], (value, decimals)
     assert fresh["-0.0", 1] == fresh["0.0", 1] == "0,0"
     assert formatting.fmt_number(-0.04, 1) == "0,0" and formatting.fmt_number(-0.05, 1) == "-0,1"
-    old = formatting._FORMATTED_KEPT
-    try:
-        formatting._FORMATTED_KEPT = 3
-        for value in range(10):
-            assert formatting.fmt_number(value + 0.5) == formatting.fmt_number(value + 0.5, 0)
-            assert len(formatting._FORMATTED) <= 3
-    finally:
-        formatting._FORMATTED_KEPT = old
+    for value in range(10):
+        assert formatting.fmt_number(value + 0.5) == formatting.fmt_number(value + 0.5, 0)
+    kept = formatting._babel_number.cache_info()
+    assert kept.maxsize is not None and kept.currsize <= kept.maxsize  # a bounded cache
