@@ -27,13 +27,12 @@ from sikkerby.config.programme import (
 )
 from sikkerby.inputs.dataset import Dataset, load_dataset
 
-# measure_series of the last dataset this process opened, by the dataset's key (ChapterContext.series)
-_SERIES: dict[str, pd.DataFrame] = {}
-# the year's results of the last datasets this process opened, by (the dataset's key, year, what): a kept
-# kernel runs several chapters of one year (the front page, the evidence chapter and the annex all read
-# the evidence model), and a run of several years goes on to the next year
-_RESULTS: dict[tuple[str, int, str], object] = {}
-_RESULTS_KEPT = 8
+# results of the dataset this process opened last, by (its key, what, year): a kept kernel runs chapter
+# after chapter (every chapter reads the series; the front page, the evidence chapter and the annex of a
+# year all read the evidence model), and a run of several years goes on to the next year. The dataset's
+# key covers the inputs, the programme and the package code; the least recently used entry goes first.
+_KEPT: dict[tuple[str, str, int | None], object] = {}
+_KEPT_ENTRIES = 9
 
 
 def _copied(value):
@@ -41,20 +40,20 @@ def _copied(value):
     return value.copy() if isinstance(value, pd.DataFrame) else copy.deepcopy(value)
 
 
-def _year_result(ch: "ChapterContext", what: str, compute):
-    """``compute()``, or a copy of what it gave for the same dataset and year before in this process
-    (``ch.dataset.key`` covers the inputs, the programme and the package code)."""
-    key = getattr(ch.dataset, "key", None)
+def _kept(ch: "ChapterContext", what: str, compute, year: int | None = None):
+    """``compute()``, or a copy of what it gave for the same dataset (and ``year``) before in this process."""
+    key = getattr(ch.dataset, "key", None)  # a hand-made context may have no dataset
     if key is None:
         return compute()
-    entry = (key, ch.year, what)
-    if entry not in _RESULTS:
-        value = compute()
-        for stale in [k for k in _RESULTS if k[0] != key] + list(_RESULTS)[:-(_RESULTS_KEPT - 1)]:
-            _RESULTS.pop(stale, None)
-        _RESULTS[entry] = _copied(value)
-        return value
-    return _copied(_RESULTS[entry])
+    entry = (key, what, year)
+    if entry in _KEPT:
+        _KEPT[entry] = _KEPT.pop(entry)  # the most recently used now
+        return _copied(_KEPT[entry])
+    value = compute()
+    for stale in [k for k in _KEPT if k[0] != key] + list(_KEPT)[:-(_KEPT_ENTRIES - 1)]:
+        _KEPT.pop(stale, None)
+    _KEPT[entry] = _copied(value)
+    return value
 
 
 @dataclass
@@ -79,22 +78,15 @@ class ChapterContext:
         the inputs and the programme; each chapter gets its own copy)."""
         from sikkerby.model.goals import measure_series
 
-        key = self.dataset.key
-        if key is not None and key in _SERIES:
-            return _SERIES[key].copy()
-        series = measure_series(self.dataset, self.programme)
-        if key is not None:
-            _SERIES.clear()
-            _SERIES[key] = series.copy()
-        return series
+        return _kept(self, "series", lambda: measure_series(self.dataset, self.programme))
 
     @cached_property
     def maalstatus(self) -> pd.DataFrame:
         """:func:`sikkerby.model.goals.maalstatus` for the reporting year (the ``maalstatus.csv`` table)."""
         from sikkerby.model.goals import maalstatus
 
-        return _year_result(self, "maalstatus",
-                            lambda: maalstatus(self.dataset, self.programme, self.year, series=self.series))
+        return _kept(self, "maalstatus",
+                     lambda: maalstatus(self.dataset, self.programme, self.year, series=self.series), self.year)
 
     @cached_property
     def baseline_warnings(self) -> list[str]:
@@ -109,7 +101,7 @@ class ChapterContext:
         in this process; each chapter gets its own copy of the tables)."""
         from sikkerby.model.evidence import evaluate
 
-        return _year_result(self, "evidence", lambda: evaluate(self.dataset, self.programme, self.year))
+        return _kept(self, "evidence", lambda: evaluate(self.dataset, self.programme, self.year), self.year)
 
     def indikator(self, indikator_id: str) -> Indikator:
         return self.programme.indikator(indikator_id)

@@ -52,7 +52,7 @@ def test_the_next_chapter_in_the_process_gets_the_series_without_computing_them(
 
     monkeypatch.setenv(dataset_cache.CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(dataset_module, "_last", None)
-    monkeypatch.setattr(chapter_module, "_SERIES", {})
+    monkeypatch.setattr(chapter_module, "_KEPT", {})
     calls = []
     real = goals.measure_series
     monkeypatch.setattr(goals, "measure_series", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -86,8 +86,7 @@ def test_the_next_chapter_of_the_year_gets_the_evidence_model_and_status_without
 
     monkeypatch.setenv(dataset_cache.CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(dataset_module, "_last", None)
-    monkeypatch.setattr(chapter_module, "_SERIES", {})
-    monkeypatch.setattr(chapter_module, "_RESULTS", {})
+    monkeypatch.setattr(chapter_module, "_KEPT", {})
     calls = {"evaluate": 0, "maalstatus": 0}
     real_evaluate, real_maalstatus = evidence.evaluate, goals.maalstatus
 
