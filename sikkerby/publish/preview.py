@@ -24,10 +24,10 @@ when it ends.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -41,6 +41,7 @@ from sikkerby.publish.run import (
     EXIT_TERMINATED,
     RunFolder,
     Terminated,
+    handling,
     input_candidates,
     on_sigterm,
     run_years,
@@ -125,8 +126,8 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
     code = watched.code()
     done = 0
     building = False
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None  # ends it as Ctrl-C does
+    signals = contextlib.ExitStack()
+    signals.enter_context(handling(signal.SIGTERM, on_sigterm))  # ends it as Ctrl-C does
     try:
         while True:
             files = watched.files()
@@ -165,8 +166,7 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
     finally:
         runner.close()
         folder.close()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        signals.close()
 
 
 def _wait_for_change(watched: Watched, files: Snapshot, code: Snapshot, poll: float) -> list[str] | None:

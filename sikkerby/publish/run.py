@@ -31,6 +31,7 @@ killed with SIGKILL leaves it, and the next run removes it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -466,30 +468,23 @@ class _Run:
         """The notebook runner (made on first use; waits for :meth:`start_kernels_early`'s thread)."""
         if self._early is not None and self._early is not threading.current_thread():
             self._early.join()
-        if self._runner is None or self._runner.on_start is None:
-            from sikkerby.publish.execute import (
-                NotebookRunner,
-                notebook_code_cells,
-                warm_up_code,
-            )
+        if self._runner is None:
+            from sikkerby.publish.execute import NotebookRunner
 
-            code = warm_up_code(notebook_code_cells(c.source for c in self.chapters))
-            if self._runner is None:
-                self._runner = NotebookRunner(self.jobs, warm_code=code)
-            elif not self._runner.warm_code:  # a kept runner's first run: its kernels import what the notebooks do
-                self._runner.warm_code = code
-            self._runner.on_start = lambda job: self.progress.started(job.label)
+            self._runner = NotebookRunner(self.jobs)
+        if not self._runner.warm_code:  # a kept runner has it from its first run
+            from sikkerby.publish.execute import notebook_code_cells, warm_up_code
+
+            self._runner.warm_code = warm_up_code(notebook_code_cells(c.source for c in self.chapters))
+        self._runner.on_start = lambda job: self.progress.started(job.label)  # this run's progress display
         return self._runner
 
     def close_runner(self) -> None:
         """End the runner's workers and shut their kernels down (a kept runner's only after an interruption)."""
         if self._early is not None:
             self._early.join()
-        if self._runner is not None:
-            if self._own_runner:
-                self._runner.close()
-            else:
-                self._runner.on_start = None  # the next run's progress display takes over
+        if self._runner is not None and self._own_runner:
+            self._runner.close()
 
     # -- messages
     def say(self, text: str) -> None:
@@ -1003,6 +998,21 @@ def _traceback(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
+@contextlib.contextmanager
+def handling(signum: int, handler) -> Iterator[None]:
+    """``handler`` for ``signum`` while the block runs, the one before afterwards; outside the main
+    thread (a run started from another thread, as in the tests) nothing changes: only the main
+    thread may set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signum, previous)
+
+
 def on_sigterm(signum, frame):
     """SIGTERM's handler while a run (or a preview) goes on: stop as Ctrl-C does, with exit status 143."""
     raise Terminated()
@@ -1034,10 +1044,10 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
     run = _Run(years=years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, force=force, quiet=quiet,
                notebooks_dir=notebooks_dir, stream=stream, params_dir=params_dir, renderer=renderer,
                runner=runner)
-    in_main = threading.current_thread() is threading.main_thread()
     _INTERRUPTED.clear()
-    previous = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None
-    previous_int = signal.signal(signal.SIGINT, _on_sigint) if in_main else None
+    signals = contextlib.ExitStack()
+    signals.enter_context(handling(signal.SIGTERM, on_sigterm))
+    signals.enter_context(handling(signal.SIGINT, _on_sigint))
     runner = None
     saved_environment = _set_run_environment(run)
     try:
@@ -1111,10 +1121,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
             logger.removeHandler(handler)
             logger.propagate = True
         run.progress.close()
-        if in_main and previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-        if in_main and previous_int is not None:
-            signal.signal(signal.SIGINT, previous_int)
+        signals.close()
 
 
 # --- the run's environment: where its notebooks (own kernels) find the programme and the dataset cache ---
