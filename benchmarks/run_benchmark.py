@@ -299,15 +299,20 @@ def notebook_to_edit(notebooks: list[Path], wanted: str | None) -> Path:
     return notebooks[-1]
 
 
+def write_edit(notebook: Path, original: bytes, cell_id: str, text: str) -> None:
+    """(f)'s and (f2)'s edit: ``original`` with a code cell ``print(text)`` appended, written to ``notebook``."""
+    nb = json.loads(original)
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": cell_id,
+                        "metadata": {}, "outputs": [], "source": [f"print({text!r})"]})
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def edited_rerun(setup: Setup, out: Path, notebook: Path, stamp: str) -> tuple[Measurement, list[str]]:
     """(f): append a code cell to ``notebook`` (in the benchmark's copy of the notebooks), run again
     without --force into ``out``, undo the edit. Returns the measurement and the chapters the run
     executed (from the manifest's ``reused`` flags)."""
     original = notebook.read_bytes()
-    nb = json.loads(original)
-    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": f"bench-edit-{stamp}",
-                        "metadata": {}, "outputs": [], "source": [f"print('benchmark edit {stamp}')"]})
-    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_edit(notebook, original, f"bench-edit-{stamp}", f"benchmark edit {stamp}")
     try:
         result = setup.run([setup.sikkerby_run(out, force=False)])
     finally:
@@ -372,11 +377,8 @@ def edited_in_preview(setup: Setup, out: Path, notebook: Path, stamp: str,
             ready()
             tree = psutil.Process(proc.pid)
             cpu0 = _tree_cpu_seconds(tree)
-            nb = json.loads(original)
-            nb["cells"].append({"cell_type": "code", "execution_count": None, "id": f"bench-preview-{stamp}",
-                                "metadata": {}, "outputs": [], "source": [f"print('benchmark preview {stamp}')"]})
             t0 = time.perf_counter()
-            notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            write_edit(notebook, original, f"bench-preview-{stamp}", f"benchmark preview {stamp}")
             seconds = ready() - t0
             cpu = _tree_cpu_seconds(tree) - cpu0
             rss = sum(p.memory_info().rss for p in [tree, *tree.children(recursive=True)])

@@ -97,3 +97,18 @@ def notebooks_with_cell(folder: Path, code: str, notebook: str = "01_tryghed.ipy
     nb.cells.insert(index, nbformat.v4.new_code_cell(code))
     nbformat.write(nb, path)
     return folder
+
+
+
+def kernels_of_this_process() -> list:
+    """The living ipykernel processes among this process's descendants (psutil.Process objects); one
+    that has exited (a zombie not yet reaped, or gone) is none."""
+    import psutil
+
+    def running_kernel(process) -> bool:
+        try:
+            return process.status() != psutil.STATUS_ZOMBIE and any("ipykernel" in part for part in process.cmdline())
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            return False
+
+    return [p for p in psutil.Process().children(recursive=True) if running_kernel(p)]

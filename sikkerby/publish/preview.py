@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -62,7 +63,7 @@ def _stat_files(paths: Iterable[Path]) -> Snapshot:
             st = path.stat()
         except OSError:  # removed meanwhile: absent from the snapshot, which is a change
             continue
-        if not path.is_dir():
+        if stat.S_ISREG(st.st_mode):
             snapshot[str(path)] = (st.st_size, st.st_mtime_ns)
     return snapshot
 

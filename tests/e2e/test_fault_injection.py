@@ -27,6 +27,7 @@ import pytest
 from run_helpers import (
     FIXTURE_NOTEBOOKS,
     WAIT_FOR_RELEASE,
+    kernels_of_this_process,
     notebooks_with_cell,
     run_sikkerby,
     sikkerby_command,
@@ -282,8 +283,6 @@ def test_full_tmpfs_keeps_the_last_good_publication(last_good, waiting_notebooks
 def test_ctrl_c_after_validation_before_any_notebook_leaves_no_build_folder(tmp_path, monkeypatch):
     """An interrupt between validation and the first notebook (here: while papermill is imported)
     stops the run with nothing left behind: no build folder, no kernel."""
-    import psutil
-
     from sikkerby.publish import execute
     from sikkerby.publish.run import run_years
 
@@ -296,5 +295,4 @@ def test_ctrl_c_after_validation_before_any_notebook_leaves_no_build_folder(tmp_
         run_years([2017], out_dir=out, notebooks_dir=FIXTURE_NOTEBOOKS, quiet=True, renderer="offline",
                   params_dir=PROJECT_DIR / "tests" / "programmes" / "sikker-by-2014-2017")
     assert sorted(p.name for p in out.iterdir()) == [".2017.lock", ".sikkerby-cache"]  # no build, no year
-    assert [p for p in psutil.Process().children(recursive=True)
-            if p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline())] == []
+    assert kernels_of_this_process() == []

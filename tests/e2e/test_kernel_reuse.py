@@ -15,9 +15,8 @@ import re
 from pathlib import Path
 
 import nbformat
-import psutil
 import pytest
-from run_helpers import FIXTURE_NOTEBOOKS
+from run_helpers import FIXTURE_NOTEBOOKS, kernels_of_this_process
 
 from sikkerby.config.programme import load_programme
 from sikkerby.errors import InputError
@@ -44,18 +43,6 @@ def test_warm_up_code_is_the_notebooks_imports_once_each_in_order():
 
 def test_warm_up_code_without_imports_is_empty():
     assert warm_up_code(["aar = 2017", "print(aar)"]) == ""
-
-
-def _is_running_kernel(process: psutil.Process) -> bool:
-    """A live ipykernel; a process that has exited (a zombie not yet reaped, or gone) is none."""
-    try:
-        return process.status() != psutil.STATUS_ZOMBIE and any("ipykernel" in part for part in process.cmdline())
-    except (psutil.ZombieProcess, psutil.NoSuchProcess):
-        return False
-
-
-def _kernels_of_this_process() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True) if _is_running_kernel(p)]
 
 
 def _code_cells(path):
@@ -91,7 +78,7 @@ def test_run_keeps_one_kernel_per_worker(tmp_path, monkeypatch, large):
     front = nbformat.read(out / "2017" / "notebooks" / "00_forside.ipynb", as_version=4)
     assert any("Statusåret er **2017**" in o.get("data", {}).get("text/markdown", "")
                for c in front.cells for o in c.get("outputs", []))
-    assert _kernels_of_this_process() == []
+    assert kernels_of_this_process() == []
     # the CSVs are what the calculations give, whether written at once or read back after the first notebook
     from sikkerby.config.programme import load_programme
     from sikkerby.inputs.dataset import load_dataset
@@ -114,7 +101,7 @@ def test_bad_input_stops_the_kernels_and_writes_nothing(tmp_path):
                   quiet=True)
     assert "sigtelser" in str(raised.value)
     assert not out.exists()
-    assert _kernels_of_this_process() == []
+    assert kernels_of_this_process() == []
 
 
 def _outputs(path) -> list:
@@ -204,7 +191,7 @@ def test_what_a_chapter_changes_does_not_reach_the_next(tmp_path):
                for line in results["b.ipynb"].log)
     counts = [c.execution_count for c in _code_cells(tmp_path / "out" / "b.ipynb")]
     assert counts == [1, 2]
-    assert _kernels_of_this_process() == []
+    assert kernels_of_this_process() == []
 
 
 @pytest.mark.slow
@@ -216,7 +203,7 @@ def test_a_failed_chapter_costs_its_kernel(tmp_path):
     assert results["b.ipynb"].ok, results["b.ipynb"].failure
     assert not any("samme kerne" in line for line in results["b.ipynb"].log)
     assert any("startet i forvejen" in line for line in results["b.ipynb"].log)
-    assert _kernels_of_this_process() == []
+    assert kernels_of_this_process() == []
 
 
 def test_a_kernel_kept_beyond_its_run_has_its_files_in_its_own_folder(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
+from run_helpers import kernels_of_this_process
 
 from sikkerby.publish.preview import preview
 
@@ -64,11 +65,6 @@ def _start(ws: Path, screen: Screen, builds: int) -> tuple[threading.Thread, lis
     return thread, status
 
 
-def _kernels() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True)
-            if p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline())]
-
-
 def _manifest(ws: Path) -> dict:
     return json.loads((ws / "out" / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
 
@@ -77,7 +73,7 @@ def test_an_edited_notebook_is_built_again_in_the_kept_kernels_and_nothing_is_le
     screen = Screen()
     thread, status = _start(ws, screen, builds=2)
     screen.wait_for("Klar: ", 1)
-    kernels = {p.pid for p in _kernels()}
+    kernels = {p.pid for p in kernels_of_this_process()}
     assert kernels  # kept, waiting for the next build
     first = _manifest(ws)
     assert not any(n["reused"] for n in first["notebooks"])
@@ -99,7 +95,7 @@ def test_an_edited_notebook_is_built_again_in_the_kept_kernels_and_nothing_is_le
     log = (ws / "out" / str(YEAR) / "run.log").read_text(encoding="utf-8")
     assert "Notebookkernerne fra forrige kørsel bruges igen." in log
     assert "kører i samme kerne som" in log  # a kernel of the first build, reset, not a new one
-    assert _kernels() == []  # the preview ended: its kernels are gone
+    assert kernels_of_this_process() == []  # the preview ended: its kernels are gone
     assert not any(p.pid in kernels and p.is_running() for p in psutil.Process().children(recursive=True))
 
 
@@ -121,4 +117,4 @@ def test_bad_input_is_shown_and_the_next_save_builds_again(ws):
     assert status == [0], screen.text
     assert screen.count("Klar: ") == 1
     assert (ws / "out" / str(YEAR) / "index.html").is_file()
-    assert _kernels() == []
+    assert kernels_of_this_process() == []
