@@ -45,6 +45,9 @@ START_ATTEMPTS = 3  # parallel kernel starts can race for ports: retry a start t
 WARM_UP_TIMEOUT = 120  # seconds for a kept kernel's imports; beyond it the notebook starts a kernel of its own
 ABORT_GRACE = 5.0  # seconds the end of an interrupted run waits for its workers once more
 STOP_GRACE = 0.5  # seconds a run stopped before its notebooks waits for workers whose kernels were killed
+# IPython's input history is a SQLite database in the user's home, written after every cell and at
+# every reset: a fifth of a kept kernel's own time in a run, for a history nobody reads.
+KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,7 @@ class TrackedKernelManager(AsyncKernelManager):
         if sink is not None:  # keep the kernel's own messages out of the user's terminal
             kw.setdefault("stdout", sink)
             kw.setdefault("stderr", sink)
+        kw["extra_arguments"] = [*kw.get("extra_arguments", ()), *KERNEL_ARGUMENTS]
         await super().start_kernel(**kw)
         _KERNELS.add(self)
 

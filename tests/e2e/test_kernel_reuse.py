@@ -226,3 +226,23 @@ def test_a_kernel_kept_beyond_its_run_has_its_files_in_its_own_folder(tmp_path):
     finally:
         kernel.close(now=True)
     assert not Path(kernel.km.connection_file).exists()  # removed with the kernel
+
+
+@pytest.mark.slow
+def test_kernels_keep_no_input_history(tmp_path):
+    """IPython's SQLite input history is written after every cell and at every reset; the run's
+    kernels, kept or started by papermill for one notebook, do without it."""
+    from sikkerby.publish.execute import NotebookJob, execute_one
+    from sikkerby.publish.render.chapters import Chapter
+
+    check = "assert not get_ipython().history_manager.enabled, 'history on'\nIn[-1]"
+    _notebook(tmp_path / "a.ipynb", "import os", check)
+    results = _runner_results(tmp_path, ["a.ipynb"])
+    assert results["a.ipynb"].ok, results["a.ipynb"].failure
+    alone = tmp_path / "alone.ipynb"
+    _notebook(alone, check)
+    result = execute_one(NotebookJob(2017, Chapter(source=alone, title="alone", position=0, stem="alone"),
+                                     tmp_path / "out" / "alone.ipynb", {}, tmp_path))
+    assert result.ok, result.failure
+    assert "In[-1]" in _code_cells(tmp_path / "out" / "alone.ipynb")[0].outputs[0]["data"]["text/plain"]
+    assert kernels_of_this_process() == []
