@@ -75,3 +75,27 @@ def test_reset_without_remember_only_closes_figures(tmp_path, monkeypatch):
     kernel_reset.reset()
     assert plt.get_fignums() == []
     assert os.getcwd() == str(tmp_path)
+
+
+def test_the_shell_reset_forgets_the_results_without_a_collection_of_its_own(monkeypatch):
+    """IPython's own reset collects garbage while the chapter's objects are still referenced; the
+    reset here leaves the one collection to release_memory, and still lets go of every result."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    shell = InteractiveShell(config=Config({"HistoryManager": {"enabled": False}}))
+    try:
+        shell.run_cell("big = list(range(1000))\nbig", store_history=True)
+        assert shell.displayhook._ is shell.user_ns["big"]
+        assert shell.user_ns["Out"]
+        collections = []
+        monkeypatch.setattr(gc, "collect", lambda *a: collections.append(a) or 0)
+        kernel_reset.reset_shell(shell)
+        monkeypatch.undo()
+        assert collections == []
+        assert "big" not in shell.user_ns and not shell.user_ns["Out"]
+        assert shell.displayhook._ == shell.displayhook.__ == shell.displayhook.___ == ""
+        assert shell.execution_count == 1
+        assert shell.displayhook.do_full_cache
+    finally:
+        shell.cleanup()
