@@ -188,17 +188,42 @@ def _exporter_config():
     )})
 
 
+def _page_exporter_class():
+    """nbconvert's HTMLExporter without its last step, which parses the whole page again
+    (BeautifulSoup, in Python: a fifth of this process's time for a page) to add what these pages
+    have already or do not want: an alt text for images without one (the template gives every chart
+    one), and ``tabindex`` on every output and text cell (a stop for the keyboard at each paragraph,
+    table and chart; a table that scrolls sideways is focusable by the template's own ``tabindex``)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node up to its parse (nbconvert 7)
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PageExporter
+
+
 class HtmlRenderer:
     """Renders chapters to pages with navigation; reuse one instance for every page of a run."""
 
     def __init__(self, chapters: tuple[Chapter, ...], context: PageContext):
         import nbformat
-        from nbconvert import HTMLExporter
 
         self._nbformat = nbformat
         self.chapters = chapters
         self.context = context
-        self.exporter = HTMLExporter(
+        self.exporter = _page_exporter_class()(
             template_name=TEMPLATE_NAME,
             extra_template_basedirs=[str(TEMPLATE_BASEDIR)],
             exclude_input=True,
