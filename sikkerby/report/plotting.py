@@ -99,26 +99,43 @@ def new_figure(figsize: tuple[float, float] = FIGSIZE) -> Figure:
     return Figure(figsize=figsize, dpi=DPI, layout="constrained")
 
 
+PNG_COMPRESS_LEVEL = 3  # zlib's level: a third faster than PIL's 6, and as small for an opaque chart
+
+
 def figure_png(fig: Figure) -> bytes:
     """The figure as PNG bytes: fixed dpi, no software tag or timestamp (byte-identical reruns).
 
     The layout engine (constrained layout) is run here, once, and the figure then drawn with it
     switched off: ``savefig`` would otherwise draw the whole figure a first time without output
     only to run the layout (the same layout, the same pixels, a third of a chart's drawing time).
+    matplotlib draws the pixels; they are written as PNG here, without the alpha channel when the
+    chart is opaque (they all are), which makes the encoding, a sixth of a chart's time, cheaper.
     """
-    buffer = io.BytesIO()
     with chart_style():
         engine = fig.get_layout_engine()
         if engine is None or not fig.axes or fig.dpi != DPI:
+            buffer = io.BytesIO()
             fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
             return buffer.getvalue()
         engine.execute(fig)
         fig.set_layout_engine("none")
+        raw = io.BytesIO()
         try:
-            fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+            fig.savefig(raw, format="rgba", dpi=DPI)
         finally:
             fig.set_layout_engine(engine)
-    return buffer.getvalue()
+    return _png(raw.getvalue(), int(fig.bbox.width))
+
+
+def _png(rgba: bytes, width: int) -> bytes:
+    from PIL import Image
+
+    image = Image.frombuffer("RGBA", (width, len(rgba) // (4 * width)), rgba, "raw", "RGBA", 0, 1)
+    if image.getextrema()[3] == (255, 255):
+        image = image.convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(DPI, DPI))
+    return out.getvalue()
 
 
 class DanishFormatter(Formatter):
