@@ -15,11 +15,10 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from page_helpers import stock_exporter, without_tabindex, without_the_parse
 
 from sikkerby.publish.render.chapters import discover_chapters
 from sikkerby.publish.render.html import (
-    TEMPLATE_BASEDIR,
-    TEMPLATE_NAME,
     HtmlRenderer,
     PageContext,
     _ExternalReferences,
@@ -159,46 +158,20 @@ def _publication_notebook() -> nbformat.NotebookNode:
 def test_page_exporter_equals_nbconvert_html_exporter(monkeypatch):
     """The renderer's exporter (preprocessors off, one validation, no parse at the end) against
     nbconvert's, set up as before: the same page as nbconvert's before its closing BeautifulSoup
-    pass, and that pass would only have added a ``tabindex`` to each output (every image has its alt)."""
-    import bs4
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters import html as nbconvert_html
-
+    pass, and that pass would only have added a ``tabindex`` to each output and text cell (every
+    image has its alt)."""
     chapters = discover_chapters(Path(__file__).parents[1] / "notebooks_fixture")
     renderer = HtmlRenderer(chapters, PageContext("Sikker By – status 2017", "Årlig status", "Eksempeldata",
                                                   "0.0", "sikkerby-status-2017.pdf"))
-
-    def stock():
-        return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_BASEDIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            language_code="da")
-
     node = nbformat.from_dict(number_and_link(prepare_for_publication(_publication_notebook()), 2))
     resources = {"metadata": {"name": "Øget tryghed"}, "sikkerby": {
         "publication_title": "Sikker By", "subtitle": "", "footer": "f", "version": "0", "pdf_name": None,
         "data_files": [], "chapter_title": "Øget tryghed", "chapters": [], "prev": None, "next": None}}
     ours, _ = renderer.exporter.from_notebook_node(node, resources=resources)
-    parsed, _ = stock().from_notebook_node(node, resources=resources)
-
-    class Unparsed(str):  # the page as the template made it: nothing selected, nothing changed
-        def __new__(cls, html, features=None):
-            return super().__new__(cls, html)
-
-        def select(self, selector):
-            return []
-
-    monkeypatch.setattr(nbconvert_html, "BeautifulSoup", Unparsed)
-    unparsed, _ = stock().from_notebook_node(node, resources=resources)
+    parsed, _ = stock_exporter().from_notebook_node(node, resources=resources)
+    with without_the_parse(monkeypatch):
+        unparsed, _ = stock_exporter().from_notebook_node(node, resources=resources)
     assert ours == unparsed
-
-    def without_tabindex(html):
-        soup = bs4.BeautifulSoup(html, "html.parser")
-        outputs = soup.select(".jp-Notebook div.jp-OutputArea-output[tabindex], "
-                              ".jp-Notebook div.jp-Cell-inputWrapper[tabindex]")
-        for tag in outputs:
-            del tag["tabindex"]
-        return str(soup), len(outputs)
-
     assert without_tabindex(ours) == (without_tabindex(parsed)[0], 0)
     assert without_tabindex(parsed)[1] > 0
     assert "No description" not in parsed and "sb-download" in ours and "Tabel 2.1" in ours
