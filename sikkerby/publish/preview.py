@@ -33,8 +33,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from sikkerby.config.paths import PACKAGE_DIR, resolve_data_dir
 from sikkerby.config.paths import notebooks_dir as default_notebooks, params_dir as default_params
-from sikkerby.config.paths import resolve_data_dir
 from sikkerby.errors import SikkerByError, mask_cpr_text
 from sikkerby.publish.progress import seconds_da
 from sikkerby.publish.run import (
@@ -82,7 +82,6 @@ class Watched:
         self.data = resolve_data_dir(data_dir)
         self.notebooks = default_notebooks(notebooks_dir)
         self.params = default_params(params_dir)
-        self.package = Path(__file__).resolve().parents[1]
 
     def files(self) -> Snapshot:
         """The inputs, the programme's YAML files and the notebooks, as they are now."""
@@ -96,7 +95,7 @@ class Watched:
 
     def code(self) -> Snapshot:
         """The package's Python modules and templates."""
-        return _stat_files(p for p in self.package.rglob("*")
+        return _stat_files(p for p in PACKAGE_DIR.rglob("*")
                            if "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
