@@ -24,7 +24,6 @@ when it ends.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import stat
@@ -124,49 +123,48 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
     folder = RunFolder()  # the kernels' connection files and temporary files, for as long as they live
     runner = NotebookRunner(max(1, jobs or os.cpu_count() or 1), persistent=True, kernel_folder=folder.tmp)
     code = watched.code()
+    where = ", ".join(str(Path(out_dir) / str(y) / "index.html") for y in years)
     done = 0
     building = False
-    signals = contextlib.ExitStack()
-    signals.enter_context(handling(signal.SIGTERM, on_sigterm))  # ends it as Ctrl-C does
-    try:
-        while True:
-            files = watched.files()
-            t0 = time.perf_counter()
-            building = True
-            try:
-                status = run_years(years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, quiet=quiet,
-                                   notebooks_dir=notebooks_dir, stream=stream, params_dir=params_dir,
-                                   renderer=renderer, runner=runner)
-            except SikkerByError as exc:  # bad input or programme: shown, and the next save builds again
-                say(str(exc))
-                status = 1
-            building = False
-            if status in (EXIT_INTERRUPTED, EXIT_TERMINATED):
-                say("Forhåndsvisningen er stoppet.")
-                return status
-            done += 1
-            where = ", ".join(str(Path(out_dir) / str(y) / "index.html") for y in years)
-            if status == 0:
-                say(f"Klar: {where} (bygget på {seconds_da(time.perf_counter() - t0)}).")
-            else:
-                say(f"Publikationen er ikke opdateret ({seconds_da(time.perf_counter() - t0)}); ret fejlen og gem.")
-            if builds is not None and done >= builds:
-                return status
-            say("Venter på ændringer i notebooks, inddata og programfilen (Ctrl-C stopper forhåndsvisningen) …")
-            changes = _wait_for_change(watched, files, code, poll)
-            if changes is None:
-                say("Programmets egen kode er ændret; start 'sikkerby preview' igen for at bruge den.")
-                return 0
-            say(f"Ændret: {', '.join(changes)}; bygger igen …")
-    except KeyboardInterrupt as exc:
-        say("Forhåndsvisningen er stoppet.")
-        if isinstance(exc, Terminated):
-            return EXIT_TERMINATED
-        return EXIT_INTERRUPTED if building else 0
-    finally:
-        runner.close()
-        folder.close()
-        signals.close()
+    with handling(signal.SIGTERM, on_sigterm):  # ends it as Ctrl-C does
+        try:
+            while True:
+                files = watched.files()
+                t0 = time.perf_counter()
+                building = True
+                try:
+                    status = run_years(years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, quiet=quiet,
+                                       notebooks_dir=notebooks_dir, stream=stream, params_dir=params_dir,
+                                       renderer=renderer, runner=runner)
+                except SikkerByError as exc:  # bad input or programme: shown, and the next save builds again
+                    say(str(exc))
+                    status = 1
+                building = False
+                if status in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+                    say("Forhåndsvisningen er stoppet.")
+                    return status
+                done += 1
+                if status == 0:
+                    say(f"Klar: {where} (bygget på {seconds_da(time.perf_counter() - t0)}).")
+                else:
+                    say(f"Publikationen er ikke opdateret ({seconds_da(time.perf_counter() - t0)}); "
+                        "ret fejlen og gem.")
+                if builds is not None and done >= builds:
+                    return status
+                say("Venter på ændringer i notebooks, inddata og programfilen (Ctrl-C stopper forhåndsvisningen) …")
+                changes = _wait_for_change(watched, files, code, poll)
+                if changes is None:
+                    say("Programmets egen kode er ændret; start 'sikkerby preview' igen for at bruge den.")
+                    return 0
+                say(f"Ændret: {', '.join(changes)}; bygger igen …")
+        except KeyboardInterrupt as exc:
+            say("Forhåndsvisningen er stoppet.")
+            if isinstance(exc, Terminated):
+                return EXIT_TERMINATED
+            return EXIT_INTERRUPTED if building else 0
+        finally:
+            runner.close()
+            folder.close()
 
 
 def _wait_for_change(watched: Watched, files: Snapshot, code: Snapshot, poll: float) -> list[str] | None:
