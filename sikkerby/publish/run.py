@@ -1048,7 +1048,6 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
     signals = contextlib.ExitStack()
     signals.enter_context(handling(signal.SIGTERM, on_sigterm))
     signals.enter_context(handling(signal.SIGINT, _on_sigint))
-    runner = None
     saved_environment = _set_run_environment(run)
     try:
         _skip_slow_optional_imports()

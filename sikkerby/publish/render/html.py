@@ -8,6 +8,7 @@ stylesheet is embedded: the pages open offline.
 from __future__ import annotations
 
 import base64
+import functools
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -188,6 +189,7 @@ def _exporter_config():
     )})
 
 
+@functools.cache
 def _page_exporter_class():
     """nbconvert's HTMLExporter without its last step, which parses the whole page again
     (BeautifulSoup, in Python: a fifth of this process's time for a page) to add what these pages
