@@ -1013,19 +1013,55 @@ def handling(signum: int, handler) -> Iterator[None]:
         signal.signal(signum, previous)
 
 
+class _Interruption:
+    """The signal that interrupted the run, noted by its handler before the handler raises.
+
+    The exception may land where it cannot stop the run: in a library call that swallows it (while
+    a page is rendered, say), or in a finalizer (``__del__``), where Python only prints it. The run's
+    wait for its notebooks checks the note (:meth:`NotebookRunner.results`' ``stop``), and the exit
+    status follows the signal noted (130 for Ctrl-C, 143 for SIGTERM).
+    """
+
+    def __init__(self):
+        self.signum: int | None = None
+
+    def clear(self) -> None:
+        self.signum = None
+
+    def is_set(self) -> bool:
+        return self.signum is not None
+
+
+_INTERRUPTED = _Interruption()
+
+
 def on_sigterm(signum, frame):
     """SIGTERM's handler while a run (or a preview) goes on: stop as Ctrl-C does, with exit status 143."""
+    _INTERRUPTED.signum = signum
     raise Terminated()
 
 
-# Set by Ctrl-C as well as raised: a KeyboardInterrupt that lands in a library which
-# swallows it (while a page is rendered, say) must still stop the run; the results loop checks it.
-_INTERRUPTED = threading.Event()
-
-
 def _on_sigint(signum, frame):
-    _INTERRUPTED.set()
+    _INTERRUPTED.signum = signum
     raise KeyboardInterrupt()
+
+
+@contextlib.contextmanager
+def interrupts_in_finalizers_noted() -> Iterator[None]:
+    """While the block runs, an interrupt raised inside a finalizer is not printed (Python's
+    "Exception ignored in …" and a traceback): the signal's handler noted it (:data:`_INTERRUPTED`),
+    and the run stops by the note. Anything else a finalizer raises is reported as before."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.PathLike = "outputs",
@@ -1048,6 +1084,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
     signals = contextlib.ExitStack()
     signals.enter_context(handling(signal.SIGTERM, on_sigterm))
     signals.enter_context(handling(signal.SIGINT, _on_sigint))
+    signals.enter_context(interrupts_in_finalizers_noted())
     saved_environment = _set_run_environment(run)
     try:
         _skip_slow_optional_imports()
@@ -1084,7 +1121,8 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                 published += run.publish_done()
             published += run.publish_done(wait=True)
         except KeyboardInterrupt as exc:
-            code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+            terminated = isinstance(exc, Terminated) or _INTERRUPTED.signum == signal.SIGTERM
+            code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
             runner.abort()
             for result in runner.finished_now():
                 yb = run.builds[result.job.year]

@@ -296,3 +296,29 @@ def test_ctrl_c_after_validation_before_any_notebook_leaves_no_build_folder(tmp_
                   params_dir=PROJECT_DIR / "tests" / "programmes" / "sikker-by-2014-2017")
     assert sorted(p.name for p in out.iterdir()) == [".2017.lock", ".sikkerby-cache"]  # no build, no year
     assert kernels_of_this_process() == []
+
+
+def test_a_sigterm_a_library_swallowed_still_stops_the_run_with_143(tmp_path, monkeypatch):
+    """The handler notes the signal before it raises; when the exception is swallowed (a library
+    call, a finalizer), the run stops by the note, with SIGTERM's exit status, not Ctrl-C's."""
+    from sikkerby.publish import run as run_module
+
+    record = run_module._Run.record
+    swallowed = []
+
+    def record_after_a_swallowed_sigterm(self, result):
+        if not swallowed:
+            try:
+                run_module.on_sigterm(signal.SIGTERM, None)
+            except KeyboardInterrupt as exc:  # what a careless library does
+                swallowed.append(exc)
+        return record(self, result)
+
+    monkeypatch.setattr(run_module._Run, "record", record_after_a_swallowed_sigterm)
+    out = tmp_path / "out"
+    code = run_module.run_years([2017], out_dir=out, notebooks_dir=FIXTURE_NOTEBOOKS, quiet=True, jobs=1,
+                                renderer="offline",
+                                params_dir=PROJECT_DIR / "tests" / "programmes" / "sikker-by-2014-2017")
+    assert swallowed and code == 143
+    assert not (out / "2017").exists()  # nothing published
+    assert kernels_of_this_process() == []
