@@ -134,6 +134,20 @@ class CommandFailed(RuntimeError):
 
 # --- running and measuring one command -----------------------------------------------------------
 
+def tree_rss(root) -> int:
+    """Resident set size in bytes of ``root`` (a psutil.Process) and its descendants that still live;
+    psutil.NoSuchProcess when ``root`` itself is gone."""
+    import psutil
+
+    total = 0
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            total += proc.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            pass
+    return total
+
+
 class _TreeSampler(threading.Thread):
     """The peak summed RSS of a process and its descendants, sampled until stopped."""
 
@@ -155,15 +169,9 @@ class _TreeSampler(threading.Thread):
             return
         while not self._stop_event.is_set():
             try:
-                procs = [root, *root.children(recursive=True)]
+                total = tree_rss(root)
             except psutil.NoSuchProcess:
                 return
-            total = 0
-            for proc in procs:
-                try:
-                    total += proc.memory_info().rss
-                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-                    pass
             self.peak = max(self.peak, total)
             self._stop_event.wait(SAMPLE_INTERVAL)
 
@@ -381,7 +389,7 @@ def edited_in_preview(setup: Setup, out: Path, notebook: Path, stamp: str,
             write_edit(notebook, original, f"bench-preview-{stamp}", f"benchmark preview {stamp}")
             seconds = ready() - t0
             cpu = _tree_cpu_seconds(tree) - cpu0
-            rss = sum(p.memory_info().rss for p in [tree, *tree.children(recursive=True)])
+            rss = tree_rss(tree)
         finally:
             proc.send_signal(signal.SIGINT)
             try:

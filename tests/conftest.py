@@ -147,7 +147,7 @@ def sample_publication(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def run_workspace(tmp_path, sample_data_dir, project_dir) -> Path:
+def workspace(tmp_path, sample_data_dir, project_dir) -> Path:
     """``tmp_path`` with writable copies of what a run reads: ``data/`` (the sample), ``notebooks/``
     (the project's) and ``params/`` (the frozen 2014-2017 programme)."""
     shutil.copytree(sample_data_dir, tmp_path / "data")

@@ -99,7 +99,6 @@ def notebooks_with_cell(folder: Path, code: str, notebook: str = "01_tryghed.ipy
     return folder
 
 
-
 def kernels_of_this_process() -> list:
     """The living ipykernel processes among this process's descendants (psutil.Process objects); one
     that has exited (a zombie not yet reaped, or gone) is none."""

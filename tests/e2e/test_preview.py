@@ -46,39 +46,34 @@ class Screen:
             assert self._changed.wait_for(lambda: self.count(start) >= n, timeout), self.text
 
 
-@pytest.fixture
-def ws(run_workspace) -> Path:
-    """Copies of the sample data, the project's notebooks and the frozen programme (conftest)."""
-    return run_workspace
-
-
-def _start(ws: Path, screen: Screen, builds: int) -> tuple[threading.Thread, list[int]]:
+def _start(workspace: Path, screen: Screen, builds: int) -> tuple[threading.Thread, list[int]]:
     status: list[int] = []
 
     def target() -> None:
-        status.append(preview([YEAR], data_dir=str(ws / "data"), out_dir=str(ws / "out"), jobs=2, quiet=True,
-                              notebooks_dir=str(ws / "notebooks"), params_dir=str(ws / "params"),
-                              renderer="offline", stream=screen, builds=builds, poll=0.05))
+        status.append(preview([YEAR], data_dir=str(workspace / "data"), out_dir=str(workspace / "out"), jobs=2,
+                              quiet=True, notebooks_dir=str(workspace / "notebooks"),
+                              params_dir=str(workspace / "params"), renderer="offline", stream=screen,
+                              builds=builds, poll=0.05))
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     return thread, status
 
 
-def _manifest(ws: Path) -> dict:
-    return json.loads((ws / "out" / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+def _manifest(workspace: Path) -> dict:
+    return json.loads((workspace / "out" / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
 
 
-def test_an_edited_notebook_is_built_again_in_the_kept_kernels_and_nothing_is_left(ws):
+def test_an_edited_notebook_is_built_again_in_the_kept_kernels_and_nothing_is_left(workspace):
     screen = Screen()
-    thread, status = _start(ws, screen, builds=2)
+    thread, status = _start(workspace, screen, builds=2)
     screen.wait_for("Klar: ", 1)
     kernels = {p.pid for p in kernels_of_this_process()}
     assert kernels  # kept, waiting for the next build
-    first = _manifest(ws)
+    first = _manifest(workspace)
     assert not any(n["reused"] for n in first["notebooks"])
 
-    notebook = ws / "notebooks" / "02_effekt_og_evidens.ipynb"
+    notebook = workspace / "notebooks" / "02_effekt_og_evidens.ipynb"
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "preview-edit", "metadata": {},
                         "outputs": [], "source": ["print('redigeret i forhåndsvisningen')"]})
@@ -87,34 +82,34 @@ def test_an_edited_notebook_is_built_again_in_the_kept_kernels_and_nothing_is_le
     assert status == [0], screen.text
 
     assert "Ændret: 02_effekt_og_evidens.ipynb; bygger igen …" in screen.text
-    second = _manifest(ws)
+    second = _manifest(workspace)
     executed = [n["file"] for n in second["notebooks"] if not n["reused"]]
     assert executed == ["03_effekt_og_evidens.ipynb"]
-    published = (ws / "out" / str(YEAR) / "notebooks" / "03_effekt_og_evidens.ipynb").read_text(encoding="utf-8")
+    published = (workspace / "out" / str(YEAR) / "notebooks" / "03_effekt_og_evidens.ipynb").read_text(encoding="utf-8")
     assert "redigeret i forhåndsvisningen" in published
-    log = (ws / "out" / str(YEAR) / "run.log").read_text(encoding="utf-8")
+    log = (workspace / "out" / str(YEAR) / "run.log").read_text(encoding="utf-8")
     assert "Notebookkernerne fra forrige kørsel bruges igen." in log
     assert "kører i samme kerne som" in log  # a kernel of the first build, reset, not a new one
     assert kernels_of_this_process() == []  # the preview ended: its kernels are gone
     assert not any(p.pid in kernels and p.is_running() for p in psutil.Process().children(recursive=True))
 
 
-def test_bad_input_is_shown_and_the_next_save_builds_again(ws):
-    closures = ws / "data" / "lukninger.csv"
+def test_bad_input_is_shown_and_the_next_save_builds_again(workspace):
+    closures = workspace / "data" / "lukninger.csv"
     good = closures.read_bytes()
     frame = pd.read_csv(closures, dtype=str, keep_default_na=False)
     frame.loc[0, "handleplan_dato"] = "i morgen"
     frame.to_csv(closures, index=False)
 
     screen = Screen()
-    thread, status = _start(ws, screen, builds=2)
+    thread, status = _start(workspace, screen, builds=2)
     screen.wait_for("Publikationen er ikke opdateret", 1)
     assert "handleplan_dato" in screen.text and "lukninger.csv" in screen.text
-    assert not (ws / "out" / str(YEAR)).exists()
+    assert not (workspace / "out" / str(YEAR)).exists()
 
     closures.write_bytes(good)
     thread.join(300)
     assert status == [0], screen.text
     assert screen.count("Klar: ") == 1
-    assert (ws / "out" / str(YEAR) / "index.html").is_file()
+    assert (workspace / "out" / str(YEAR) / "index.html").is_file()
     assert kernels_of_this_process() == []

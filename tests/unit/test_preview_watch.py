@@ -10,13 +10,6 @@ from sikkerby.publish import preview as preview_module
 from sikkerby.publish.preview import Watched, changed_names
 
 
-
-@pytest.fixture
-def ws(run_workspace) -> Path:
-    """Copies of the sample data, the project's notebooks and the frozen programme (conftest)."""
-    return run_workspace
-
-
 class _Files:
     """A stand-in for :class:`Watched` whose snapshots the test scripts."""
 
@@ -50,11 +43,11 @@ def test_changed_names_lists_added_removed_and_changed_files():
     assert changed_names(before, after) == ["b", "c", "d"]
 
 
-def test_watched_files_are_what_the_run_reads(ws):
-    (ws / "data" / "noter.txt").write_text("ikke inddata", encoding="utf-8")
-    (ws / "notebooks" / ".ipynb_checkpoints").mkdir()
-    (ws / "notebooks" / "~udkast.ipynb").write_text("{}", encoding="utf-8")
-    watched = Watched(str(ws / "data"), str(ws / "notebooks"), str(ws / "params"))
+def test_watched_files_are_what_the_run_reads(workspace):
+    (workspace / "data" / "noter.txt").write_text("ikke inddata", encoding="utf-8")
+    (workspace / "notebooks" / ".ipynb_checkpoints").mkdir()
+    (workspace / "notebooks" / "~udkast.ipynb").write_text("{}", encoding="utf-8")
+    watched = Watched(str(workspace / "data"), str(workspace / "notebooks"), str(workspace / "params"))
     names = {Path(p).name for p in watched.files()}
     assert {"lukninger.csv", "aktiviteter.csv", "program.yaml", "00_sammenfatning.ipynb"} <= names
     assert not names & {"noter.txt", ".ipynb_checkpoints", "~udkast.ipynb"}
