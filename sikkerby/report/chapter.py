@@ -50,8 +50,10 @@ def _kept(ch: "ChapterContext", what: str, compute, year: int | None = None):
         _KEPT[entry] = _KEPT.pop(entry)  # the most recently used now
         return _copied(_KEPT[entry])
     value = compute()
-    for stale in [k for k in _KEPT if k[0] != key] + list(_KEPT)[:-(_KEPT_ENTRIES - 1)]:
-        _KEPT.pop(stale, None)
+    for stale in [k for k in _KEPT if k[0] != key]:  # another dataset's
+        del _KEPT[stale]
+    while len(_KEPT) >= _KEPT_ENTRIES:
+        del _KEPT[next(iter(_KEPT))]  # the least recently used
     _KEPT[entry] = _copied(value)
     return value
 

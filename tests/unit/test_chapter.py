@@ -122,3 +122,23 @@ def test_the_next_chapter_of_the_year_gets_the_evidence_model_and_status_without
     load_dataset(sample_copy, programme)
     open_chapter(2016, str(sample_copy), programme=programme).evidence
     assert calls["evaluate"] == 3
+
+
+def test_kept_results_hold_one_dataset_and_drop_the_least_recently_used(monkeypatch):
+    from types import SimpleNamespace
+
+    from sikkerby.report import chapter as chapter_module
+
+    monkeypatch.setattr(chapter_module, "_KEPT", {})
+    size = chapter_module._KEPT_ENTRIES
+    context = SimpleNamespace(dataset=SimpleNamespace(key="a"))
+    for year in range(size):
+        chapter_module._kept(context, "evidence", lambda year=year: {"year": year}, year)
+    chapter_module._kept(context, "evidence", lambda: {"year": "again"}, 0)  # used again: now the newest
+    chapter_module._kept(context, "evidence", lambda: {"year": size}, size)  # one too many: year 1 goes
+    assert [k[2] for k in chapter_module._KEPT] == [*range(2, size), 0, size]
+    assert chapter_module._kept(context, "evidence", lambda: {"year": "recomputed"}, 0) == {"year": 0}
+
+    other = SimpleNamespace(dataset=SimpleNamespace(key="b"))
+    chapter_module._kept(other, "series", lambda: {"rows": 1})
+    assert list(chapter_module._KEPT) == [("b", "series", None)]  # another dataset's results are gone
