@@ -394,7 +394,9 @@ def edited_in_preview(setup: Setup, out: Path, notebook: Path, stamp: str,
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
+            except subprocess.TimeoutExpired:  # where it is stuck goes to the log (sikkerby.cli.stacks_on_request)
+                proc.send_signal(signal.SIGUSR1)
+                time.sleep(2)
                 proc.kill()
                 proc.wait()
             reader.join(5)

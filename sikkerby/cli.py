@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import faulthandler
 import gc
 import gettext
 import os
+import signal
 import sys
 from typing import NoReturn
 
@@ -332,6 +334,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def stacks_on_request() -> bool:
+    """Let ``kill -USR1 <pid>`` write where every thread of this process is to standard error
+    (:mod:`faulthandler`): for a developer looking at a run or preview that does not end (the
+    benchmark asks for it before it gives up on one). True when registered (not on Windows)."""
+    if not hasattr(faulthandler, "register") or not hasattr(signal, "SIGUSR1"):
+        return False
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    return True
+
+
 def command() -> NoReturn:
     """The ``sikkerby`` console script: :func:`main`, then the process ends with its exit status.
 
@@ -340,6 +352,7 @@ def command() -> NoReturn:
     run's objects only to free memory the ending process gives back anyway (about 0.25 s of a
     run on the sample). Files and the terminal are flushed and closed as usual.
     """
+    stacks_on_request()
     status = main()
     gc.freeze()
     sys.exit(status)

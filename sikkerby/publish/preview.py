@@ -18,7 +18,8 @@ kernels, so only a new start uses the new code.
 
 Bad input does not end the preview: the message is shown, and the next save builds again.
 Ctrl-C between builds ends it (exit status 0; SIGTERM: 143); during a build the build is
-stopped as in ``sikkerby run`` (exit status 130 or 143). Everything temporary, the kernels included, is gone
+stopped as in ``sikkerby run`` (exit status 130 or 143), also when the preview was started with
+SIGINT ignored (as a script's background job is). Everything temporary, the kernels included, is gone
 when it ends.
 """
 
@@ -126,7 +127,10 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
     where = ", ".join(str(Path(out_dir) / str(y) / "index.html") for y in years)
     done = 0
     building = False
-    with handling(signal.SIGTERM, on_sigterm):  # ends it as Ctrl-C does
+    # Ctrl-C and SIGTERM end it between builds too, also when it was started with SIGINT ignored (a
+    # job started in the background by a script, as POSIX shells do): a build (run_years) installs
+    # its own handlers and gives back these ones afterwards, which must not be "ignore"
+    with handling(signal.SIGTERM, on_sigterm), handling(signal.SIGINT, signal.default_int_handler):
         try:
             while True:
                 files = watched.files()

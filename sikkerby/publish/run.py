@@ -205,18 +205,23 @@ def swap_in(build: Path, final: Path) -> None:
         os.rename(build, final)
 
 
-class _SignalsBlocked:
-    """Hold back Ctrl-C/SIGTERM while a folder is swapped; they are delivered right after."""
+class _SignalsHeld:
+    """Hold back Ctrl-C/SIGTERM while a folder is swapped; they take effect right after.
+
+    The run's handlers (:func:`_on_sigint`, :func:`on_sigterm`) only note a signal that arrives
+    meanwhile. Blocking the signal instead (``pthread_sigmask``) would not hold it back: that blocks
+    it for the calling thread only, and a run always has other threads (its workers, the PDF's), one
+    of which then receives it, and Python runs the handler in the main thread at once.
+    """
 
     def __enter__(self):
-        self._blocked = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
-        if self._blocked:
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        _INTERRUPTED.held += 1
         return self
 
-    def __exit__(self, *exc):
-        if self._blocked:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    def __exit__(self, exc_type, exc, tb):
+        _INTERRUPTED.held -= 1
+        if exc_type is None and not _INTERRUPTED.held:
+            _INTERRUPTED.raise_noted()
         return False
 
 
@@ -949,7 +954,7 @@ class _Run:
             return False
         self.log(f"Publikationen er færdig ({seconds_da(time.perf_counter() - yb.t0)}); lægges i {yb.final}.", yb.year)
         (yb.build / "run.log").write_text(self.log.text_for(yb.year), encoding="utf-8")
-        with _SignalsBlocked():
+        with _SignalsHeld():
             swap_in(yb.build, yb.final)
         self.say(f"{yb.year}: publikationen er klar i {self.rel(yb.final)} ({seconds_da(time.perf_counter() - yb.t0)}).")
         return True
@@ -1019,17 +1024,33 @@ class _Interruption:
     The exception may land where it cannot stop the run: in a library call that swallows it (while
     a page is rendered, say), or in a finalizer (``__del__``), where Python only prints it. The run's
     wait for its notebooks checks the note (:meth:`NotebookRunner.results`' ``stop``), and the exit
-    status follows the signal noted (130 for Ctrl-C, 143 for SIGTERM).
+    status follows the signal noted (130 for Ctrl-C, 143 for SIGTERM). While ``held`` (a publication
+    is swapped in, :class:`_SignalsHeld`) the handlers only note the signal.
     """
 
     def __init__(self):
         self.signum: int | None = None
+        self.held = 0
+        self.pending = False  # noted while held, not raised yet
 
     def clear(self) -> None:
         self.signum = None
+        self.pending = False
 
     def is_set(self) -> bool:
         return self.signum is not None
+
+    def note(self, signum: int) -> None:
+        """Note ``signum``; raise it now unless held (then :meth:`raise_noted` raises it)."""
+        self.signum = signum
+        self.pending = True
+        if not self.held:
+            self.raise_noted()
+
+    def raise_noted(self) -> None:
+        if self.pending:
+            self.pending = False
+            raise Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 _INTERRUPTED = _Interruption()
@@ -1037,13 +1058,11 @@ _INTERRUPTED = _Interruption()
 
 def on_sigterm(signum, frame):
     """SIGTERM's handler while a run (or a preview) goes on: stop as Ctrl-C does, with exit status 143."""
-    _INTERRUPTED.signum = signum
-    raise Terminated()
+    _INTERRUPTED.note(signum)
 
 
 def _on_sigint(signum, frame):
-    _INTERRUPTED.signum = signum
-    raise KeyboardInterrupt()
+    _INTERRUPTED.note(signum)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,9 @@ notebooks; the test changes a file once the first build is ready and reads what 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -113,3 +116,35 @@ def test_bad_input_is_shown_and_the_next_save_builds_again(workspace):
     assert screen.count("Klar: ") == 1
     assert (workspace / "out" / str(YEAR) / "index.html").is_file()
     assert kernels_of_this_process() == []
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 0), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"])
+def test_a_signal_between_builds_ends_the_preview_also_when_sigint_was_ignored_at_its_start(
+        workspace, project_dir, signum, status):
+    """A true process, started as a script's background job is (POSIX: SIGINT ignored): Ctrl-C between
+    builds still ends it (it used to be ignored there once a build had given back the inherited
+    handler), and so does SIGTERM; its kernels end with it."""
+    cmd = [sys.executable, "-m", "sikkerby", "preview", "--year", str(YEAR), "--data", str(workspace / "data"),
+           "--out", str(workspace / "out"), "--notebooks", str(workspace / "notebooks"),
+           "--params", str(workspace / "params"), "--jobs", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, cwd=project_dir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        printed = []
+        for line in proc.stderr:  # the first build, then the wait for changes
+            printed.append(line)
+            if line.startswith("Venter på ændringer"):
+                break
+        kernels = [p for p in psutil.Process(proc.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+        assert kernels, "".join(printed)
+        proc.send_signal(signum)
+        rest = proc.communicate(timeout=60)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = "".join(printed) + rest
+    assert proc.returncode == status, text
+    assert "Forhåndsvisningen er stoppet." in text and "Traceback" not in text
+    psutil.wait_procs(kernels, timeout=10)
+    assert not [p for p in kernels if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

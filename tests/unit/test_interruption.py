@@ -50,3 +50,72 @@ def test_an_interrupt_in_a_finalizer_is_not_reported_anything_else_is(monkeypatc
     obj = _RaisesWhenCollected(KeyboardInterrupt())
     del obj
     assert reported == [ValueError, KeyboardInterrupt]  # the previous hook is back
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="no SIGUSR1 on this system")
+def test_sigusr1_writes_every_threads_stack_to_stderr_and_the_process_goes_on():
+    """``sikkerby.cli.stacks_on_request``: what a developer (and the benchmark) asks a process that
+    does not end for; the process is not stopped by it."""
+    import subprocess
+    import time
+
+    code = ("import sys, threading, time\n"
+            "from sikkerby.cli import stacks_on_request\n"
+            "stacks_on_request()\n"
+            "threading.Thread(target=time.sleep, args=(30,), name='helper', daemon=True).start()\n"
+            "print('ready', flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print('still here', flush=True)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        proc.send_signal(signal.SIGUSR1)
+        time.sleep(0.5)
+        out, err = proc.communicate("\n", timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and out.strip() == "still here"
+    assert "Current thread" in err and err.count("Thread 0x") >= 1  # the main thread and the helper
+
+
+@pytest.mark.parametrize(("signum", "raised"), [(signal.SIGINT, KeyboardInterrupt),
+                                                (signal.SIGTERM, run_module.Terminated)])
+def test_a_signal_during_a_swap_takes_effect_after_it_even_with_other_threads_running(signum, raised):
+    """The publication's swap is held: a signal sent to the process meanwhile (the run has other threads,
+    which the kernel may deliver it to) is noted and raised when the swap is done, not inside it."""
+    import os
+    import threading
+    import time
+
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait, args=(10,), daemon=True)
+    helper.start()
+    steps = []
+    try:
+        with run_module.handling(signal.SIGINT, run_module._on_sigint), \
+                run_module.handling(signal.SIGTERM, run_module.on_sigterm):
+            with pytest.raises(raised):
+                with run_module._SignalsHeld():
+                    os.kill(os.getpid(), signum)
+                    for step in range(5):  # the handler runs at the next bytecodes: it must not raise here
+                        time.sleep(0.01)
+                        steps.append(step)
+    finally:
+        stop.set()
+        helper.join()
+    assert steps == [0, 1, 2, 3, 4]
+    assert run_module._INTERRUPTED.signum == signum and not run_module._INTERRUPTED.pending
+
+
+def test_outside_a_swap_the_handlers_raise_at_once_and_a_failed_swap_is_not_masked():
+    with pytest.raises(KeyboardInterrupt):
+        run_module._on_sigint(signal.SIGINT, None)
+    run_module._INTERRUPTED.clear()
+    with pytest.raises(OSError, match="disk"):  # the swap's own error is what the run reports
+        with run_module._SignalsHeld():
+            run_module._on_sigint(signal.SIGINT, None)
+            raise OSError("disk full")
+    assert run_module._INTERRUPTED.is_set()  # still noted: the run stops by the note
+    assert run_module._INTERRUPTED.held == 0
