@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sikkerby.errors import SikkerByError, error_text
 from sikkerby.inputs.dataset_cache import RUN_CACHE_DIRNAME
-from sikkerby.publish.run import _YearLock
+from sikkerby.publish.folders import YearLock
 
 _LEFTOVER = re.compile(r"^\.(\d{4})\.(failed|build)-")
 _LOCK = re.compile(r"^\.(\d{4})\.lock$")
@@ -42,7 +42,7 @@ def clean_out_folder(out: str | os.PathLike) -> list[str]:
     locks = []
     try:
         for year in sorted(years):
-            lock = _YearLock(out_dir, year)
+            lock = YearLock(out_dir, year)
             try:
                 lock.acquire()
             except SikkerByError:

@@ -37,16 +37,15 @@ from sikkerby.config.paths import PACKAGE_DIR, resolve_data_dir
 from sikkerby.config.paths import notebooks_dir as default_notebooks, params_dir as default_params
 from sikkerby.errors import SikkerByError, mask_cpr_text
 from sikkerby.publish.progress import seconds_da
-from sikkerby.publish.run import (
+from sikkerby.publish.folders import RunFolder, input_candidates
+from sikkerby.publish.interruption import (
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
-    RunFolder,
     Terminated,
     handling,
-    input_candidates,
     on_sigterm,
-    run_years,
 )
+from sikkerby.publish.run import run_years
 
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.1

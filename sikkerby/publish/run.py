@@ -32,17 +32,14 @@ killed with SIGKILL leaves it, and the next run removes it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import secrets
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -61,24 +58,37 @@ from sikkerby.errors import (
     mask_cpr_text,
 )
 from sikkerby.publish import cache
+from sikkerby.publish.folders import (
+    RunFolder,
+    YearLock,
+    clean_stale,
+    input_candidates,
+    snapshot_inputs,
+    swap_in,
+)
+from sikkerby.publish.interruption import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    INTERRUPTED,
+    SignalsHeld,
+    Terminated,
+    handling,
+    interrupts_in_finalizers_noted,
+    on_sigint,
+    on_sigterm,
+)
 from sikkerby.publish.memory import release_memory
 from sikkerby.publish.progress import Progress, RunLog, seconds_da
 from sikkerby.publish.render.chapters import Chapter, discover_chapters
 
 RENDERER_NBCONVERT = "nbconvert+pandoc+typst"
 RENDERER_QUARTO = "quarto"
-KEEP_FAILED = 3  # failed builds kept per year, newest first
 # Inputs from this size on are large enough that three copies of them (this process and two
 # kernels) would matter: the run writes the CSVs right after validating and lets go of the data
 # before the notebooks start (smaller inputs: the CSVs are written while the notebooks run).
 LARGE_INPUTS_FROM_BYTES = 16 * 2**20
 EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
 
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C."""
 
 
 # --- the steps' heavy modules (pandas and up) are imported inside them, so that an unchanged
@@ -123,245 +133,6 @@ def expected_outputs(year: int, chapters: tuple[Chapter, ...], renderer: str = R
     if renderer == RENDERER_NBCONVERT:
         files += [c.html_name for c in chapters[1:]]
     return files
-
-
-class _YearLock:
-    """One run at a time per year and output folder (an advisory lock on ``<out>/.<Y>.lock``)."""
-
-    def __init__(self, out_dir: Path, year: int):
-        self.path = out_dir / f".{year}.lock"
-        self.year = year
-        self._fh = None
-
-    def acquire(self) -> None:
-        self._fh = open(self.path, "a+")  # noqa: SIM115 - held for the whole run
-        try:
-            import fcntl
-        except ImportError:  # not on this platform: no locking
-            return
-        try:
-            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._fh.close()
-            self._fh = None
-            raise SikkerByError(f"År {self.year} bygges allerede af en anden kørsel (lås: {self.path}).") from None
-
-    def release(self) -> None:
-        if self._fh is not None:
-            self._fh.close()  # closing releases the lock
-            self._fh = None
-
-
-def clean_stale(out_dir: Path, year: int, log: RunLog) -> None:
-    """Remove build folders of killed runs, finish an interrupted swap, keep the newest failed builds.
-
-    Called with the year's lock held, so no other run is using these folders.
-    """
-    final = out_dir / str(year)
-    for old in sorted(out_dir.glob(f".{year}.old-*")):
-        if not final.exists():
-            os.rename(old, final)
-            log(f"Genskabte {final} fra en afbrudt udskiftning ({old.name})", year)
-        else:
-            shutil.rmtree(old, ignore_errors=True)
-    for build in out_dir.glob(f".{year}.build-*"):
-        shutil.rmtree(build, ignore_errors=True)
-        log(f"Fjernede efterladt byggemappe {build.name}", year)
-    failed = sorted(out_dir.glob(f".{year}.failed-*"), reverse=True)
-    for stale in failed[KEEP_FAILED:]:
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def _rename_exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def swap_in(build: Path, final: Path) -> None:
-    """Make ``build`` the new ``final``; the old ``final`` is deleted only afterwards.
-
-    Atomic where the OS can exchange two directories; elsewhere two renames, and
-    a crash between them is repaired by :func:`clean_stale` on the next run.
-    """
-    if final.exists() and _rename_exchange(build, final):
-        shutil.rmtree(build, ignore_errors=True)  # now holds the old publication
-        return
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{secrets.token_hex(4)}")
-        os.rename(final, old)
-        os.rename(build, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(build, final)
-
-
-class _SignalsHeld:
-    """Hold back Ctrl-C/SIGTERM while a folder is swapped; they take effect right after.
-
-    The run's handlers (:func:`_on_sigint`, :func:`on_sigterm`) only note a signal that arrives
-    meanwhile. Blocking the signal instead (``pthread_sigmask``) would not hold it back: that blocks
-    it for the calling thread only, and a run always has other threads (its workers, the PDF's), one
-    of which then receives it, and Python runs the handler in the main thread at once.
-    """
-
-    def __enter__(self):
-        _INTERRUPTED.held += 1
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        _INTERRUPTED.held -= 1
-        if exc_type is None and not _INTERRUPTED.held:
-            _INTERRUPTED.raise_noted()
-        return False
-
-
-# --- the run's own temporary folder, and the snapshot of the inputs -----------------------------------
-
-RUN_FOLDER_PREFIX = "sikkerby-run-"
-_STALE_UNLOCKED_SECONDS = 3600  # a run folder without a lock file is left for an hour (being created)
-
-
-def _try_lock(path: Path):
-    """An exclusive, non-blocking advisory lock on ``path``: the open file, or ``None`` when another
-    process holds it (or the lock cannot be taken)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on this platform
-        return None
-    try:
-        handle = open(path, "a+")  # noqa: SIM115 - held while the lock is
-    except OSError:
-        return None
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return None
-    return handle
-
-
-def remove_stale_run_folders(base: Path) -> list[Path]:
-    """Remove the run folders in ``base`` that no running ``sikkerby run`` holds (their lock is free):
-    left by runs killed with SIGKILL. Returns the folders removed."""
-    removed = []
-    try:
-        candidates = sorted(base.glob(RUN_FOLDER_PREFIX + "*"))
-    except OSError:
-        return removed
-    for folder in candidates:
-        lock_path = folder / ".lock"
-        try:
-            if not folder.is_dir() or folder.is_symlink():
-                continue
-            if not lock_path.exists():
-                if time.time() - folder.stat().st_mtime < _STALE_UNLOCKED_SECONDS:
-                    continue
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
-                continue
-        except OSError:
-            continue
-        handle = _try_lock(lock_path)
-        if handle is None:
-            continue  # a live run
-        try:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-        finally:
-            handle.close()
-    return removed
-
-
-class RunFolder:
-    """The run's temporary folder ``<tmp>/sikkerby-run-<random>/``: the snapshot of the inputs
-    (``inputs/``) and every temporary file of the run (``tmp/``: this process's ``tempfile`` folder, and
-    ``TMPDIR`` of the kernels and tools it starts). Held by a lock while the run lives; removed by
-    :meth:`close`, or by the next run's :func:`remove_stale_run_folders` after a SIGKILL."""
-
-    def __init__(self):
-        base = Path(tempfile.gettempdir())
-        self.removed = remove_stale_run_folders(base)
-        self.path = Path(tempfile.mkdtemp(prefix=RUN_FOLDER_PREFIX, dir=base))
-        self._lock = _try_lock(self.path / ".lock")
-        self.tmp = self.path / "tmp"
-        self.tmp.mkdir()
-        self._saved = (tempfile.tempdir, os.environ.get("TMPDIR"))
-        tempfile.tempdir = str(self.tmp)
-        os.environ["TMPDIR"] = str(self.tmp)
-
-    def close(self) -> None:
-        previous_tempdir, previous_env = self._saved
-        tempfile.tempdir = previous_tempdir
-        if previous_env is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = previous_env
-        shutil.rmtree(self.path, ignore_errors=True)
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
-
-
-def input_candidates(folder: Path) -> list[Path]:
-    """The files of ``folder`` that validation may read or name: every regular file whose base name is
-    one of the contract's inputs, in any case and with any suffix (``Lukninger.CSV``, ``lukninger.xls``)."""
-    from sikkerby.inputs.contract import INPUT_FILES
-
-    names = {f.name for f in INPUT_FILES}
-    return sorted(p for p in folder.iterdir() if p.stem.lower() in names and p.is_file())
-
-
-def snapshot_inputs(folder: Path, target: Path, chunk: int = 1 << 20) -> dict[str, str]:
-    """Copy the inputs of ``folder`` into ``target`` (made here), hashing each as it is copied:
-    ``{file name: SHA-256 of the copy}``. A file that cannot be read is an :class:`InputError`."""
-    target.mkdir()
-    hashes: dict[str, str] = {}
-    problems = []
-    from sikkerby.inputs.readers import read_error_text
-
-    for path in input_candidates(folder):
-        digest = hashlib.sha256()
-        try:
-            source = open(path, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            problems.append(Problem(path.name, None, None, f"filen kan ikke åbnes ({read_error_text(exc)})"))
-            continue
-        with source:
-            try:
-                copy = open(target / path.name, "xb")  # noqa: SIM115
-            except OSError as exc:
-                raise SikkerByError(f"Inddata kan ikke kopieres til kørslens mappe {target}: {error_text(exc)}. "
-                                    "Publikationen er ikke ændret.") from None
-            with copy:
-                while True:
-                    try:
-                        block = source.read(chunk)
-                    except OSError as exc:
-                        problems.append(Problem(path.name, None, None,
-                                                f"filen kan ikke læses ({read_error_text(exc)})"))
-                        break
-                    if not block:
-                        hashes[path.name] = digest.hexdigest()
-                        break
-                    digest.update(block)
-                    try:
-                        copy.write(block)
-                    except OSError as exc:
-                        raise SikkerByError(f"Inddata kan ikke kopieres til kørslens mappe {target}: "
-                                            f"{error_text(exc)}. Publikationen er ikke ændret.") from None
-    if problems:
-        raise InputError(problems)
-    return hashes
 
 
 # --- one year's build -----------------------------------------------------------------------------
@@ -424,7 +195,7 @@ class _Run:
         self.stream = stream if stream is not None else sys.stderr
         self.progress = Progress(quiet=quiet, stream=self.stream)
         self.log = RunLog()
-        self.locks: list[_YearLock] = []
+        self.locks: list[YearLock] = []
         self.log_handlers: list = []
         self.builds: dict[int, YearBuild] = {}
         self.html = None  # HtmlRenderer, made on first use
@@ -622,7 +393,7 @@ class _Run:
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             for year in years:
-                lock = _YearLock(self.out_dir, year)
+                lock = YearLock(self.out_dir, year)
                 lock.acquire()
                 self.locks.append(lock)
                 clean_stale(self.out_dir, year, self.log)
@@ -954,7 +725,7 @@ class _Run:
             return False
         self.log(f"Publikationen er færdig ({seconds_da(time.perf_counter() - yb.t0)}); lægges i {yb.final}.", yb.year)
         (yb.build / "run.log").write_text(self.log.text_for(yb.year), encoding="utf-8")
-        with _SignalsHeld():
+        with SignalsHeld():
             swap_in(yb.build, yb.final)
         self.say(f"{yb.year}: publikationen er klar i {self.rel(yb.final)} ({seconds_da(time.perf_counter() - yb.t0)}).")
         return True
@@ -1003,86 +774,6 @@ def _traceback(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
-@contextlib.contextmanager
-def handling(signum: int, handler) -> Iterator[None]:
-    """``handler`` for ``signum`` while the block runs, the one before afterwards; outside the main
-    thread (a run started from another thread, as in the tests) nothing changes: only the main
-    thread may set handlers."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signum, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signum, previous)
-
-
-class _Interruption:
-    """The signal that interrupted the run, noted by its handler before the handler raises.
-
-    The exception may land where it cannot stop the run: in a library call that swallows it (while
-    a page is rendered, say), or in a finalizer (``__del__``), where Python only prints it. The run's
-    wait for its notebooks checks the note (:meth:`NotebookRunner.results`' ``stop``), and the exit
-    status follows the signal noted (130 for Ctrl-C, 143 for SIGTERM). While ``held`` (a publication
-    is swapped in, :class:`_SignalsHeld`) the handlers only note the signal.
-    """
-
-    def __init__(self):
-        self.signum: int | None = None
-        self.held = 0
-        self.pending = False  # noted while held, not raised yet
-
-    def clear(self) -> None:
-        self.signum = None
-        self.pending = False
-
-    def is_set(self) -> bool:
-        return self.signum is not None
-
-    def note(self, signum: int) -> None:
-        """Note ``signum``; raise it now unless held (then :meth:`raise_noted` raises it)."""
-        self.signum = signum
-        self.pending = True
-        if not self.held:
-            self.raise_noted()
-
-    def raise_noted(self) -> None:
-        if self.pending:
-            self.pending = False
-            raise Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
-
-
-_INTERRUPTED = _Interruption()
-
-
-def on_sigterm(signum, frame):
-    """SIGTERM's handler while a run (or a preview) goes on: stop as Ctrl-C does, with exit status 143."""
-    _INTERRUPTED.note(signum)
-
-
-def _on_sigint(signum, frame):
-    _INTERRUPTED.note(signum)
-
-
-@contextlib.contextmanager
-def interrupts_in_finalizers_noted() -> Iterator[None]:
-    """While the block runs, an interrupt raised inside a finalizer is not printed (Python's
-    "Exception ignored in …" and a traceback): the signal's handler noted it (:data:`_INTERRUPTED`),
-    and the run stops by the note. Anything else a finalizer raises is reported as before."""
-    previous = sys.unraisablehook
-
-    def hook(unraisable) -> None:
-        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
-            previous(unraisable)
-
-    sys.unraisablehook = hook
-    try:
-        yield
-    finally:
-        sys.unraisablehook = previous
-
-
 def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.PathLike = "outputs",
               jobs: int | None = None, force: bool = False, quiet: bool = False,
               notebooks_dir: str | os.PathLike | None = None, stream=None,
@@ -1099,10 +790,10 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
     run = _Run(years=years, data_dir=data_dir, out_dir=out_dir, jobs=jobs, force=force, quiet=quiet,
                notebooks_dir=notebooks_dir, stream=stream, params_dir=params_dir, renderer=renderer,
                runner=runner)
-    _INTERRUPTED.clear()
+    INTERRUPTED.clear()
     signals = contextlib.ExitStack()
     signals.enter_context(handling(signal.SIGTERM, on_sigterm))
-    signals.enter_context(handling(signal.SIGINT, _on_sigint))
+    signals.enter_context(handling(signal.SIGINT, on_sigint))
     signals.enter_context(interrupts_in_finalizers_noted())
     saved_environment = _set_run_environment(run)
     try:
@@ -1135,12 +826,12 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                 if not yb.pending:  # every chapter reused: the front matter and the PDF only
                     run.write_tables_once()
                     published += run.publish(yb)
-            for result in runner.results(stop=_INTERRUPTED.is_set):
+            for result in runner.results(stop=INTERRUPTED.is_set):
                 run.record(result)
                 published += run.publish_done()
             published += run.publish_done(wait=True)
         except KeyboardInterrupt as exc:
-            terminated = isinstance(exc, Terminated) or _INTERRUPTED.signum == signal.SIGTERM
+            terminated = isinstance(exc, Terminated) or INTERRUPTED.signum == signal.SIGTERM
             code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
             runner.abort()
             for result in runner.finished_now():

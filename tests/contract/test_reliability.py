@@ -233,7 +233,7 @@ def test_formula_like_text_is_neutralised_and_numbers_are_not():
 # ----------------------------------------------------------------- the run's temporary folder
 
 def test_stale_run_folders_are_removed_and_live_ones_kept(tmp_path):
-    from sikkerby.publish.run import RUN_FOLDER_PREFIX, _try_lock, remove_stale_run_folders
+    from sikkerby.publish.folders import RUN_FOLDER_PREFIX, _try_lock, remove_stale_run_folders
 
     stale = tmp_path / f"{RUN_FOLDER_PREFIX}killed"
     (stale / "tmp").mkdir(parents=True)
@@ -258,7 +258,7 @@ def test_stale_run_folders_are_removed_and_live_ones_kept(tmp_path):
 def test_the_run_folder_holds_every_temporary_file_and_is_removed(tmp_path, monkeypatch):
     import tempfile
 
-    from sikkerby.publish.run import RunFolder
+    from sikkerby.publish.folders import RunFolder
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.delenv("TMPDIR", raising=False)
@@ -280,7 +280,7 @@ def test_the_run_folder_holds_every_temporary_file_and_is_removed(tmp_path, monk
 def test_the_snapshot_copies_and_hashes_the_inputs(tmp_path):
     import hashlib
 
-    from sikkerby.publish.run import snapshot_inputs
+    from sikkerby.publish.folders import snapshot_inputs
 
     data = write_folder(tmp_path / "data")
     (data / "Lukninger.CSV").write_bytes((data / "lukninger.csv").read_bytes())

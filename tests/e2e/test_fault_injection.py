@@ -301,7 +301,7 @@ def test_ctrl_c_after_validation_before_any_notebook_leaves_no_build_folder(tmp_
 def test_a_sigterm_a_library_swallowed_still_stops_the_run_with_143(tmp_path, monkeypatch):
     """The handler notes the signal before it raises; when the exception is swallowed (a library
     call, a finalizer), the run stops by the note, with SIGTERM's exit status, not Ctrl-C's."""
-    from sikkerby.publish import run as run_module
+    from sikkerby.publish import interruption, run as run_module
 
     record = run_module._Run.record
     swallowed = []
@@ -309,7 +309,7 @@ def test_a_sigterm_a_library_swallowed_still_stops_the_run_with_143(tmp_path, mo
     def record_after_a_swallowed_sigterm(self, result):
         if not swallowed:
             try:
-                run_module.on_sigterm(signal.SIGTERM, None)
+                interruption.on_sigterm(signal.SIGTERM, None)
             except KeyboardInterrupt as exc:  # what a careless library does
                 swallowed.append(exc)
         return record(self, result)

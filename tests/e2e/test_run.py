@@ -27,7 +27,8 @@ from sikkerby import cli
 from sikkerby.config.paths import params_dir
 from sikkerby.publish.progress import Progress
 from sikkerby.publish.render.tables import write_csv
-from sikkerby.publish.run import clean_stale, run_years, swap_in
+from sikkerby.publish.folders import clean_stale, swap_in
+from sikkerby.publish.run import run_years
 
 FIXTURE_NOTEBOOKS = Path(__file__).parents[1] / "notebooks_fixture"
 CHAPTER_PAGES = ["index.html", "01_tryghed.html", "02_kriminalitet.html"]

@@ -1,5 +1,5 @@
 """The run's signal handlers note the signal before they raise, and an interrupt raised inside a
-finalizer is not printed during a run (sikkerby.publish.run)."""
+finalizer is not printed during a run (sikkerby.publish.interruption)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,24 @@ import sys
 
 import pytest
 
-from sikkerby.publish import run as run_module
+from sikkerby.publish import interruption
 
 
 @pytest.fixture(autouse=True)
 def _clear_note():
-    run_module._INTERRUPTED.clear()
+    interruption.INTERRUPTED.clear()
     yield
-    run_module._INTERRUPTED.clear()
+    interruption.INTERRUPTED.clear()
 
 
 @pytest.mark.parametrize(("handler", "signum", "raised"), [
-    (run_module._on_sigint, signal.SIGINT, KeyboardInterrupt),
-    (run_module.on_sigterm, signal.SIGTERM, run_module.Terminated),
+    (interruption.on_sigint, signal.SIGINT, KeyboardInterrupt),
+    (interruption.on_sigterm, signal.SIGTERM, interruption.Terminated),
 ])
 def test_each_handler_notes_its_signal_and_raises(handler, signum, raised):
     with pytest.raises(raised):
         handler(signum, None)
-    assert run_module._INTERRUPTED.is_set() and run_module._INTERRUPTED.signum == signum
+    assert interruption.INTERRUPTED.is_set() and interruption.INTERRUPTED.signum == signum
 
 
 class _RaisesWhenCollected:
@@ -39,10 +39,10 @@ class _RaisesWhenCollected:
 def test_an_interrupt_in_a_finalizer_is_not_reported_anything_else_is(monkeypatch):
     reported = []
     monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: reported.append(type(unraisable.exc_value)))
-    with run_module.interrupts_in_finalizers_noted():
+    with interruption.interrupts_in_finalizers_noted():
         obj = _RaisesWhenCollected(KeyboardInterrupt())
         del obj
-        obj = _RaisesWhenCollected(run_module.Terminated())
+        obj = _RaisesWhenCollected(interruption.Terminated())
         del obj
         obj = _RaisesWhenCollected(ValueError("a real fault"))
         del obj
@@ -81,7 +81,7 @@ def test_sigusr1_writes_every_threads_stack_to_stderr_and_the_process_goes_on():
 
 
 @pytest.mark.parametrize(("signum", "raised"), [(signal.SIGINT, KeyboardInterrupt),
-                                                (signal.SIGTERM, run_module.Terminated)])
+                                                (signal.SIGTERM, interruption.Terminated)])
 def test_a_signal_during_a_swap_takes_effect_after_it_even_with_other_threads_running(signum, raised):
     """The publication's swap is held: a signal sent to the process meanwhile (the run has other threads,
     which the kernel may deliver it to) is noted and raised when the swap is done, not inside it."""
@@ -94,10 +94,10 @@ def test_a_signal_during_a_swap_takes_effect_after_it_even_with_other_threads_ru
     helper.start()
     steps = []
     try:
-        with run_module.handling(signal.SIGINT, run_module._on_sigint), \
-                run_module.handling(signal.SIGTERM, run_module.on_sigterm):
+        with interruption.handling(signal.SIGINT, interruption.on_sigint), \
+                interruption.handling(signal.SIGTERM, interruption.on_sigterm):
             with pytest.raises(raised):
-                with run_module._SignalsHeld():
+                with interruption.SignalsHeld():
                     os.kill(os.getpid(), signum)
                     for step in range(5):  # the handler runs at the next bytecodes: it must not raise here
                         time.sleep(0.01)
@@ -106,16 +106,16 @@ def test_a_signal_during_a_swap_takes_effect_after_it_even_with_other_threads_ru
         stop.set()
         helper.join()
     assert steps == [0, 1, 2, 3, 4]
-    assert run_module._INTERRUPTED.signum == signum and not run_module._INTERRUPTED.pending
+    assert interruption.INTERRUPTED.signum == signum and not interruption.INTERRUPTED.pending
 
 
 def test_outside_a_swap_the_handlers_raise_at_once_and_a_failed_swap_is_not_masked():
     with pytest.raises(KeyboardInterrupt):
-        run_module._on_sigint(signal.SIGINT, None)
-    run_module._INTERRUPTED.clear()
+        interruption.on_sigint(signal.SIGINT, None)
+    interruption.INTERRUPTED.clear()
     with pytest.raises(OSError, match="disk"):  # the swap's own error is what the run reports
-        with run_module._SignalsHeld():
-            run_module._on_sigint(signal.SIGINT, None)
+        with interruption.SignalsHeld():
+            interruption.on_sigint(signal.SIGINT, None)
             raise OSError("disk full")
-    assert run_module._INTERRUPTED.is_set()  # still noted: the run stops by the note
-    assert run_module._INTERRUPTED.held == 0
+    assert interruption.INTERRUPTED.is_set()  # still noted: the run stops by the note
+    assert interruption.INTERRUPTED.held == 0
