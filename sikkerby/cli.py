@@ -317,9 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     except SikkerByError as exc:
         _say(str(exc))
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # SIGTERM comes as Terminated, a KeyboardInterrupt (sikkerby.publish.interruption)
+        from sikkerby.publish.interruption import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
+
         print("Afbrudt.", file=sys.stderr)
-        return 130
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except MemoryError:
         _say("Der var ikke hukommelse nok til opgaven; intet er ændret.")
         return 1

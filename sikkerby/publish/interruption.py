@@ -13,6 +13,7 @@ from collections.abc import Iterator
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C."""
 
@@ -60,6 +61,13 @@ class Interruption:
         self.pending = True
         if not self.held:
             self.raise_noted()
+
+    def stop_if_noted(self) -> None:
+        """Raise the noted signal (held or not): for the run's checkpoints, where an interrupt a library
+        swallowed must still stop it."""
+        if self.is_set():
+            self.pending = False
+            raise Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
 
     def raise_noted(self) -> None:
         if self.pending:

@@ -17,9 +17,9 @@ package's own code ends the preview: its modules are imported in this process an
 kernels, so only a new start uses the new code.
 
 Bad input does not end the preview: the message is shown, and the next save builds again.
-Ctrl-C between builds ends it (exit status 0; SIGTERM: 143); during a build the build is
-stopped as in ``sikkerby run`` (exit status 130 or 143), also when the preview was started with
-SIGINT ignored (as a script's background job is). Everything temporary, the kernels included, is gone
+Ctrl-C between builds ends it (exit status 0; SIGTERM: 143), also when the preview was started
+with SIGINT ignored (as a script's background job is); during a build the build is stopped as in
+``sikkerby run`` (exit status 130 or 143). Everything temporary, the kernels included, is gone
 when it ends.
 """
 

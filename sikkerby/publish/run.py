@@ -90,7 +90,6 @@ LARGE_INPUTS_FROM_BYTES = 16 * 2**20
 EXIT_FAILED = 1
 
 
-
 # --- the steps' heavy modules (pandas and up) are imported inside them, so that an unchanged
 # re-run, which needs none of them, stays well under a second ------------------------------------
 
@@ -725,9 +724,10 @@ class _Run:
             return False
         self.log(f"Publikationen er færdig ({seconds_da(time.perf_counter() - yb.t0)}); lægges i {yb.final}.", yb.year)
         (yb.build / "run.log").write_text(self.log.text_for(yb.year), encoding="utf-8")
-        with SignalsHeld():
+        with SignalsHeld():  # a signal meanwhile takes effect after the swap, and after saying so
             swap_in(yb.build, yb.final)
-        self.say(f"{yb.year}: publikationen er klar i {self.rel(yb.final)} ({seconds_da(time.perf_counter() - yb.t0)}).")
+            self.say(f"{yb.year}: publikationen er klar i {self.rel(yb.final)} "
+                     f"({seconds_da(time.perf_counter() - yb.t0)}).")
         return True
 
     def fail(self, yb: YearBuild, reason: str | None = None) -> None:
@@ -805,6 +805,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
         run.take_snapshot()
         large = run.input_bytes() >= LARGE_INPUTS_FROM_BYTES
         run.validate()
+        INTERRUPTED.stop_if_noted()  # an interrupt a library swallowed while the inputs were read
         work = run.prepare(todo)
         from sikkerby.publish.execute import prepare_execution
 
@@ -822,6 +823,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
             if not large:  # the CSVs while the kernels start
                 run.write_tables_once()
             published = 0
+            INTERRUPTED.stop_if_noted()
             for yb in list(run.builds.values()):
                 if not yb.pending:  # every chapter reused: the front matter and the PDF only
                     run.write_tables_once()
@@ -849,6 +851,9 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                 if yb.build is not None and yb.build.exists():
                     run.fail(yb, f"Kørslen stoppede: {error_text(exc)}" if isinstance(exc, OSError)
                              else f"Kørslen stoppede med en uventet fejl: {type(exc).__name__}: {exc}")
+            if INTERRUPTED.is_set():  # a signal held during a swap that failed: it was asked to stop too
+                INTERRUPTED.pending = False
+                return EXIT_TERMINATED if INTERRUPTED.signum == signal.SIGTERM else EXIT_INTERRUPTED
             return EXIT_FAILED
         failed = len(run.builds) - published
         return EXIT_FAILED if failed else 0

@@ -13,6 +13,7 @@ until a release file exists. The test waits for the marker, then signals.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -321,4 +322,52 @@ def test_a_sigterm_a_library_swallowed_still_stops_the_run_with_143(tmp_path, mo
                                 params_dir=PROJECT_DIR / "tests" / "programmes" / "sikker-by-2014-2017")
     assert swallowed and code == 143
     assert not (out / "2017").exists()  # nothing published
+    assert kernels_of_this_process() == []
+
+
+def test_ctrl_c_during_a_swap_that_fails_still_ends_the_run_with_130(tmp_path, monkeypatch):
+    """A signal during the publication's swap is held (noted) until the swap is done; when the swap
+    fails instead, the run reports the swap's error and still ends with the signal's status."""
+    from sikkerby.publish import interruption, run as run_module
+
+    def swap_interrupted_then_failing(build, final):
+        interruption.on_sigint(signal.SIGINT, None)  # held: only noted
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(run_module, "swap_in", swap_interrupted_then_failing)
+    out = tmp_path / "out"
+    stream = io.StringIO()
+    code = run_module.run_years([2017], out_dir=out, notebooks_dir=FIXTURE_NOTEBOOKS, quiet=True, jobs=1,
+                                renderer="offline", stream=stream,
+                                params_dir=PROJECT_DIR / "tests" / "programmes" / "sikker-by-2014-2017")
+    assert code == 130, stream.getvalue()
+    assert not interruption.INTERRUPTED.pending
+    assert not (out / "2017").exists()
+    failed = list(out.glob(".2017.failed-*"))
+    assert len(failed) == 1 and "No space left on device" in (failed[0] / "run.log").read_text(encoding="utf-8")
+    assert kernels_of_this_process() == []
+
+
+def test_an_interrupt_a_library_swallowed_during_validation_stops_the_run_before_any_notebook(tmp_path, monkeypatch):
+    """The run checks the note right after validation (where pandas reads the inputs): an interrupt
+    swallowed there stops it before any notebook or publication, as one that got through does."""
+    from sikkerby.publish import interruption, run as run_module
+
+    validate = run_module._Run.validate
+    swallowed = []
+
+    def validate_and_swallow_an_interrupt(self):
+        try:
+            interruption.on_sigint(signal.SIGINT, None)
+        except KeyboardInterrupt as exc:  # what a careless library does
+            swallowed.append(exc)
+        return validate(self)
+
+    monkeypatch.setattr(run_module._Run, "validate", validate_and_swallow_an_interrupt)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_module.run_years([2017], out_dir=out, notebooks_dir=FIXTURE_NOTEBOOKS, quiet=True, renderer="offline",
+                             params_dir=PROJECT_DIR / "tests" / "programmes" / "sikker-by-2014-2017")
+    assert swallowed
+    assert sorted(p.name for p in out.iterdir()) == [".sikkerby-cache"]  # stopped before the year's folders
     assert kernels_of_this_process() == []

@@ -1,5 +1,6 @@
-"""The run's signal handlers note the signal before they raise, and an interrupt raised inside a
-finalizer is not printed during a run (sikkerby.publish.interruption)."""
+"""The run's signal handlers note the signal before they raise, an interrupt raised inside a
+finalizer is not printed during a run, and a signal during a publication's swap takes effect after
+it (sikkerby.publish.interruption)."""
 
 from __future__ import annotations
 
@@ -50,34 +51,6 @@ def test_an_interrupt_in_a_finalizer_is_not_reported_anything_else_is(monkeypatc
     obj = _RaisesWhenCollected(KeyboardInterrupt())
     del obj
     assert reported == [ValueError, KeyboardInterrupt]  # the previous hook is back
-
-
-@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="no SIGUSR1 on this system")
-def test_sigusr1_writes_every_threads_stack_to_stderr_and_the_process_goes_on():
-    """``sikkerby.cli.stacks_on_request``: what a developer (and the benchmark) asks a process that
-    does not end for; the process is not stopped by it."""
-    import subprocess
-    import time
-
-    code = ("import sys, threading, time\n"
-            "from sikkerby.cli import stacks_on_request\n"
-            "stacks_on_request()\n"
-            "threading.Thread(target=time.sleep, args=(30,), name='helper', daemon=True).start()\n"
-            "print('ready', flush=True)\n"
-            "sys.stdin.readline()\n"
-            "print('still here', flush=True)\n")
-    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "ready"
-        proc.send_signal(signal.SIGUSR1)
-        time.sleep(0.5)
-        out, err = proc.communicate("\n", timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0 and out.strip() == "still here"
-    assert "Current thread" in err and err.count("Thread 0x") >= 1  # the main thread and the helper
 
 
 @pytest.mark.parametrize(("signum", "raised"), [(signal.SIGINT, KeyboardInterrupt),
