@@ -318,10 +318,10 @@ def main(argv: list[str] | None = None) -> int:
         _say(str(exc))
         return 1
     except KeyboardInterrupt as exc:  # SIGTERM comes as Terminated, a KeyboardInterrupt (sikkerby.publish.interruption)
-        from sikkerby.publish.interruption import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
+        from sikkerby.publish.interruption import exit_status
 
         print("Afbrudt.", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+        return exit_status(exc)
     except MemoryError:
         _say("Der var ikke hukommelse nok til opgaven; intet er ændret.")
         return 1

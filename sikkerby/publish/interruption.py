@@ -37,10 +37,11 @@ class Interruption:
     """The signal that interrupted the run, noted by its handler before the handler raises.
 
     The exception may land where it cannot stop the run: in a library call that swallows it (while
-    a page is rendered, say), or in a finalizer (``__del__``), where Python only prints it. The run's
-    wait for its notebooks checks the note (:meth:`NotebookRunner.results`' ``stop``), and the exit
-    status follows the signal noted (130 for Ctrl-C, 143 for SIGTERM). While ``held`` (a publication
-    is swapped in, :class:`SignalsHeld`) the handlers only note the signal.
+    a page is rendered, say), or in a finalizer (``__del__``), where Python only prints it. The run
+    checks the note after validation (:meth:`stop_if_noted`) and while it waits for its notebooks
+    (:meth:`NotebookRunner.results`' ``stop``), and the exit status follows the signal noted
+    (:func:`exit_status`). While ``held`` (a publication is swapped in, :class:`SignalsHeld`) the
+    handlers only note the signal.
     """
 
     def __init__(self):
@@ -66,16 +67,24 @@ class Interruption:
         """Raise the noted signal (held or not): for the run's checkpoints, where an interrupt a library
         swallowed must still stop it."""
         if self.is_set():
-            self.pending = False
-            raise Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
+            self.pending = True
+            self.raise_noted()
 
     def raise_noted(self) -> None:
+        """Raise the signal noted and not raised yet: Terminated for SIGTERM, else KeyboardInterrupt."""
         if self.pending:
             self.pending = False
             raise Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 INTERRUPTED = Interruption()
+
+
+def exit_status(exc: BaseException | None = None) -> int:
+    """The exit status of an interrupted command: 143 for SIGTERM (``exc`` is :class:`Terminated`, or
+    SIGTERM is the signal noted), 130 for Ctrl-C."""
+    terminated = isinstance(exc, Terminated) or INTERRUPTED.signum == signal.SIGTERM
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def on_sigterm(signum, frame):

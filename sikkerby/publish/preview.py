@@ -42,7 +42,9 @@ from sikkerby.publish.interruption import (
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
     Terminated,
+    exit_status,
     handling,
+    on_sigint,
     on_sigterm,
 )
 from sikkerby.publish.run import run_years
@@ -126,10 +128,10 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
     where = ", ".join(str(Path(out_dir) / str(y) / "index.html") for y in years)
     done = 0
     building = False
-    # Ctrl-C and SIGTERM end it between builds too, also when it was started with SIGINT ignored (a
-    # job started in the background by a script, as POSIX shells do): a build (run_years) installs
-    # its own handlers and gives back these ones afterwards, which must not be "ignore"
-    with handling(signal.SIGTERM, on_sigterm), handling(signal.SIGINT, signal.default_int_handler):
+    # the run's handlers for as long as it lives, so that Ctrl-C and SIGTERM end it between builds too,
+    # also when it was started with SIGINT ignored (a job started in the background by a script, as
+    # POSIX shells do): a build (run_years) gives back the handlers it found, which must not be "ignore"
+    with handling(signal.SIGTERM, on_sigterm), handling(signal.SIGINT, on_sigint):
         try:
             while True:
                 files = watched.files()
@@ -162,9 +164,7 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
                 say(f"Ændret: {', '.join(changes)}; bygger igen …")
         except KeyboardInterrupt as exc:
             say("Forhåndsvisningen er stoppet.")
-            if isinstance(exc, Terminated):
-                return EXIT_TERMINATED
-            return EXIT_INTERRUPTED if building else 0
+            return exit_status(exc) if building or isinstance(exc, Terminated) else 0
         finally:
             runner.close()
             folder.close()

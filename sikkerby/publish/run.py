@@ -67,11 +67,10 @@ from sikkerby.publish.folders import (
     swap_in,
 )
 from sikkerby.publish.interruption import (
-    EXIT_INTERRUPTED,
     EXIT_TERMINATED,
     INTERRUPTED,
     SignalsHeld,
-    Terminated,
+    exit_status,
     handling,
     interrupts_in_finalizers_noted,
     on_sigint,
@@ -833,8 +832,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                 published += run.publish_done()
             published += run.publish_done(wait=True)
         except KeyboardInterrupt as exc:
-            terminated = isinstance(exc, Terminated) or INTERRUPTED.signum == signal.SIGTERM
-            code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+            code = exit_status(exc)
             runner.abort()
             for result in runner.finished_now():
                 yb = run.builds[result.job.year]
@@ -853,7 +851,7 @@ def run_years(years, data_dir: str | os.PathLike | None = "", out_dir: str | os.
                              else f"Kørslen stoppede med en uventet fejl: {type(exc).__name__}: {exc}")
             if INTERRUPTED.is_set():  # a signal held during a swap that failed: it was asked to stop too
                 INTERRUPTED.pending = False
-                return EXIT_TERMINATED if INTERRUPTED.signum == signal.SIGTERM else EXIT_INTERRUPTED
+                return exit_status()
             return EXIT_FAILED
         failed = len(run.builds) - published
         return EXIT_FAILED if failed else 0

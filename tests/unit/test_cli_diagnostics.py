@@ -41,8 +41,9 @@ def test_an_interrupt_reaching_main_exits_with_its_signals_status(monkeypatch, c
     """An interrupt that reaches main (before a run handles it itself, say while it starts) ends the
     command with the signal's status: 143 for SIGTERM (sikkerby.publish.interruption.Terminated), 130
     for Ctrl-C; "Afbrudt." and no traceback."""
-    from sikkerby.publish.interruption import Terminated
+    from sikkerby.publish.interruption import INTERRUPTED, Terminated
 
+    INTERRUPTED.clear()  # no signal noted by an earlier test in this process
     for raised, status in ((Terminated(), 143), (KeyboardInterrupt(), 130)):
         def interrupted(args, raised=raised):
             raise raised
