@@ -47,7 +47,7 @@ from sikkerby.publish.interruption import (
     on_sigint,
     on_sigterm,
 )
-from sikkerby.publish.run import run_years
+from sikkerby.publish.run import run_years, workers
 
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.1
@@ -123,7 +123,7 @@ def preview(years: list[int], *, data_dir="", out_dir="outputs", jobs: int | Non
 
     watched = Watched(data_dir, notebooks_dir, params_dir)
     folder = RunFolder()  # the kernels' connection files and temporary files, for as long as they live
-    runner = NotebookRunner(max(1, jobs or os.cpu_count() or 1), persistent=True, kernel_folder=folder.tmp)
+    runner = NotebookRunner(workers(jobs), persistent=True, kernel_folder=folder.tmp)
     code = watched.code()
     where = ", ".join(str(Path(out_dir) / str(y) / "index.html") for y in years)
     done = 0

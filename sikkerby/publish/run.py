@@ -89,6 +89,11 @@ LARGE_INPUTS_FROM_BYTES = 16 * 2**20
 EXIT_FAILED = 1
 
 
+def workers(jobs: int | None) -> int:
+    """How many notebooks run at once: ``--jobs``, by default one per CPU."""
+    return max(1, jobs or os.cpu_count() or 1)
+
+
 # --- the steps' heavy modules (pandas and up) are imported inside them, so that an unchanged
 # re-run, which needs none of them, stays well under a second ------------------------------------
 
@@ -185,7 +190,7 @@ class _Run:
         self.data_path = _resolved(resolve_data_dir(self.data_arg))
         self.sample = _is_sample(self.data_arg)
         self.out_dir = _resolved(Path(out_dir))
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.jobs = workers(jobs)
         self.force = force
         self.notebooks = _resolved(_notebooks_dir(notebooks_dir))
         self.params_dir = _resolved(_params_dir(params_dir))
